@@ -1,0 +1,152 @@
+//! Event payloads, one type per fact, and the catalogue `proto/asyncapi.yaml` must match.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::Event;
+
+/// A diagnostic probe was sent by intake.
+///
+/// Operators use it to check that the event path between services works end to end: intake
+/// records the probe and publishes this event through its outbox; appraisal and decision
+/// record its arrival through their inboxes and say so on their own probe endpoints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProbeSent {
+    /// Id of the probe as recorded by intake.
+    pub probe_id: Uuid,
+    /// Free text the operator attached.
+    pub note: String,
+    /// The user who sent it.
+    pub sent_by: Uuid,
+}
+
+impl Event for ProbeSent {
+    const TYPE: &'static str = "probe.sent";
+    const VERSION: u16 = 1;
+}
+
+/// One entry of the event catalogue: what the AsyncAPI document must describe.
+#[derive(Debug, Clone)]
+pub struct CatalogueEntry {
+    /// Envelope type and routing key.
+    pub event_type: &'static str,
+    /// Payload version.
+    pub version: u16,
+    /// Name of the payload schema.
+    pub schema_name: String,
+    /// JSON Schema of the payload.
+    pub schema: serde_json::Value,
+}
+
+fn entry<E: Event + ToSchema>() -> CatalogueEntry {
+    let schema = serde_json::to_value(<E as utoipa::PartialSchema>::schema())
+        .unwrap_or(serde_json::Value::Null);
+    CatalogueEntry {
+        event_type: E::TYPE,
+        version: E::VERSION,
+        schema_name: E::name().into_owned(),
+        schema,
+    }
+}
+
+/// Every event any service publishes. A new event is added here and in `asyncapi.yaml`; the
+/// test `asyncapi_document_matches_the_rust_event_types` fails until both agree.
+pub fn catalogue() -> Vec<CatalogueEntry> {
+    vec![entry::<ProbeSent>()]
+}
+
+/// Which service consumes which events: each consuming service has one durable queue bound
+/// by these routing keys. Whoever connects to the broker first declares them all, so an event
+/// published before its consumer ever started is kept for it.
+pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("appraisal", vec![ProbeSent::TYPE]),
+        ("decision", vec![ProbeSent::TYPE]),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+
+    fn document() -> Value {
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(include_str!("../asyncapi.yaml")).unwrap();
+        serde_json::to_value(yaml).unwrap()
+    }
+
+    fn required(schema: &Value) -> BTreeSet<String> {
+        schema["required"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The type of a property with `null` removed (`["string","null"]` is `string`).
+    fn property_type(p: &Value) -> Value {
+        match &p["type"] {
+            Value::Array(types) => types
+                .iter()
+                .find(|t| *t != "null")
+                .cloned()
+                .unwrap_or(Value::Null),
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn asyncapi_document_matches_the_rust_event_types() {
+        let doc = document();
+        let catalogue = catalogue();
+        for entry in &catalogue {
+            let channel = &doc["channels"][entry.event_type];
+            assert_eq!(channel["address"], entry.event_type, "channel of {}", entry.event_type);
+            let message = &doc["components"]["messages"][&entry.schema_name];
+            assert_eq!(message["name"], entry.event_type, "message {}", entry.schema_name);
+            assert_eq!(
+                message["x-event-version"],
+                serde_json::json!(entry.version),
+                "version of {}",
+                entry.event_type
+            );
+            let documented = &doc["components"]["schemas"][&entry.schema_name];
+            assert_eq!(
+                required(documented),
+                required(&entry.schema),
+                "required fields of {}",
+                entry.schema_name
+            );
+            let rust_props = entry.schema["properties"].as_object().unwrap();
+            let doc_props = documented["properties"].as_object().unwrap();
+            let rust_names: BTreeSet<_> = rust_props.keys().collect();
+            let doc_names: BTreeSet<_> = doc_props.keys().collect();
+            assert_eq!(doc_names, rust_names, "fields of {}", entry.schema_name);
+            for (name, p) in rust_props {
+                assert_eq!(
+                    property_type(&doc_props[name]),
+                    property_type(p),
+                    "type of {}.{name}",
+                    entry.schema_name
+                );
+                assert_eq!(
+                    doc_props[name].get("format"),
+                    p.get("format"),
+                    "format of {}.{name}",
+                    entry.schema_name
+                );
+            }
+        }
+        let documented: BTreeSet<String> = doc["channels"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|c| c["address"].as_str().unwrap().to_owned())
+            .collect();
+        let in_rust: BTreeSet<String> =
+            catalogue.iter().map(|e| e.event_type.to_owned()).collect();
+        assert_eq!(documented, in_rust, "events documented but not in the catalogue");
+    }
+}

@@ -1,0 +1,274 @@
+//! Access-token verification and the [`Caller`] extractor.
+//!
+//! Every service verifies the token again, whatever the gateway checked: EdDSA signatures
+//! against keys from configuration or the gateway's JWKS, with `exp`, `iss` and `aud`
+//! required. A token naming an unknown `kid` makes the verifier fetch the JWKS again (at most
+//! once every few seconds), so a rotated key is picked up without restarting anything.
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
+use futures::future::LocalBoxFuture;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
+use serde::{Deserialize, Serialize};
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+    time::{Duration, Instant},
+};
+use uuid::Uuid;
+
+use sangkien_proto::{ErrorCode, Lang, Role};
+
+use crate::{error::ApiError, http::RequestId, settings::AuthSettings};
+
+/// A role granted on an organisational unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RoleGrant {
+    /// The role.
+    pub role: Role,
+    /// The unit it is granted on.
+    pub unit: Uuid,
+}
+
+/// The claims of an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user or service account id.
+    pub sub: Uuid,
+    /// The tenant (recognising body).
+    pub tenant: Uuid,
+    /// Roles and the units they are granted on.
+    #[serde(default)]
+    pub roles: Vec<RoleGrant>,
+    /// Display name, for audit lines.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// Expiry (seconds since the epoch).
+    pub exp: i64,
+    /// Issued at.
+    pub iat: i64,
+    /// Token id.
+    pub jti: String,
+}
+
+/// Who is calling: passed explicitly into every service function.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// User or service account id.
+    pub user: Uuid,
+    /// Tenant.
+    pub tenant: Uuid,
+    /// Roles with their units.
+    pub roles: Vec<RoleGrant>,
+    /// Display name if the token carries one.
+    pub name: Option<String>,
+    /// The request id.
+    pub request_id: String,
+    /// The language of the request.
+    pub lang: Lang,
+}
+
+impl Caller {
+    /// True when the caller holds `role` on any unit.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.iter().any(|g| g.role == role)
+    }
+
+    /// True when the caller holds `role` on `unit`.
+    pub fn has_role_on(&self, role: Role, unit: Uuid) -> bool {
+        self.roles.iter().any(|g| g.role == role && g.unit == unit)
+    }
+
+    /// The units on which the caller holds `role`.
+    pub fn units_with(&self, role: Role) -> Vec<Uuid> {
+        self.roles.iter().filter(|g| g.role == role).map(|g| g.unit).collect()
+    }
+
+    /// Fails with `forbidden` unless the caller holds one of `roles`; returns the first held.
+    pub fn require_any(&self, roles: &[Role]) -> Result<Role, ApiError> {
+        roles.iter().copied().find(|r| self.has_role(*r)).ok_or_else(|| {
+            let names = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+            ApiError::new(ErrorCode::Forbidden).with_detail(
+                format!("Thao tác này cần một trong các vai trò: {names}"),
+                format!("This needs one of the roles: {names}"),
+            )
+        })
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No bearer token.
+    #[error("no bearer token")]
+    Missing,
+    /// The token is expired, badly signed, for someone else, or malformed.
+    #[error("invalid token: {0}")]
+    Invalid(String),
+    /// The keys could not be fetched.
+    #[error("keys unavailable: {0}")]
+    KeysUnavailable(String),
+}
+
+const JWKS_REFRESH_MIN_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Verifies access tokens.
+pub struct Verifier {
+    validation: Validation,
+    keys: RwLock<HashMap<String, Arc<DecodingKey>>>,
+    jwks_url: Option<String>,
+    last_fetch: tokio::sync::Mutex<Option<Instant>>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier").field("jwks_url", &self.jwks_url).finish_non_exhaustive()
+    }
+}
+
+impl Verifier {
+    /// A verifier with the configured keys; fails on a key that does not parse.
+    pub fn new(settings: &AuthSettings) -> Result<Self, AuthError> {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[settings.issuer.as_str()]);
+        validation.set_audience(&[settings.audience.as_str()]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.leeway = settings.leeway_secs;
+        let mut keys = HashMap::new();
+        for k in &settings.public_keys {
+            let key = DecodingKey::from_ed_pem(k.pem.as_bytes())
+                .map_err(|e| AuthError::Invalid(format!("public key {}: {e}", k.kid)))?;
+            keys.insert(k.kid.clone(), Arc::new(key));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .connect_timeout(Duration::from_secs(2))
+            .build()
+            .map_err(|e| AuthError::KeysUnavailable(e.to_string()))?;
+        Ok(Self {
+            validation,
+            keys: RwLock::new(keys),
+            jwks_url: settings.jwks_url.clone(),
+            last_fetch: tokio::sync::Mutex::new(None),
+            http,
+        })
+    }
+
+    /// Adds or replaces a key (the standalone gateway hands its keys over directly).
+    pub fn add_key(&self, kid: impl Into<String>, key: DecodingKey) {
+        if let Ok(mut keys) = self.keys.write() {
+            keys.insert(kid.into(), Arc::new(key));
+        }
+    }
+
+    fn key(&self, kid: &str) -> Option<Arc<DecodingKey>> {
+        self.keys.read().ok().and_then(|k| k.get(kid).cloned())
+    }
+
+    async fn refresh(&self) -> Result<(), AuthError> {
+        let Some(url) = &self.jwks_url else {
+            return Ok(());
+        };
+        let mut last = self.last_fetch.lock().await;
+        if last.is_some_and(|t| t.elapsed() < JWKS_REFRESH_MIN_INTERVAL) {
+            return Ok(());
+        }
+        *last = Some(Instant::now());
+        let set: JwkSet = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| AuthError::KeysUnavailable(e.to_string()))?
+            .json()
+            .await
+            .map_err(|e| AuthError::KeysUnavailable(e.to_string()))?;
+        for jwk in &set.keys {
+            if let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) {
+                self.add_key(kid, key);
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies `token` and returns its claims.
+    pub async fn verify(&self, token: &str) -> Result<Claims, AuthError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(AuthError::Invalid("algorithm must be EdDSA".into()));
+        }
+        let kid = header.kid.ok_or_else(|| AuthError::Invalid("token has no kid".into()))?;
+        let key = match self.key(&kid) {
+            Some(k) => k,
+            None => {
+                self.refresh().await?;
+                self.key(&kid)
+                    .ok_or_else(|| AuthError::Invalid(format!("unknown key {kid}")))?
+            }
+        };
+        jsonwebtoken::decode::<Claims>(token, &key, &self.validation)
+            .map(|d| d.claims)
+            .map_err(|e| AuthError::Invalid(e.to_string()))
+    }
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer_token(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+}
+
+fn unauthenticated(detail_vi: &str, detail_en: &str) -> ApiError {
+    ApiError::new(ErrorCode::Unauthenticated).with_detail(detail_vi, detail_en)
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let verifier = req.app_data::<web::Data<Arc<Verifier>>>().map(|v| v.get_ref().clone());
+        let token = bearer_token(req).map(str::to_owned);
+        let request_id = req
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        let lang = crate::http::problems::lang_of(req);
+        Box::pin(async move {
+            let verifier = verifier.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no verifier configured")))?;
+            let token = token.ok_or_else(|| {
+                unauthenticated("Cần đăng nhập (thiếu mã truy cập)", "Sign-in required (no bearer token)")
+            })?;
+            let claims = verifier.verify(&token).await.map_err(|e| match e {
+                AuthError::KeysUnavailable(_) => ApiError::new(ErrorCode::ServiceUnavailable).with_detail(
+                    "Không lấy được khóa xác thực",
+                    "Signing keys are unavailable",
+                ),
+                other => {
+                    tracing::debug!(error = %other, "token refused");
+                    unauthenticated(
+                        "Mã truy cập không hợp lệ hoặc đã hết hạn",
+                        "The access token is invalid or expired",
+                    )
+                }
+            })?;
+            Ok(Caller {
+                user: claims.sub,
+                tenant: claims.tenant,
+                roles: claims.roles,
+                name: claims.name,
+                request_id,
+                lang,
+            })
+        })
+    }
+}

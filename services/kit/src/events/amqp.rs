@@ -1,0 +1,483 @@
+//! The RabbitMQ transport (lapin).
+//!
+//! Topology: a durable topic exchange; per consuming service a durable quorum queue bound by
+//! routing key, with `x-delivery-limit` (RabbitMQ 3.10 sets none by default) and a
+//! dead-letter exchange feeding the service's dead-letter queue. Messages are persistent,
+//! published with publisher confirms, and carry the envelope id as AMQP message id.
+//! Connections are re-established with backoff whenever the broker goes away.
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use lapin::{
+    BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind,
+    options::{
+        BasicAckOptions, BasicConsumeOptions, BasicGetOptions, BasicNackOptions,
+        BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, ExchangeDeclareOptions,
+        QueueBindOptions, QueueDeclareOptions,
+    },
+    types::{AMQPValue, FieldTable, ShortString},
+};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+use sangkien_proto::Envelope;
+
+use super::{
+    DeadLetter, Delivery, DeliveryHandler, Outcome, QueueSpec, Transport, TransportError,
+    backoff::{Backoff, retry_delay},
+    names::Names,
+    topology,
+};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const CONFIRM_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// RabbitMQ transport.
+pub struct AmqpTransport {
+    url: String,
+    names: Names,
+    delivery_limit: u32,
+    prefetch: u16,
+    max_backoff: Duration,
+    publisher: Mutex<Option<(Connection, Channel)>>,
+}
+
+fn unreachable(e: impl std::fmt::Display) -> TransportError {
+    TransportError::Unreachable(e.to_string())
+}
+
+impl AmqpTransport {
+    /// A transport for the broker at `url`; connects lazily.
+    pub fn new(
+        url: impl Into<String>,
+        names: Names,
+        delivery_limit: u32,
+        prefetch: u16,
+        max_backoff: Duration,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            names,
+            delivery_limit,
+            prefetch,
+            max_backoff,
+            publisher: Mutex::new(None),
+        }
+    }
+
+    async fn connect(&self) -> Result<Connection, TransportError> {
+        let props = ConnectionProperties::default()
+            .with_connection_name(format!("sangkien-{}", std::process::id()).into());
+        tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&self.url, props))
+            .await
+            .map_err(|_| unreachable("connection timed out"))?
+            .map_err(unreachable)
+    }
+
+    fn queue_arguments(&self, service: &str) -> FieldTable {
+        let mut args = FieldTable::default();
+        args.insert("x-queue-type".into(), AMQPValue::LongString("quorum".into()));
+        // RabbitMQ counts redeliveries: a limit of N-1 returns means N deliveries in all.
+        args.insert(
+            "x-delivery-limit".into(),
+            AMQPValue::LongInt(self.delivery_limit.saturating_sub(1).min(i32::MAX as u32) as i32),
+        );
+        args.insert(
+            "x-dead-letter-exchange".into(),
+            AMQPValue::LongString(self.names.dead_letter_exchange(service).into()),
+        );
+        args
+    }
+
+    async fn declare_on(&self, channel: &Channel, specs: &[QueueSpec]) -> Result<(), TransportError> {
+        let durable = ExchangeDeclareOptions {
+            durable: true,
+            ..Default::default()
+        };
+        channel
+            .exchange_declare(
+                self.names.exchange().into(),
+                ExchangeKind::Topic,
+                durable,
+                FieldTable::default(),
+            )
+            .await
+            .map_err(unreachable)?;
+        for spec in specs {
+            let service = spec.service.as_str();
+            let dlx = self.names.dead_letter_exchange(service);
+            let dlq = self.names.dead_letter_queue(service);
+            let queue = self.names.queue(service);
+            channel
+                .exchange_declare(dlx.clone().into(), ExchangeKind::Fanout, durable, FieldTable::default())
+                .await
+                .map_err(unreachable)?;
+            let durable_queue = QueueDeclareOptions {
+                durable: true,
+                ..Default::default()
+            };
+            channel
+                .queue_declare(dlq.clone().into(), durable_queue, FieldTable::default())
+                .await
+                .map_err(unreachable)?;
+            channel
+                .queue_bind(dlq.into(), dlx.into(), "".into(), QueueBindOptions::default(), FieldTable::default())
+                .await
+                .map_err(unreachable)?;
+            channel
+                .queue_declare(queue.clone().into(), durable_queue, self.queue_arguments(service))
+                .await
+                .map_err(unreachable)?;
+            for key in &spec.bindings {
+                channel
+                    .queue_bind(
+                        queue.clone().into(),
+                        self.names.exchange().into(),
+                        key.clone().into(),
+                        QueueBindOptions::default(),
+                        FieldTable::default(),
+                    )
+                    .await
+                    .map_err(unreachable)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A channel with publisher confirms on a fresh connection, with the topology declared.
+    async fn open_publisher(&self) -> Result<(Connection, Channel), TransportError> {
+        let conn = self.connect().await?;
+        let channel = conn.create_channel().await.map_err(unreachable)?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await
+            .map_err(unreachable)?;
+        self.declare_on(&channel, &topology()).await?;
+        Ok((conn, channel))
+    }
+
+    async fn publish_on(&self, channel: &Channel, envelopes: &[Envelope]) -> Result<(), TransportError> {
+        let mut confirms = Vec::with_capacity(envelopes.len());
+        for env in envelopes {
+            let body = env.to_bytes().map_err(|e| TransportError::Refused(e.to_string()))?;
+            let props = properties(env);
+            let confirm = channel
+                .basic_publish(
+                    self.names.exchange().into(),
+                    env.routing_key().into(),
+                    BasicPublishOptions::default(),
+                    &body,
+                    props,
+                )
+                .await
+                .map_err(unreachable)?;
+            confirms.push(confirm);
+        }
+        for confirm in confirms {
+            let confirmation = tokio::time::timeout(CONFIRM_TIMEOUT, confirm)
+                .await
+                .map_err(|_| unreachable("publisher confirm timed out"))?
+                .map_err(unreachable)?;
+            if confirmation.is_nack() {
+                return Err(TransportError::Refused("broker answered nack".into()));
+            }
+        }
+        Ok(())
+    }
+
+    async fn consume_once(
+        &self,
+        queue: &QueueSpec,
+        handler: &Arc<dyn DeliveryHandler>,
+        cancel: &CancellationToken,
+        backoff: &mut Backoff,
+    ) -> Result<(), TransportError> {
+        let conn = self.connect().await?;
+        let channel = conn.create_channel().await.map_err(unreachable)?;
+        self.declare_on(&channel, std::slice::from_ref(queue)).await?;
+        channel
+            .basic_qos(self.prefetch, BasicQosOptions::default())
+            .await
+            .map_err(unreachable)?;
+        let consumer = channel
+            .basic_consume(
+                self.names.queue(&queue.service).into(),
+                format!("{}-{}", queue.service, uuid::Uuid::now_v7()).into(),
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .map_err(unreachable)?;
+        backoff.reset();
+        tracing::info!(queue = %self.names.queue(&queue.service), "consuming events");
+        let processing = consumer.for_each_concurrent(self.prefetch as usize, |delivery| {
+            let handler = handler.clone();
+            async move {
+                let Ok(delivery) = delivery else { return };
+                let previous = previous_deliveries(&delivery);
+                let outcome = handler
+                    .deliver(Delivery {
+                        body: delivery.data.clone(),
+                        routing_key: delivery.routing_key.as_str().to_owned(),
+                        previous_deliveries: previous,
+                    })
+                    .await;
+                let result = match outcome {
+                    Outcome::Ack => delivery.ack(BasicAckOptions::default()).await,
+                    Outcome::Retry => {
+                        tokio::time::sleep(retry_delay(previous)).await;
+                        delivery
+                            .nack(BasicNackOptions {
+                                requeue: true,
+                                ..Default::default()
+                            })
+                            .await
+                    }
+                    Outcome::DeadLetter => {
+                        delivery
+                            .nack(BasicNackOptions {
+                                requeue: false,
+                                ..Default::default()
+                            })
+                            .await
+                    }
+                };
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "acknowledgement lost; the broker will deliver again");
+                }
+            }
+        });
+        tokio::select! {
+            _ = cancel.cancelled() => {
+                let _ = conn.close(200, "shutting down".into()).await;
+                Ok(())
+            }
+            _ = processing => Err(unreachable("consumer stream ended")),
+        }
+    }
+}
+
+fn properties(env: &Envelope) -> BasicProperties {
+    let mut headers = FieldTable::default();
+    headers.insert(
+        "x-correlation-id".into(),
+        AMQPValue::LongString(env.correlation_id.clone().into()),
+    );
+    BasicProperties::default()
+        .with_message_id(env.id.to_string().into())
+        .with_delivery_mode(2)
+        .with_content_type("application/json".into())
+        .with_type(env.event_type.clone().into())
+        .with_timestamp(env.occurred_at.timestamp().max(0) as u64)
+        .with_correlation_id(env.correlation_id.clone().into())
+        .with_headers(headers)
+}
+
+fn previous_deliveries(delivery: &lapin::message::Delivery) -> u32 {
+    let count = delivery
+        .properties
+        .headers()
+        .as_ref()
+        .and_then(|h| h.inner().get(&ShortString::from("x-delivery-count")).cloned());
+    match count {
+        Some(AMQPValue::LongLongInt(n)) => n.max(0) as u32,
+        Some(AMQPValue::LongInt(n)) => n.max(0) as u32,
+        Some(AMQPValue::LongUInt(n)) => n,
+        Some(AMQPValue::ShortInt(n)) => n.max(0) as u32,
+        _ => u32::from(delivery.redelivered),
+    }
+}
+
+#[async_trait]
+impl Transport for AmqpTransport {
+    async fn publish(&self, envelopes: &[Envelope]) -> Result<(), TransportError> {
+        if envelopes.is_empty() {
+            return Ok(());
+        }
+        let mut guard = self.publisher.lock().await;
+        let usable = guard
+            .as_ref()
+            .is_some_and(|(c, ch)| c.status().connected() && ch.status().connected());
+        if !usable {
+            *guard = None;
+            *guard = Some(self.open_publisher().await?);
+        }
+        let Some((_, channel)) = guard.as_ref() else {
+            return Err(unreachable("no publisher channel"));
+        };
+        let result = self.publish_on(channel, envelopes).await;
+        if result.is_err() {
+            *guard = None;
+        }
+        result
+    }
+
+    async fn declare(&self, specs: &[QueueSpec]) -> Result<(), TransportError> {
+        let conn = self.connect().await?;
+        let channel = conn.create_channel().await.map_err(unreachable)?;
+        let result = self.declare_on(&channel, specs).await;
+        let _ = conn.close(200, "declared".into()).await;
+        result
+    }
+
+    async fn run_consumer(
+        &self,
+        queue: QueueSpec,
+        handler: Arc<dyn DeliveryHandler>,
+        cancel: CancellationToken,
+    ) {
+        let mut backoff = Backoff::new(self.max_backoff);
+        while !cancel.is_cancelled() {
+            match self.consume_once(&queue, &handler, &cancel, &mut backoff).await {
+                Ok(()) => return,
+                Err(e) => {
+                    let delay = backoff.next_delay();
+                    tracing::warn!(error = %e, queue = %queue.service, retry_in_ms = delay.as_millis() as u64, "event consumer disconnected");
+                    tokio::select! {
+                        _ = cancel.cancelled() => return,
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    async fn check(&self) -> Result<(), TransportError> {
+        let guard = self.publisher.lock().await;
+        if guard.as_ref().is_some_and(|(c, _)| c.status().connected()) {
+            return Ok(());
+        }
+        drop(guard);
+        let conn = self.connect().await?;
+        let _ = conn.close(200, "check".into()).await;
+        Ok(())
+    }
+
+    async fn dead_letters(&self, service: &str, limit: usize) -> Result<Vec<DeadLetter>, TransportError> {
+        let conn = self.connect().await?;
+        let channel = conn.create_channel().await.map_err(unreachable)?;
+        self.declare_on(&channel, &topology_for(service)).await?;
+        let mut letters = Vec::new();
+        while letters.len() < limit {
+            let Some(msg) = channel
+                .basic_get(self.names.dead_letter_queue(service).into(), BasicGetOptions::default())
+                .await
+                .map_err(unreachable)?
+            else {
+                break;
+            };
+            letters.push(dead_letter(&msg.delivery));
+        }
+        // Closing without acknowledging leaves every message in the queue.
+        let _ = conn.close(200, "listed".into()).await;
+        Ok(letters)
+    }
+
+    async fn replay_dead_letters(
+        &self,
+        service: &str,
+        message_ids: Option<&[String]>,
+    ) -> Result<usize, TransportError> {
+        let conn = self.connect().await?;
+        let channel = conn.create_channel().await.map_err(unreachable)?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await
+            .map_err(unreachable)?;
+        self.declare_on(&channel, &topology_for(service)).await?;
+        let mut replayed = 0;
+        while let Some(msg) = channel
+            .basic_get(self.names.dead_letter_queue(service).into(), BasicGetOptions::default())
+            .await
+            .map_err(unreachable)?
+        {
+            let d = &msg.delivery;
+            let id = d.properties.message_id().as_ref().map(|s| s.as_str().to_owned());
+            let wanted = match (message_ids, &id) {
+                (None, _) => true,
+                (Some(ids), Some(id)) => ids.contains(id),
+                (Some(_), None) => false,
+            };
+            if !wanted {
+                continue;
+            }
+            let mut props = d.properties.clone();
+            if let Some(headers) = props.headers().clone() {
+                let mut kept = FieldTable::default();
+                for (k, v) in headers.inner() {
+                    if !k.as_str().starts_with("x-death") && !k.as_str().starts_with("x-first-death") && !k.as_str().starts_with("x-last-death") {
+                        kept.insert(k.clone(), v.clone());
+                    }
+                }
+                props = props.with_headers(kept);
+            }
+            // Back to the service's own queue only (default exchange), not to every service.
+            let confirm = channel
+                .basic_publish("".into(), self.names.queue(service).into(), BasicPublishOptions::default(), &d.data, props)
+                .await
+                .map_err(unreachable)?
+                .await
+                .map_err(unreachable)?;
+            if confirm.is_nack() {
+                return Err(TransportError::Refused("replay refused".into()));
+            }
+            d.ack(BasicAckOptions::default()).await.map_err(unreachable)?;
+            replayed += 1;
+        }
+        let _ = conn.close(200, "replayed".into()).await;
+        Ok(replayed)
+    }
+
+    async fn dead_letter_count(&self, service: &str) -> Result<u64, TransportError> {
+        let conn = self.connect().await?;
+        let channel = conn.create_channel().await.map_err(unreachable)?;
+        let q = channel
+            .queue_declare(
+                self.names.dead_letter_queue(service).into(),
+                QueueDeclareOptions {
+                    passive: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await;
+        let _ = conn.close(200, "counted".into()).await;
+        Ok(q.map(|q| u64::from(q.message_count())).unwrap_or(0))
+    }
+}
+
+fn topology_for(service: &str) -> Vec<QueueSpec> {
+    let mut specs: Vec<QueueSpec> = topology().into_iter().filter(|q| q.service == service).collect();
+    if specs.is_empty() {
+        specs.push(QueueSpec {
+            service: service.to_owned(),
+            bindings: Vec::new(),
+        });
+    }
+    specs
+}
+
+fn dead_letter(d: &lapin::message::Delivery) -> DeadLetter {
+    let deliveries = d
+        .properties
+        .headers()
+        .as_ref()
+        .and_then(|h| h.inner().get(&ShortString::from("x-delivery-count")).cloned())
+        .and_then(|v| match v {
+            AMQPValue::LongLongInt(n) => Some(n.max(0) as u32 + 1),
+            AMQPValue::LongInt(n) => Some(n.max(0) as u32 + 1),
+            _ => None,
+        });
+    DeadLetter {
+        message_id: d
+            .properties
+            .message_id()
+            .as_ref()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        routing_key: d.routing_key.as_str().to_owned(),
+        deliveries,
+        body: String::from_utf8_lossy(&d.data).into_owned(),
+    }
+}

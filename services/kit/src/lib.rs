@@ -1,0 +1,30 @@
+//! What every sangkien service needs once.
+//!
+//! Settings, database connection and migrations, the injectable clock, the outbox and its
+//! relay, the inbox and consumer runner, the two event transports (RabbitMQ and in-process)
+//! behind one interface, problem+json errors, tracing with request ids, health and metrics,
+//! JWT verification and the [`auth::Caller`] extractor, and [`service::ServiceBuilder`] that
+//! assembles a service the same way in production, in the standalone binary and in tests.
+
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod events;
+pub mod http;
+pub mod metrics;
+pub mod service;
+pub mod settings;
+pub mod store;
+pub mod telemetry;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::ApiError;
+pub use settings::Settings;
+
+/// Installs the process-wide TLS crypto provider (ring) once. reqwest and lapin are built
+/// without a default provider so the workspace compiles a single crypto backend.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

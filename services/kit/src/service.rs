@@ -1,0 +1,263 @@
+//! Assembling a service: one function that production binaries, the standalone process and
+//! the tests all call, so they start exactly the same thing.
+
+use actix_web::{App, HttpServer, dev::ServerHandle, middleware::from_fn, web};
+use sea_orm::DatabaseConnection;
+use sea_orm_migration::MigratorTrait;
+use std::{net::{SocketAddr, TcpListener}, sync::Arc, time::Duration};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    auth::Verifier,
+    clock::SharedClock,
+    db,
+    events::{
+        Consumer, EventHandler, Outbox, OutboxRelay, QueueSpec, SharedTransport, amqp::AmqpTransport,
+        in_process::InProcessTransport, names::Names,
+    },
+    http::{self, health, problems::not_found},
+    metrics::Metrics,
+    settings::{Settings, TransportKind},
+};
+
+/// What a service hands to its handlers: its database, outbox, clock and metrics.
+#[derive(Clone)]
+pub struct ServiceContext {
+    /// Service name (`intake`).
+    pub name: String,
+    /// Its own database.
+    pub db: DatabaseConnection,
+    /// Its outbox.
+    pub outbox: Outbox,
+    /// The clock.
+    pub clock: SharedClock,
+    /// Its metrics.
+    pub metrics: Arc<Metrics>,
+    /// The event transport.
+    pub transport: SharedTransport,
+}
+
+/// What is shared by every service of one process.
+#[derive(Clone)]
+pub struct Shared {
+    /// The event transport.
+    pub transport: SharedTransport,
+    /// The clock.
+    pub clock: SharedClock,
+    /// The token verifier.
+    pub verifier: Arc<Verifier>,
+}
+
+impl Shared {
+    /// Builds the transport and verifier the settings ask for, with the given clock.
+    pub async fn from_settings(settings: &Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        Ok(Self {
+            transport: build_transport(settings).await?,
+            clock,
+            verifier: Arc::new(Verifier::new(&settings.auth)?),
+        })
+    }
+}
+
+/// The transport the settings ask for: RabbitMQ, or the in-process queue file.
+pub async fn build_transport(settings: &Settings) -> anyhow::Result<SharedTransport> {
+    let e = &settings.events;
+    Ok(match e.transport {
+        TransportKind::Amqp => Arc::new(AmqpTransport::new(
+            e.amqp_url.clone(),
+            Names::new(e.exchange.clone()),
+            e.delivery_limit,
+            e.prefetch,
+            Duration::from_millis(e.max_backoff_ms),
+        )),
+        TransportKind::InProcess => {
+            let url = e
+                .queue_database_url
+                .clone()
+                .unwrap_or_else(|| settings.sqlite_url("events"));
+            let queue_db = db::connect(&url, &settings.database).await?;
+            Arc::new(
+                InProcessTransport::open(
+                    queue_db,
+                    e.delivery_limit,
+                    e.prefetch,
+                    Duration::from_millis(e.poll_interval_ms),
+                )
+                .await?,
+            )
+        }
+    })
+}
+
+/// A service's description, given by its crate.
+pub struct ServiceSpec {
+    /// Name: the URL segment, database file and queue name (`intake`).
+    pub name: &'static str,
+    /// Registers the routes under `/api/v1/<name>`.
+    pub routes: fn(&mut web::ServiceConfig),
+    /// The event handler, for a service that consumes events.
+    pub handler: Option<Arc<dyn EventHandler>>,
+    /// The settings section of the service.
+    pub max_body_bytes: usize,
+}
+
+/// A started service.
+pub struct RunningService {
+    /// Its name.
+    pub name: String,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its context (tests read its database through it).
+    pub context: ServiceContext,
+    server: ServerHandle,
+    server_task: JoinHandle<std::io::Result<()>>,
+    cancel: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningService {
+    /// Base URL (`http://127.0.0.1:port`).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting requests, lets those in progress finish, stops the relay and the
+    /// consumers (an event being handled is rolled back and delivered again later).
+    pub async fn stop(self) {
+        self.server.stop(true).await;
+        let _ = self.server_task.await;
+        self.cancel.cancel();
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+
+    /// Waits until the HTTP server ends.
+    pub async fn wait(&mut self) {
+        let _ = (&mut self.server_task).await;
+    }
+}
+
+/// Connects the service's database and runs its migrations `M`.
+pub async fn open_database<M: MigratorTrait>(
+    name: &str,
+    settings: &Settings,
+) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.database_url(name);
+    let db = db::connect(&url, &settings.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("{name}: cannot open database: {e}"))?;
+    if settings.migrate_on_start {
+        db::migrate::<M>(&db, name)
+            .await
+            .map_err(|e| anyhow::anyhow!("{name}: migrations failed: {e}"))?;
+    }
+    Ok(db)
+}
+
+/// Starts a service on `listener`: database and migrations, outbox relay, consumer, HTTP.
+pub async fn start<M: MigratorTrait>(
+    spec: ServiceSpec,
+    settings: &Settings,
+    shared: &Shared,
+    listener: TcpListener,
+) -> anyhow::Result<RunningService> {
+    let name = spec.name;
+    let db = open_database::<M>(name, settings).await?;
+    let metrics = Arc::new(Metrics::new(name));
+    let outbox = Outbox::new();
+    let cancel = CancellationToken::new();
+    let mut tasks = Vec::new();
+    let poll = Duration::from_millis(settings.events.poll_interval_ms);
+    let max_backoff = Duration::from_millis(settings.events.max_backoff_ms);
+
+    let relay = OutboxRelay::new(
+        db.clone(),
+        shared.transport.clone(),
+        outbox.clone(),
+        shared.clock.clone(),
+        metrics.clone(),
+        poll,
+        max_backoff,
+    );
+    tasks.push(tokio::spawn(relay.run(cancel.child_token())));
+
+    if let Some(handler) = spec.handler {
+        let consumer = Arc::new(Consumer::new(
+            name,
+            db.clone(),
+            handler,
+            outbox.clone(),
+            shared.clock.clone(),
+            metrics.clone(),
+        ));
+        let bindings = sangkien_proto::events::subscriptions()
+            .into_iter()
+            .find(|(s, _)| *s == name)
+            .map(|(_, keys)| keys.into_iter().map(str::to_owned).collect())
+            .unwrap_or_default();
+        let queue = QueueSpec {
+            service: name.to_owned(),
+            bindings,
+        };
+        let transport = shared.transport.clone();
+        let token = cancel.child_token();
+        tasks.push(tokio::spawn(async move {
+            transport.run_consumer(queue, consumer, token).await;
+        }));
+    }
+
+    let context = ServiceContext {
+        name: name.to_owned(),
+        db,
+        outbox,
+        clock: shared.clock.clone(),
+        metrics: metrics.clone(),
+        transport: shared.transport.clone(),
+    };
+    let addr = listener.local_addr()?;
+    let data_ctx = web::Data::new(context.clone());
+    let data_verifier = web::Data::new(shared.verifier.clone());
+    let data_metrics = web::Data::new(metrics);
+    let routes = spec.routes;
+    let max_body = spec.max_body_bytes;
+    let server = HttpServer::new(move || {
+        let (json, path, query, payload) = http::extractor_configs(max_body);
+        App::new()
+            .app_data(data_ctx.clone())
+            .app_data(data_verifier.clone())
+            .app_data(data_metrics.clone())
+            .app_data(json)
+            .app_data(path)
+            .app_data(query)
+            .app_data(payload)
+            .wrap(from_fn(http::problems))
+            .wrap(from_fn(http::request_id))
+            .configure(health::configure)
+            .service(web::scope(&format!("/api/v1/{name}")).configure(routes))
+            .default_service(web::to(not_found))
+    })
+    .workers(2)
+    .disable_signals()
+    .shutdown_timeout(10)
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    let server_task = tokio::spawn(server);
+    tracing::info!(service = name, %addr, "service listening");
+    Ok(RunningService {
+        name: name.to_owned(),
+        addr,
+        context,
+        server: handle,
+        server_task,
+        cancel,
+        tasks,
+    })
+}
+
+/// A loopback listener on a free port.
+pub fn ephemeral_listener() -> std::io::Result<TcpListener> {
+    TcpListener::bind("127.0.0.1:0")
+}

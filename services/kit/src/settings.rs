@@ -1,0 +1,472 @@
+//! Typed settings shared by every sangkien process.
+//!
+//! Defaults run the standalone system with nothing installed. An optional TOML file
+//! (`SANGKIEN_CONFIG=path` or `--config path`) and `SANGKIEN_<SECTION>__<KEY>` environment
+//! variables override them, in that order. Unknown keys and wrong values stop the start with
+//! a message naming the key, so a typo never silently falls back to a default.
+
+use figment::{
+    Figment,
+    providers::{Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::{net::SocketAddr, path::PathBuf};
+
+/// Every setting of every process; each process reads the sections it needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Where the gateway (standalone: the whole system) listens. `SANGKIEN_LISTEN`.
+    pub listen: SocketAddr,
+    /// Directory of the SQLite files and local attachments in standalone mode.
+    pub data_dir: PathBuf,
+    /// Run each service's database migrations at start-up.
+    pub migrate_on_start: bool,
+    /// Logging.
+    pub log: LogSettings,
+    /// Database pool settings shared by all services.
+    pub database: DatabaseSettings,
+    /// The event transport.
+    pub events: EventSettings,
+    /// Verification of access tokens.
+    pub auth: AuthSettings,
+    /// The intake service.
+    pub intake: ServiceSettings,
+    /// The appraisal service.
+    pub appraisal: ServiceSettings,
+    /// The decision & budget service.
+    pub decision: ServiceSettings,
+    /// The gateway.
+    pub gateway: GatewaySettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            migrate_on_start: true,
+            log: LogSettings::default(),
+            database: DatabaseSettings::default(),
+            events: EventSettings::default(),
+            auth: AuthSettings::default(),
+            intake: ServiceSettings::with_port(8081),
+            appraisal: ServiceSettings::with_port(8082),
+            decision: ServiceSettings::with_port(8083),
+            gateway: GatewaySettings::default(),
+        }
+    }
+}
+
+/// Log output.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// A tracing filter (`info`, `sangkien_kit=debug,info`). `RUST_LOG` wins when set.
+    pub level: String,
+    /// `auto` (pretty in a terminal, JSON otherwise), `pretty` or `json`.
+    pub format: LogFormat,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            format: LogFormat::Auto,
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Pretty when stdout is a terminal, JSON otherwise.
+    Auto,
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Database pool settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// Seconds to wait for a connection before failing.
+    pub connect_timeout_secs: u64,
+    /// Largest pool per service (SQLite files use fewer writers anyway).
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout_secs: 5,
+            max_connections: 10,
+        }
+    }
+}
+
+/// Which transport carries events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransportKind {
+    /// In the same process, persisted in a SQLite queue file; standalone only.
+    InProcess,
+    /// RabbitMQ over AMQP 0-9-1.
+    Amqp,
+}
+
+/// The event transport.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EventSettings {
+    /// `in_process` (standalone default) or `amqp`.
+    pub transport: TransportKind,
+    /// RabbitMQ URL for `amqp`.
+    pub amqp_url: String,
+    /// Name of the topic exchange; queue, dead-letter exchange and dead-letter queue names
+    /// derive from it, so one setting isolates a test run or a tenant group.
+    pub exchange: String,
+    /// Deliveries of one event before it goes to the dead-letter queue.
+    pub delivery_limit: u32,
+    /// Unacknowledged deliveries a consumer holds at once.
+    pub prefetch: u16,
+    /// How often the outbox relay looks for unsent events even without a wake-up.
+    pub poll_interval_ms: u64,
+    /// Longest pause between reconnection attempts while the broker is down.
+    pub max_backoff_ms: u64,
+    /// Database of the in-process queue; defaults to `<data_dir>/events.db`.
+    pub queue_database_url: Option<String>,
+}
+
+impl Default for EventSettings {
+    fn default() -> Self {
+        Self {
+            transport: TransportKind::InProcess,
+            amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),
+            exchange: "sangkien.events".into(),
+            delivery_limit: 5,
+            prefetch: 32,
+            poll_interval_ms: 1000,
+            max_backoff_ms: 5000,
+            queue_database_url: None,
+        }
+    }
+}
+
+/// One public key accepted for access tokens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKeySetting {
+    /// Key id (`kid` in the token header).
+    pub kid: String,
+    /// Ed25519 public key, PEM (`-----BEGIN PUBLIC KEY-----`).
+    pub pem: String,
+}
+
+/// Verification of access tokens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// Required `iss`.
+    pub issuer: String,
+    /// Required `aud`.
+    pub audience: String,
+    /// Keys given in configuration.
+    pub public_keys: Vec<PublicKeySetting>,
+    /// Where to fetch further keys (the gateway's `/.well-known/jwks.json`); fetched again
+    /// when a token names an unknown `kid`, so key rotation needs no restart.
+    pub jwks_url: Option<String>,
+    /// Seconds of clock skew tolerated on `exp`.
+    pub leeway_secs: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            issuer: "sangkien".into(),
+            audience: "sangkien".into(),
+            public_keys: Vec::new(),
+            jwks_url: None,
+            leeway_secs: 30,
+        }
+    }
+}
+
+/// Settings of one service.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceSettings {
+    /// Database URL; defaults to `sqlite://<data_dir>/<service>.db?mode=rwc`.
+    pub database_url: Option<String>,
+    /// Where the service's own binary listens (distributed mode). Standalone picks a free
+    /// loopback port.
+    pub listen: SocketAddr,
+    /// Where the gateway reaches the service (distributed mode).
+    pub url: String,
+    /// Largest request body in bytes (uploads have their own limits).
+    pub max_body_bytes: usize,
+}
+
+impl ServiceSettings {
+    fn with_port(port: u16) -> Self {
+        Self {
+            database_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], port)),
+            url: format!("http://127.0.0.1:{port}"),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        Self::with_port(0)
+    }
+}
+
+/// Settings of the gateway.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatewaySettings {
+    /// Database URL of the identity store; defaults to `sqlite://<data_dir>/gateway.db?mode=rwc`.
+    pub database_url: Option<String>,
+    /// Seconds to wait for a service to start answering.
+    pub upstream_timeout_secs: u64,
+    /// Seconds to wait for a service to accept a connection.
+    pub upstream_connect_timeout_secs: u64,
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            upstream_timeout_secs: 30,
+            upstream_connect_timeout_secs: 3,
+        }
+    }
+}
+
+/// Why settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct SettingsError(String);
+
+impl Settings {
+    /// Loads settings: defaults, then the TOML file (`path`, else `SANGKIEN_CONFIG`), then
+    /// `SANGKIEN_*` variables from the process environment.
+    pub fn load(path: Option<PathBuf>) -> Result<Self, SettingsError> {
+        let path = path.or_else(|| std::env::var_os("SANGKIEN_CONFIG").map(PathBuf::from));
+        Self::figment(path)
+    }
+
+    /// Loads settings from the given variables instead of the process environment; tests
+    /// use it to check overrides without touching global state.
+    pub fn load_from_vars(
+        path: Option<PathBuf>,
+        vars: &[(&str, &str)],
+    ) -> Result<Self, SettingsError> {
+        let pairs: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let figment = Figment::from(Serialized::defaults(Settings::default()));
+        let figment = match path {
+            Some(p) => figment.merge(Toml::file_exact(p)),
+            None => figment,
+        };
+        let mut settings: Settings = pairs
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("SANGKIEN_")
+                    .filter(|k| *k != "CONFIG")
+                    .map(|k| (k.to_ascii_lowercase().replace("__", "."), v.clone()))
+            })
+            .fold(figment, |f, (k, v)| {
+                f.merge(Serialized::global(&k, parse_env_value(&v)))
+            })
+            .extract()
+            .map_err(|e| SettingsError(describe(e)))?;
+        settings.check()?;
+        settings.normalise();
+        Ok(settings)
+    }
+
+    fn figment(path: Option<PathBuf>) -> Result<Self, SettingsError> {
+        let vars: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("SANGKIEN_"))
+            .collect();
+        let refs: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        Self::load_from_vars(path, &refs)
+    }
+
+    /// Checks what types alone cannot.
+    fn check(&self) -> Result<(), SettingsError> {
+        let mut problems = Vec::new();
+        if self.events.delivery_limit == 0 {
+            problems.push("events.delivery_limit must be at least 1".to_owned());
+        }
+        if self.events.prefetch == 0 {
+            problems.push("events.prefetch must be at least 1".to_owned());
+        }
+        if self.events.exchange.trim().is_empty() {
+            problems.push("events.exchange must not be empty".to_owned());
+        }
+        if self.database.max_connections == 0 {
+            problems.push("database.max_connections must be at least 1".to_owned());
+        }
+        for (name, svc) in [
+            ("intake", &self.intake),
+            ("appraisal", &self.appraisal),
+            ("decision", &self.decision),
+        ] {
+            if let Some(url) = &svc.database_url
+                && !(url.starts_with("sqlite:") || url.starts_with("postgres"))
+            {
+                problems.push(format!(
+                    "{name}.database_url must start with sqlite: or postgres://"
+                ));
+            }
+            if url::Url::parse(&svc.url).is_err() {
+                problems.push(format!("{name}.url is not a URL: {}", svc.url));
+            }
+        }
+        if let Some(u) = &self.auth.jwks_url
+            && url::Url::parse(u).is_err()
+        {
+            problems.push(format!("auth.jwks_url is not a URL: {u}"));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(SettingsError(problems.join("; ")))
+        }
+    }
+
+    fn normalise(&mut self) {
+        if self.events.queue_database_url.is_none() {
+            self.events.queue_database_url = Some(self.sqlite_url("events"));
+        }
+    }
+
+    /// The SQLite URL of `name` under the data directory.
+    pub fn sqlite_url(&self, name: &str) -> String {
+        format!(
+            "sqlite://{}/{name}.db?mode=rwc",
+            self.data_dir.display().to_string().trim_end_matches('/')
+        )
+    }
+
+    /// The database URL of a service: its own setting or its SQLite file.
+    pub fn database_url(&self, service: &str) -> String {
+        let configured = match service {
+            "intake" => self.intake.database_url.clone(),
+            "appraisal" => self.appraisal.database_url.clone(),
+            "decision" => self.decision.database_url.clone(),
+            "gateway" => self.gateway.database_url.clone(),
+            _ => None,
+        };
+        configured.unwrap_or_else(|| self.sqlite_url(service))
+    }
+}
+
+/// Reads an environment value the way figment's own `Env` provider does: numbers, booleans,
+/// arrays and tables as such, anything else as a string.
+fn parse_env_value(v: &str) -> figment::value::Value {
+    v.parse::<figment::value::Value>()
+        .unwrap_or_else(|_| figment::value::Value::from(v.to_owned()))
+}
+
+fn describe(e: figment::Error) -> String {
+    e.into_iter()
+        .map(|e| {
+            let path = e.path.join(".");
+            if path.is_empty() {
+                e.kind.to_string()
+            } else {
+                format!("`{path}`: {}", e.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_run_standalone_on_port_8080_with_sqlite_and_in_process_events() {
+        let s = Settings::load_from_vars(None, &[]).unwrap();
+        assert_eq!(s.listen.port(), 8080);
+        assert_eq!(s.events.transport, TransportKind::InProcess);
+        assert_eq!(s.database_url("intake"), "sqlite://./data/intake.db?mode=rwc");
+        assert_eq!(
+            s.events.queue_database_url.as_deref(),
+            Some("sqlite://./data/events.db?mode=rwc")
+        );
+    }
+
+    #[test]
+    fn environment_overrides_nested_keys() {
+        let s = Settings::load_from_vars(
+            None,
+            &[
+                ("SANGKIEN_LISTEN", "0.0.0.0:9000"),
+                ("SANGKIEN_EVENTS__TRANSPORT", "amqp"),
+                ("SANGKIEN_EVENTS__DELIVERY_LIMIT", "3"),
+                ("SANGKIEN_INTAKE__DATABASE_URL", "postgres://u@h/intake"),
+                ("SANGKIEN_MIGRATE_ON_START", "false"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.listen.port(), 9000);
+        assert_eq!(s.events.transport, TransportKind::Amqp);
+        assert_eq!(s.events.delivery_limit, 3);
+        assert_eq!(s.database_url("intake"), "postgres://u@h/intake");
+        assert!(!s.migrate_on_start);
+    }
+
+    #[test]
+    fn unknown_setting_is_refused_with_its_name() {
+        let err = Settings::load_from_vars(None, &[("SANGKIEN_EVENTS__EXCHANEG", "x")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("exchaneg"), "{err}");
+    }
+
+    #[test]
+    fn wrong_value_is_refused_with_its_key() {
+        let err = Settings::load_from_vars(None, &[("SANGKIEN_LISTEN", "not-an-address")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("listen"), "{err}");
+        let err = Settings::load_from_vars(None, &[("SANGKIEN_EVENTS__DELIVERY_LIMIT", "0")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("delivery_limit"), "{err}");
+    }
+
+    #[test]
+    fn toml_file_is_read_and_environment_wins_over_it() {
+        let dir = std::env::temp_dir().join(format!("sk-settings-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("sangkien.toml");
+        std::fs::write(
+            &file,
+            "data_dir = \"/var/lib/sangkien\"\n[events]\nprefetch = 7\nexchange = \"from-file\"\n",
+        )
+        .unwrap();
+        let s = Settings::load_from_vars(Some(file.clone()), &[("SANGKIEN_EVENTS__EXCHANGE", "env")])
+            .unwrap();
+        assert_eq!(s.events.prefetch, 7);
+        assert_eq!(s.events.exchange, "env");
+        assert_eq!(s.database_url("decision"), "sqlite:///var/lib/sangkien/decision.db?mode=rwc");
+        std::fs::write(&file, "[events]\nunknown_key = 1\n").unwrap();
+        assert!(Settings::load_from_vars(Some(file), &[]).is_err());
+        let missing = dir.join("absent.toml");
+        assert!(Settings::load_from_vars(Some(missing), &[]).is_err());
+    }
+}
