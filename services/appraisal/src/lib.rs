@@ -1,1 +1,52 @@
-//! placeholder
+//! The appraisal service. Rubrics, panels, assignment, score sheets, sittings, conclusions.
+//!
+//! This crate is a library with a thin `main.rs`; [`start`] builds the service from its
+//! settings, so the standalone binary, the distributed binary and the tests start the same
+//! thing. So far it consumes the diagnostic `probe.sent` event through its inbox; its
+//! domain follows in its own issue.
+
+pub mod api;
+pub mod events;
+pub mod store;
+
+use std::{net::TcpListener, sync::Arc};
+
+use sangkien_kit::{
+    Settings,
+    service::{self, RunningService, ServiceSpec, Shared},
+};
+
+/// The service name: URL segment, database file, queue.
+pub const NAME: &str = "appraisal";
+
+/// Starts appraisal on `listener`.
+pub async fn start(
+    settings: &Settings,
+    shared: &Shared,
+    listener: TcpListener,
+) -> anyhow::Result<RunningService> {
+    service::start::<store::Migrator>(spec(settings, shared), settings, shared, listener).await
+}
+
+/// The service's description.
+pub fn spec(settings: &Settings, shared: &Shared) -> ServiceSpec {
+    ServiceSpec {
+        name: NAME,
+        routes: api::configure,
+        handler: Some(Arc::new(events::Handlers::new(shared.clock.clone()))),
+        max_body_bytes: settings.appraisal.max_body_bytes,
+    }
+}
+
+/// Runs appraisal's migrations (the `migrate` command).
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let mut s = settings.clone();
+    s.migrate_on_start = true;
+    service::open_database::<store::Migrator>(NAME, &s).await?;
+    Ok(())
+}
+
+/// Appraisal's OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <api::ApiDoc as utoipa::OpenApi>::openapi()
+}

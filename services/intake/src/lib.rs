@@ -1,1 +1,48 @@
-//! placeholder
+//! The intake service: plans and their windows, dossiers, authors, attachments, unit
+//! confirmation and receipt by the receiving office.
+//!
+//! This crate is a library with a thin `main.rs`; [`start`] builds the service from its
+//! settings, so the standalone binary, the distributed binary and the tests start the same
+//! thing. So far it carries the diagnostic probe that proves the event path to the other
+//! services; the dossier domain follows in its own issue.
+
+pub mod api;
+pub mod store;
+
+use std::net::TcpListener;
+
+use sangkien_kit::{
+    Settings,
+    service::{self, RunningService, Shared, ServiceSpec},
+};
+
+/// The service name: URL segment, database file, queue.
+pub const NAME: &str = "intake";
+
+/// Starts intake on `listener`.
+pub async fn start(settings: &Settings, shared: &Shared, listener: TcpListener) -> anyhow::Result<RunningService> {
+    service::start::<store::Migrator>(spec(settings), settings, shared, listener).await
+}
+
+/// The service's description.
+pub fn spec(settings: &Settings) -> ServiceSpec {
+    ServiceSpec {
+        name: NAME,
+        routes: api::configure,
+        handler: None,
+        max_body_bytes: settings.intake.max_body_bytes,
+    }
+}
+
+/// Runs intake's migrations (the `migrate` command).
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let mut s = settings.clone();
+    s.migrate_on_start = true;
+    service::open_database::<store::Migrator>(NAME, &s).await?;
+    Ok(())
+}
+
+/// Intake's OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    <api::ApiDoc as utoipa::OpenApi>::openapi()
+}

@@ -133,6 +133,7 @@ impl std::fmt::Debug for Verifier {
 impl Verifier {
     /// A verifier with the configured keys; fails on a key that does not parse.
     pub fn new(settings: &AuthSettings) -> Result<Self, AuthError> {
+        crate::install_crypto_provider();
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[settings.issuer.as_str()]);
         validation.set_audience(&[settings.audience.as_str()]);

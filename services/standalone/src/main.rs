@@ -1,1 +1,94 @@
-fn main() {}
+//! `sangkien`: the whole system in one process with embedded defaults, and admin commands.
+//!
+//! `sangkien` (or `sangkien serve`) starts the gateway on `127.0.0.1:8080` and the three
+//! services behind it on loopback ports, each on its own SQLite file under `./data/`, with
+//! the in-process event transport. Settings come from `SANGKIEN_*` variables or a TOML file.
+
+mod system;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use sangkien_kit::Settings;
+
+/// sangkien — recognition of workplace initiatives.
+#[derive(Parser)]
+#[command(name = "sangkien", version)]
+struct Cli {
+    /// A TOML settings file (also `SANGKIEN_CONFIG`).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gateway and the three services (the default).
+    Serve,
+    /// Apply every service's database migrations and exit.
+    Migrate,
+    /// Inspect and replay events that failed too often.
+    DeadLetters {
+        #[command(subcommand)]
+        action: DeadLetterAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeadLetterAction {
+    /// List the dead letters of a service.
+    List {
+        /// The consuming service (`appraisal`, `decision`).
+        #[arg(long)]
+        service: String,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Send dead letters back to their service's queue.
+    Replay {
+        /// The consuming service.
+        #[arg(long)]
+        service: String,
+        /// Only these message ids (repeat the flag); all when absent.
+        #[arg(long = "id")]
+        ids: Vec<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sangkien: {e}");
+            std::process::exit(2);
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        sangkien_kit::install_crypto_provider();
+        sangkien_kit::telemetry::init(&settings.log);
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => system::serve(settings).await,
+            Command::Migrate => system::migrate(&settings).await,
+            Command::DeadLetters { action } => {
+                let transport = sangkien_kit::service::build_transport(&settings).await?;
+                match action {
+                    DeadLetterAction::List { service, limit } => {
+                        let letters = transport.dead_letters(&service, limit).await?;
+                        println!("{}", serde_json::to_string_pretty(&letters)?);
+                        eprintln!("{} dead letter(s) in {service}", letters.len());
+                    }
+                    DeadLetterAction::Replay { service, ids } => {
+                        let only = (!ids.is_empty()).then_some(ids.as_slice());
+                        let n = transport.replay_dead_letters(&service, only).await?;
+                        println!("replayed {n} dead letter(s) to {service}");
+                    }
+                }
+                Ok(())
+            }
+        }
+    })
+}

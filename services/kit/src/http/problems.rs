@@ -61,23 +61,26 @@ pub async fn problems(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let http_req = req.request().clone();
-    let res = match next.call(req).await {
-        Ok(res) => res.map_into_boxed_body(),
-        Err(e) => ServiceResponse::new(http_req.clone(), e.error_response()),
-    };
+    // The request must not be cloned before routing (actix needs it unshared), so what the
+    // problem body needs is taken out first.
+    let lang = lang_of(req.request());
+    let path = req.path().to_owned();
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status().as_u16();
     let api_error = res.response().error().and_then(|e| e.as_error::<ApiError>());
     let needs_render = status >= 400 && (api_error.is_some() || !is_problem(&res));
     if !needs_render {
         return Ok(res);
     }
-    let lang = lang_of(&http_req);
-    let request_id = http_req.extensions().get::<RequestId>().map(|r| r.0.clone());
     let problem = match api_error {
         Some(err) => {
             if let Some(source) = &err.source {
-                tracing::error!(request_id = request_id.as_deref().unwrap_or(""), error = format!("{source:#}"), "internal error");
+                tracing::error!(
+                    request_id = request_id.as_deref().unwrap_or(""),
+                    error = format!("{source:#}"),
+                    "internal error"
+                );
             }
             err.to_problem(lang)
         }
@@ -90,7 +93,7 @@ pub async fn problems(
             sangkien_proto::Problem::new(code_for_status(status), lang)
         }
     }
-    .at(http_req.path(), request_id);
+    .at(path, request_id);
     let original_headers = res.headers().clone();
     let mut rendered = HttpResponse::build(res.status())
         .content_type(PROBLEM_CONTENT_TYPE)

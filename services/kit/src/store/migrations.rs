@@ -9,8 +9,13 @@ pub fn kit_migrations() -> Vec<Box<dyn MigrationTrait>> {
 }
 
 /// Creates `outbox_events`, `inbox_events` and the append-only `audit_log`.
-#[derive(DeriveMigrationName)]
 pub struct CreateOutboxInboxAudit;
+
+impl MigrationName for CreateOutboxInboxAudit {
+    fn name(&self) -> &str {
+        "m20261128_000001_kit_outbox_inbox_audit"
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for CreateOutboxInboxAudit {

@@ -1,0 +1,120 @@
+//! Streaming reverse proxy to the services.
+//!
+//! Request and response bodies flow through in chunks (a bounded channel on the way in), so
+//! a large upload or download never sits whole in the gateway's memory. Hop-by-hop headers
+//! are dropped, the request id and forwarding headers are added. A service that refuses the
+//! connection gives `upstream_unavailable` (502), one that does not begin answering in time
+//! gives `upstream_timeout` (504).
+
+use actix_web::{
+    HttpMessage, HttpRequest, HttpResponse,
+    http::{StatusCode, header::HeaderName},
+    web,
+};
+use futures::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
+
+use sangkien_kit::{ApiError, http::RequestId};
+use sangkien_proto::ErrorCode;
+
+use crate::GatewayState;
+
+const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+];
+
+fn is_hop_by_hop(name: &str) -> bool {
+    HOP_BY_HOP.contains(&name)
+}
+
+/// Forwards the request to the service named in the path.
+pub async fn forward(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<GatewayState>,
+) -> Result<HttpResponse, ApiError> {
+    let service = req.match_info().get("service").unwrap_or_default().to_owned();
+    let Some(base) = state.upstreams.get(&service) else {
+        return Err(ApiError::new(ErrorCode::NotFound).with_detail(
+            format!("Không có dịch vụ «{service}»"),
+            format!("There is no service «{service}»"),
+        ));
+    };
+    let mut url = format!("{base}{}", req.uri().path());
+    if let Some(q) = req.uri().query() {
+        url.push('?');
+        url.push_str(q);
+    }
+    let method = reqwest::Method::from_bytes(req.method().as_str().as_bytes())
+        .map_err(|_| ApiError::new(ErrorCode::MethodNotAllowed))?;
+    let mut upstream = state.client.request(method, &url);
+    for (name, value) in req.headers() {
+        if !is_hop_by_hop(name.as_str()) && name.as_str() != "x-request-id" {
+            upstream = upstream.header(name.as_str(), value.as_bytes());
+        }
+    }
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    upstream = upstream.header("x-request-id", request_id);
+    if let Some(peer) = req.peer_addr() {
+        upstream = upstream.header("x-forwarded-for", peer.ip().to_string());
+    }
+    upstream = upstream.header("x-forwarded-proto", req.connection_info().scheme().to_owned());
+    upstream = upstream.header("x-forwarded-host", req.connection_info().host().to_owned());
+
+    // actix's payload is tied to this worker thread; a bounded channel carries it to reqwest.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(8);
+    actix_web::rt::spawn(async move {
+        while let Some(chunk) = payload.next().await {
+            let item = chunk.map_err(|e| std::io::Error::other(e.to_string()));
+            let failed = item.is_err();
+            if tx.send(item).await.is_err() || failed {
+                break;
+            }
+        }
+    });
+    upstream = upstream.body(reqwest::Body::wrap_stream(ReceiverStream::new(rx)));
+
+    let response = match tokio::time::timeout(state.upstream_timeout, upstream.send()).await {
+        Err(_) => return Err(upstream_timeout(&service)),
+        Ok(Err(e)) if e.is_timeout() => return Err(upstream_timeout(&service)),
+        Ok(Err(e)) => {
+            tracing::warn!(service = %service, error = %e, "service unreachable");
+            return Err(ApiError::new(ErrorCode::UpstreamUnavailable).with_detail(
+                format!("Dịch vụ {service} không phản hồi"),
+                format!("The {service} service did not answer"),
+            ));
+        }
+        Ok(Ok(r)) => r,
+    };
+    let status = StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let mut out = HttpResponse::build(status);
+    for (name, value) in response.headers() {
+        if !is_hop_by_hop(name.as_str()) && name.as_str() != "content-length" {
+            if let Ok(n) = HeaderName::from_bytes(name.as_str().as_bytes()) {
+                out.append_header((n, value.as_bytes()));
+            }
+        }
+    }
+    if let Some(len) = response.content_length() {
+        out.no_chunking(len);
+    }
+    let body = response
+        .bytes_stream()
+        .map(|chunk| chunk.map_err(|e| actix_web::error::ErrorBadGateway(e.to_string())));
+    Ok(out.streaming(body))
+}
+
+fn upstream_timeout(service: &str) -> ApiError {
+    ApiError::new(ErrorCode::UpstreamTimeout).with_detail(
+        format!("Dịch vụ {service} phản hồi quá chậm"),
+        format!("The {service} service answered too slowly"),
+    )
+}

@@ -1,0 +1,40 @@
+//! Appraisal's HTTP API.
+
+use actix_web::{HttpResponse, web};
+use uuid::Uuid;
+
+use sangkien_kit::{ApiError, auth::Caller, diagnostics, service::ServiceContext};
+
+/// Registers every route under `/api/v1/appraisal`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/probes/{id}", web::get().to(get_probe_receipt));
+}
+
+/// Whether a diagnostic probe sent by intake has reached appraisal.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/probes/{id}",
+    tag = "diagnostics",
+    params(("id" = Uuid, Path, description = "Probe id")),
+    responses(
+        (status = 200, description = "The probe arrived", body = diagnostics::ProbeReceiptView),
+        (status = 404, description = "Not (yet) arrived", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_probe_receipt(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    diagnostics::get_receipt(ctx, caller, id).await
+}
+
+/// Appraisal's OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "sangkien appraisal", description = "Rubrics, panels, assignment, score sheets, sittings, conclusions."),
+    paths(get_probe_receipt),
+    components(schemas(diagnostics::ProbeReceiptView, sangkien_proto::Problem))
+)]
+pub struct ApiDoc;

@@ -1,0 +1,32 @@
+//! What decision does with the events it consumes.
+
+use async_trait::async_trait;
+use sea_orm::DatabaseTransaction;
+
+use sangkien_kit::{clock::SharedClock, diagnostics, events::EventHandler};
+use sangkien_proto::{Envelope, events::ProbeSent};
+
+/// Dispatches each consumed event to its handler; unknown types are acknowledged and
+/// ignored, so a newer publisher never blocks an older consumer.
+pub struct Handlers {
+    clock: SharedClock,
+}
+
+impl Handlers {
+    /// Handlers using `clock` for receipt times.
+    pub fn new(clock: SharedClock) -> Self {
+        Self { clock }
+    }
+}
+
+#[async_trait]
+impl EventHandler for Handlers {
+    async fn handle(&self, txn: &DatabaseTransaction, envelope: &Envelope) -> anyhow::Result<()> {
+        if envelope.is::<ProbeSent>() {
+            diagnostics::record_probe(txn, envelope, self.clock.now()).await?;
+        } else {
+            tracing::debug!(event_type = %envelope.event_type, "event type not handled here");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,17 @@
+//! Intake's tables and migrations.
+
+pub mod probe;
+
+use sea_orm_migration::prelude::*;
+
+/// Intake's migrations, the kit's first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        let mut m = sangkien_kit::store::migrations::kit_migrations();
+        m.push(Box::new(probe::CreateProbes));
+        m
+    }
+}
