@@ -1,6 +1,9 @@
 //! Database connection and migrations, SQLite or PostgreSQL by URL.
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -28,18 +31,29 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<DatabaseC
     if in_memory {
         opts.idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
     }
-    let db = Database::connect(opts).await?;
     if is_sqlite {
-        for pragma in [
-            "PRAGMA journal_mode=WAL",
-            "PRAGMA busy_timeout=10000",
-            "PRAGMA foreign_keys=ON",
-            "PRAGMA synchronous=NORMAL",
-        ] {
-            db.execute_unprepared(pragma).await?;
-        }
+        // Per connection, so every connection of the pool waits for a busy writer instead of
+        // failing, and readers never block the writer.
+        opts.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.busy_timeout(Duration::from_secs(15))
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+        });
     }
-    Ok(db)
+    Database::connect(opts).await
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes waits for another
+/// writer instead of failing with "database is locked"; on PostgreSQL it is a plain `BEGIN`.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 fn create_sqlite_dir(url: &str) -> Result<(), DbErr> {
@@ -65,7 +79,6 @@ fn create_sqlite_dir(url: &str) -> Result<(), DbErr> {
 pub async fn migrate<M: MigratorTrait>(db: &DatabaseConnection, lock_name: &str) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
-            use sea_orm::TransactionTrait;
             let txn = db.begin().await?;
             txn.execute_unprepared(&format!(
                 "SELECT pg_advisory_xact_lock(hashtext('sangkien-migrate-{}'))",

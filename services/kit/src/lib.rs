@@ -20,6 +20,7 @@ pub mod service;
 pub mod settings;
 pub mod store;
 pub mod telemetry;
+pub mod testing;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    events::Transport,
     auth::Verifier,
     clock::SharedClock,
     db,
@@ -77,15 +78,17 @@ pub async fn build_transport(settings: &Settings) -> anyhow::Result<SharedTransp
                 .clone()
                 .unwrap_or_else(|| settings.sqlite_url("events"));
             let queue_db = db::connect(&url, &settings.database).await?;
-            Arc::new(
-                InProcessTransport::open(
-                    queue_db,
-                    e.delivery_limit,
-                    e.prefetch,
-                    Duration::from_millis(e.poll_interval_ms),
-                )
-                .await?,
+            let transport = InProcessTransport::open(
+                queue_db,
+                e.delivery_limit,
+                e.prefetch,
+                Duration::from_millis(e.poll_interval_ms),
             )
+            .await?;
+            // Every service queue exists from the start, so an event published before its
+            // consumer first runs is kept for it, as RabbitMQ's declared queues do.
+            transport.declare(&crate::events::topology()).await?;
+            Arc::new(transport)
         }
     })
 }

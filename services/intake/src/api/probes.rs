@@ -2,7 +2,7 @@
 //! every consuming service, which shows its arrival on its own `probes/{id}`.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -111,7 +111,7 @@ pub async fn send_probe(
     };
     let envelope = Envelope::new(&event, caller.tenant, now, caller.request_id.clone(), None)
         .map_err(ApiError::internal)?;
-    let txn = ctx.db.begin().await?;
+    let txn = sangkien_kit::db::begin_write(&ctx.db).await?;
     probe::Entity::insert(probe::ActiveModel {
         id: Set(row.id),
         tenant: Set(row.tenant),

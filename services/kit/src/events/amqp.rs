@@ -66,6 +66,35 @@ impl AmqpTransport {
         }
     }
 
+    /// Deletes the exchange, queues and dead-letter queues of `services` (test isolation:
+    /// each test run uses its own exchange name and removes it afterwards).
+    pub async fn delete_topology(&self, services: &[&str]) -> Result<(), TransportError> {
+        use lapin::options::{ExchangeDeleteOptions, QueueDeleteOptions};
+        let conn = self.connect().await?;
+        let channel = conn.create_channel().await.map_err(unreachable)?;
+        for service in services {
+            for queue in [self.names.queue(service), self.names.dead_letter_queue(service)] {
+                channel
+                    .queue_delete(queue.into(), QueueDeleteOptions::default())
+                    .await
+                    .map_err(unreachable)?;
+            }
+            channel
+                .exchange_delete(
+                    self.names.dead_letter_exchange(service).into(),
+                    ExchangeDeleteOptions::default(),
+                )
+                .await
+                .map_err(unreachable)?;
+        }
+        channel
+            .exchange_delete(self.names.exchange().into(), ExchangeDeleteOptions::default())
+            .await
+            .map_err(unreachable)?;
+        let _ = conn.close(200, "deleted".into()).await;
+        Ok(())
+    }
+
     async fn connect(&self) -> Result<Connection, TransportError> {
         let props = ConnectionProperties::default()
             .with_connection_name(format!("sangkien-{}", std::process::id()).into());

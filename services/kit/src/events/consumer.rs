@@ -8,7 +8,7 @@
 
 use async_trait::async_trait;
 use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, TransactionTrait,
+    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
     sea_query::OnConflict,
 };
 use std::sync::Arc;
@@ -68,7 +68,7 @@ impl Consumer {
 
     /// Handles `envelope` exactly once per consumer name.
     pub async fn process(&self, envelope: &Envelope) -> anyhow::Result<Processed> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let inserted = inbox::Entity::insert(inbox::ActiveModel {
             event_id: Set(envelope.id),
             consumer: Set(self.name.clone()),

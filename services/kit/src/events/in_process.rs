@@ -8,7 +8,7 @@
 //! at the next start. Several consumers of one queue share it, each delivery going to one.
 
 use async_trait::async_trait;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
@@ -186,14 +186,15 @@ impl Transport for InProcessTransport {
         if envelopes.is_empty() {
             return Ok(());
         }
-        let txn = self.db.begin().await?;
-        let bindings = txn
+        let bindings = self
+            .db
             .query_all_raw(self.stmt("SELECT queue, pattern FROM queue_bindings", vec![]))
             .await?;
         let bindings: Vec<(String, String)> = bindings
             .iter()
             .map(|r| Ok((r.try_get("", "queue")?, r.try_get("", "pattern")?)))
             .collect::<Result<_, DbErr>>()?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let now = chrono::Utc::now().to_rfc3339();
         for env in envelopes {
             let body = serde_json::to_string(env).map_err(|e| TransportError::Refused(e.to_string()))?;

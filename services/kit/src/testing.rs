@@ -1,0 +1,277 @@
+//! Helpers for tests of every crate: which backend to run against, fresh databases,
+//! isolated broker names, signed tokens, a TCP proxy that cuts the broker away, and
+//! waiting for something to become true.
+//!
+//! Tests run against SQLite and the in-process transport by default, and against the real
+//! PostgreSQL and RabbitMQ with `SK_TEST_BACKEND=distributed` (`SK_TEST_PG_URL`,
+//! `SK_TEST_AMQP_URL` override their addresses). Nothing here is used by production code.
+
+use std::{
+    future::Future,
+    net::SocketAddr,
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use ed25519_dalek::{
+    SigningKey,
+    pkcs8::{EncodePrivateKey, EncodePublicKey, spki::der::pem::LineEnding},
+};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use sea_orm::{ConnectionTrait, Database};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::{
+    auth::{Claims, RoleGrant},
+    settings::{PublicKeySetting, Settings, TransportKind},
+};
+
+/// Where tests run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite files and the in-process transport.
+    Standalone,
+    /// PostgreSQL and RabbitMQ.
+    Distributed,
+}
+
+impl Backend {
+    /// From `SK_TEST_BACKEND` (`standalone` by default, or `distributed`).
+    pub fn from_env() -> Self {
+        match std::env::var("SK_TEST_BACKEND").as_deref() {
+            Ok("distributed") => Backend::Distributed,
+            _ => Backend::Standalone,
+        }
+    }
+}
+
+/// PostgreSQL server URL without a database.
+pub fn pg_server_url() -> String {
+    std::env::var("SK_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// RabbitMQ URL.
+pub fn amqp_url() -> String {
+    std::env::var("SK_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+/// A unique, short, lowercase name for this test's databases and exchange.
+pub fn unique_name(prefix: &str) -> String {
+    format!("{prefix}_{}", Uuid::now_v7().simple())
+}
+
+/// A scratch directory for this test.
+pub fn scratch_dir(prefix: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(unique_name(prefix));
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// Creates an empty database for `name` and returns its URL: a SQLite file under `dir`, or
+/// a new PostgreSQL database.
+pub async fn fresh_database(backend: Backend, dir: &std::path::Path, name: &str) -> anyhow::Result<String> {
+    match backend {
+        Backend::Standalone => Ok(format!("sqlite://{}/{name}.db?mode=rwc", dir.display())),
+        Backend::Distributed => {
+            let server = pg_server_url();
+            let admin = Database::connect(format!("{server}/postgres")).await?;
+            let db_name = unique_name(&format!("sk_{name}"));
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{db_name}\"")).await?;
+            admin.close().await?;
+            Ok(format!("{server}/{db_name}"))
+        }
+    }
+}
+
+/// Drops the PostgreSQL databases among `urls` (SQLite files go with their directory).
+pub async fn drop_databases(urls: &[String]) {
+    let server = pg_server_url();
+    let Ok(admin) = Database::connect(format!("{server}/postgres")).await else {
+        return;
+    };
+    for url in urls.iter().filter(|u| u.starts_with("postgres")) {
+        if let Some(name) = url.rsplit('/').next() {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+    let _ = admin.close().await;
+}
+
+/// A signing key and the matching public key for tokens in tests.
+pub struct TestKeys {
+    /// Key id.
+    pub kid: String,
+    encoding: EncodingKey,
+    /// The public key in PEM, for `auth.public_keys`.
+    pub public_pem: String,
+}
+
+impl TestKeys {
+    /// A fresh Ed25519 key pair.
+    pub fn generate() -> anyhow::Result<Self> {
+        let signing = SigningKey::from_bytes(&rand::random::<[u8; 32]>());
+        let private_pem = signing
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let public_pem = signing
+            .verifying_key()
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(Self {
+            kid: unique_name("test-key"),
+            encoding: EncodingKey::from_ed_pem(private_pem.as_bytes())?,
+            public_pem,
+        })
+    }
+
+    /// The key as a setting.
+    pub fn setting(&self) -> PublicKeySetting {
+        PublicKeySetting {
+            kid: self.kid.clone(),
+            pem: self.public_pem.clone(),
+        }
+    }
+
+    /// A token for `user` in `tenant` with `roles`, valid for an hour.
+    pub fn token(&self, user: Uuid, tenant: Uuid, roles: Vec<RoleGrant>) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        self.sign(&Claims {
+            sub: user,
+            tenant,
+            roles,
+            name: Some("Người kiểm thử".into()),
+            iss: "sangkien".into(),
+            aud: "sangkien".into(),
+            exp: now + 3600,
+            iat: now,
+            jti: Uuid::now_v7().to_string(),
+        })
+    }
+
+    /// Signs arbitrary claims (expired, wrong audience…).
+    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        Ok(jsonwebtoken::encode(&header, claims, &self.encoding)?)
+    }
+}
+
+/// Settings for a test: every service on its own fresh database, the transport of
+/// `backend` with a unique exchange (or a queue file under `dir`), fast polling.
+pub async fn settings(backend: Backend, dir: &std::path::Path, keys: &TestKeys) -> anyhow::Result<Settings> {
+    let mut s = Settings::default();
+    s.data_dir = dir.to_path_buf();
+    s.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    s.auth.public_keys = vec![keys.setting()];
+    s.events.poll_interval_ms = 200;
+    s.events.max_backoff_ms = 1000;
+    s.events.delivery_limit = 3;
+    s.events.exchange = unique_name("sk-test");
+    s.intake.database_url = Some(fresh_database(backend, dir, "intake").await?);
+    s.appraisal.database_url = Some(fresh_database(backend, dir, "appraisal").await?);
+    s.decision.database_url = Some(fresh_database(backend, dir, "decision").await?);
+    match backend {
+        Backend::Standalone => {
+            s.events.transport = TransportKind::InProcess;
+            s.events.queue_database_url = Some(format!("sqlite://{}/events.db?mode=rwc", dir.display()));
+        }
+        Backend::Distributed => {
+            s.events.transport = TransportKind::Amqp;
+            s.events.amqp_url = amqp_url();
+        }
+    }
+    Ok(s)
+}
+
+/// Waits until `check` returns `Some`, polling every 50 ms, at most `timeout`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(v) = check().await {
+            return Some(v);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A TCP proxy in front of a server that a test can cut (every connection dropped, new ones
+/// refused) and restore, to play a broker outage without stopping the shared broker.
+pub struct ChaosProxy {
+    /// Where clients connect.
+    pub addr: SocketAddr,
+    up: Arc<AtomicBool>,
+    cut: Arc<std::sync::Mutex<CancellationToken>>,
+    stop: CancellationToken,
+}
+
+impl ChaosProxy {
+    /// A proxy to `upstream` on a free loopback port.
+    pub async fn start(upstream: SocketAddr) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let up = Arc::new(AtomicBool::new(true));
+        let cut = Arc::new(std::sync::Mutex::new(CancellationToken::new()));
+        let stop = CancellationToken::new();
+        let (up2, cut2, stop2) = (up.clone(), cut.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    _ = stop2.cancelled() => return,
+                    a = listener.accept() => a,
+                };
+                let Ok((mut client, _)) = accepted else { continue };
+                if !up2.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let token = cut2.lock().map(|t| t.clone()).unwrap_or_default();
+                tokio::spawn(async move {
+                    let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+                    tokio::select! {
+                        _ = token.cancelled() => {}
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                    }
+                });
+            }
+        });
+        Ok(Self { addr, up, cut, stop })
+    }
+
+    /// Drops every open connection and refuses new ones.
+    pub fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        if let Ok(mut t) = self.cut.lock() {
+            t.cancel();
+            *t = CancellationToken::new();
+        }
+    }
+
+    /// Accepts connections again.
+    pub fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for ChaosProxy {
+    fn drop(&mut self) {
+        self.stop.cancel();
+        if let Ok(t) = self.cut.lock() {
+            t.cancel();
+        }
+    }
+}

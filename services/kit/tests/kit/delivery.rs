@@ -1,0 +1,154 @@
+//! The inbox and the consumer runner: duplicates, dead letters, replay, lost acks.
+
+use async_trait::async_trait;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
+
+use sangkien_kit::{
+    events::{Consumer, Delivery, DeliveryHandler, Outcome},
+    testing::eventually,
+};
+
+use crate::harness::{Env, QUEUE, Recorder, count, effects};
+
+#[tokio::test]
+async fn the_same_event_delivered_twice_to_two_consumers_has_one_effect() {
+    let env = Env::new().await;
+    let recorder = Arc::new(Recorder::default());
+    // Two consumer instances of the same service on the same queue.
+    env.start_consumer(env.consumer(recorder.clone()));
+    env.start_consumer(env.consumer(recorder.clone()));
+    let events: Vec<_> = (0..10).map(|i| env.probe(&format!("dup {i}"))).collect();
+    // Every event published twice, as after a relay crash between publish and mark.
+    env.transport.publish(&events).await.unwrap();
+    env.transport.publish(&events).await.unwrap();
+    assert!(
+        eventually(Duration::from_secs(20), || async { (effects(&env.db).await >= 10).then_some(()) })
+            .await
+            .is_some()
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(effects(&env.db).await, 10, "one effect per event");
+    assert_eq!(count(&env.db, "SELECT COUNT(*) FROM inbox_events").await, 10);
+    env.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_failing_event_goes_to_the_dead_letter_queue_while_others_flow_and_replay_delivers_it() {
+    let env = Env::new().await;
+    let limit = env.settings.events.delivery_limit as usize;
+    let recorder = Arc::new(Recorder::default());
+    recorder.fail_on("poison");
+    env.start_consumer(env.consumer(recorder.clone()));
+    let poison = env.probe("poison");
+    env.transport.publish(std::slice::from_ref(&poison)).await.unwrap();
+    let good: Vec<_> = (0..5).map(|i| env.probe(&format!("good {i}"))).collect();
+    env.transport.publish(&good).await.unwrap();
+
+    assert!(
+        eventually(Duration::from_secs(20), || async { (effects(&env.db).await == 5).then_some(()) })
+            .await
+            .is_some(),
+        "the other events keep flowing"
+    );
+    let dead = eventually(Duration::from_secs(30), || async {
+        let n = env.transport.dead_letter_count(QUEUE).await.unwrap();
+        (n == 1).then_some(n)
+    })
+    .await;
+    assert_eq!(dead, Some(1), "the failing event is dead-lettered");
+    assert_eq!(
+        recorder.calls.load(Ordering::SeqCst),
+        5 + limit,
+        "delivered exactly delivery_limit ({limit}) times before dead-lettering"
+    );
+    let letters = env.transport.dead_letters(QUEUE, 10).await.unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].message_id, poison.id.to_string());
+    assert_eq!(letters[0].routing_key, "probe.sent");
+
+    recorder.heal();
+    let replayed = env
+        .transport
+        .replay_dead_letters(QUEUE, Some(&[poison.id.to_string()]))
+        .await
+        .unwrap();
+    assert_eq!(replayed, 1);
+    assert!(
+        eventually(Duration::from_secs(20), || async { (effects(&env.db).await == 6).then_some(()) })
+            .await
+            .is_some(),
+        "the replayed event is handled"
+    );
+    assert_eq!(env.transport.dead_letter_count(QUEUE).await.unwrap(), 0);
+    env.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_unreadable_message_goes_straight_to_the_dead_letter_queue() {
+    let env = Env::new().await;
+    let recorder = Arc::new(Recorder::default());
+    let consumer = env.consumer(recorder.clone());
+    let outcome = consumer
+        .deliver(Delivery {
+            body: b"not an envelope".to_vec(),
+            routing_key: "probe.sent".into(),
+            previous_deliveries: 0,
+        })
+        .await;
+    assert_eq!(outcome, Outcome::DeadLetter);
+    assert_eq!(recorder.calls.load(Ordering::SeqCst), 0);
+    env.cleanup().await;
+}
+
+/// Lets the consumer commit, then loses the acknowledgement once, as when the process dies
+/// between its commit and its ack: the broker keeps the message and delivers it again.
+struct DiesBeforeAck {
+    inner: Arc<Consumer>,
+    died: AtomicBool,
+}
+
+#[async_trait]
+impl DeliveryHandler for DiesBeforeAck {
+    async fn deliver(&self, delivery: Delivery) -> Outcome {
+        let outcome = self.inner.deliver(delivery).await;
+        if outcome == Outcome::Ack && !self.died.swap(true, Ordering::SeqCst) {
+            return Outcome::Retry;
+        }
+        outcome
+    }
+}
+
+#[tokio::test]
+async fn a_consumer_dying_after_commit_before_ack_gets_the_event_again_and_changes_nothing() {
+    let env = Env::new().await;
+    let recorder = Arc::new(Recorder::default());
+    let dies = Arc::new(DiesBeforeAck {
+        inner: env.consumer(recorder.clone()),
+        died: AtomicBool::new(false),
+    });
+    env.start_consumer(dies.clone());
+    let event = env.probe("once");
+    env.transport.publish(std::slice::from_ref(&event)).await.unwrap();
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            let settled = dies.died.load(Ordering::SeqCst)
+                && env.transport.dead_letter_count(QUEUE).await.unwrap() == 0
+                && count(&env.db, "SELECT COUNT(*) FROM inbox_events").await == 1;
+            settled.then_some(())
+        })
+        .await
+        .is_some()
+    );
+    // Wait for the redelivery to be acknowledged (the queue empties).
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(effects(&env.db).await, 1, "the redelivery changed nothing");
+    assert_eq!(recorder.calls.load(Ordering::SeqCst), 1, "the handler ran once");
+    assert_eq!(env.metrics.render().contains("outcome=\"duplicate\"} 1"), true);
+    env.cleanup().await;
+}
