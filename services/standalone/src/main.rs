@@ -4,7 +4,7 @@
 //! services behind it on loopback ports, each on its own SQLite file under `./data/`, with
 //! the in-process event transport. Settings come from `SANGKIEN_*` variables or a TOML file.
 
-mod system;
+use sangkien::system;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

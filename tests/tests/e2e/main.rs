@@ -1,0 +1,5 @@
+//! The system through its gateway, as a client sees it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod events;
+mod gateway;
