@@ -10,7 +10,11 @@ pub mod openapi;
 pub mod proxy;
 
 use actix_web::{App, HttpResponse, HttpServer, dev::ServerHandle, middleware::from_fn, web};
-use std::{net::{SocketAddr, TcpListener}, sync::Arc, time::Duration};
+use std::{
+    net::{SocketAddr, TcpListener},
+    sync::Arc,
+    time::Duration,
+};
 use tokio::task::JoinHandle;
 
 use sangkien_kit::{ApiError, Settings, http, metrics::Metrics};
@@ -112,10 +116,14 @@ pub async fn start(
             .route("/readyz", web::get().to(readyz))
             .route("/metrics", web::get().to(metrics_text))
             .service(
-                utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", doc.clone()),
+                utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                    .url("/api/openapi.json", doc.clone()),
             )
             .route("/docs", web::get().to(docs_redirect))
-            .route("/api/v1/{service}/{tail:.*}", web::route().to(proxy::forward))
+            .route(
+                "/api/v1/{service}/{tail:.*}",
+                web::route().to(proxy::forward),
+            )
             .default_service(web::to(http::problems::not_found))
     })
     .workers(2)
@@ -134,7 +142,9 @@ pub async fn start(
 }
 
 async fn docs_redirect() -> HttpResponse {
-    HttpResponse::Found().insert_header(("Location", "/docs/")).finish()
+    HttpResponse::Found()
+        .insert_header(("Location", "/docs/"))
+        .finish()
 }
 
 async fn healthz() -> HttpResponse {
@@ -161,13 +171,19 @@ async fn readyz(state: web::Data<GatewayState>) -> Result<HttpResponse, ApiError
         }
     });
     let results = futures::future::join_all(checks).await;
-    let failing: Vec<String> = results.iter().filter(|(_, ok)| !ok).map(|(n, _)| n.clone()).collect();
+    let failing: Vec<String> = results
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(n, _)| n.clone())
+        .collect();
     if failing.is_empty() {
         let services: serde_json::Map<String, serde_json::Value> = results
             .into_iter()
             .map(|(n, _)| (n, serde_json::json!("ready")))
             .collect();
-        return Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "services": services })));
+        return Ok(
+            HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "services": services }))
+        );
     }
     let list = failing.join(", ");
     Err(ApiError::new(ErrorCode::ServiceUnavailable).with_detail(

@@ -3,7 +3,9 @@
 use sangkien_kit::{Settings, process::shutdown_signal};
 
 fn main() -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let settings = Settings::load(None)?;
         sangkien_kit::telemetry::init(&settings.log);

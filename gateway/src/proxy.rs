@@ -41,7 +41,11 @@ pub async fn forward(
     mut payload: web::Payload,
     state: web::Data<GatewayState>,
 ) -> Result<HttpResponse, ApiError> {
-    let service = req.match_info().get("service").unwrap_or_default().to_owned();
+    let service = req
+        .match_info()
+        .get("service")
+        .unwrap_or_default()
+        .to_owned();
     let Some(base) = state.upstreams.get(&service) else {
         return Err(ApiError::new(ErrorCode::NotFound).with_detail(
             format!("Không có dịch vụ «{service}»"),
@@ -61,12 +65,19 @@ pub async fn forward(
             upstream = upstream.header(name.as_str(), value.as_bytes());
         }
     }
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     upstream = upstream.header("x-request-id", request_id);
     if let Some(peer) = req.peer_addr() {
         upstream = upstream.header("x-forwarded-for", peer.ip().to_string());
     }
-    upstream = upstream.header("x-forwarded-proto", req.connection_info().scheme().to_owned());
+    upstream = upstream.header(
+        "x-forwarded-proto",
+        req.connection_info().scheme().to_owned(),
+    );
     upstream = upstream.header("x-forwarded-host", req.connection_info().host().to_owned());
 
     // actix's payload is tied to this worker thread; a bounded channel carries it to reqwest.
@@ -94,13 +105,15 @@ pub async fn forward(
         }
         Ok(Ok(r)) => r,
     };
-    let status = StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let status =
+        StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     let mut out = HttpResponse::build(status);
     for (name, value) in response.headers() {
-        if !is_hop_by_hop(name.as_str()) && name.as_str() != "content-length" {
-            if let Ok(n) = HeaderName::from_bytes(name.as_str().as_bytes()) {
-                out.append_header((n, value.as_bytes()));
-            }
+        if !is_hop_by_hop(name.as_str())
+            && name.as_str() != "content-length"
+            && let Ok(n) = HeaderName::from_bytes(name.as_str().as_bytes())
+        {
+            out.append_header((n, value.as_bytes()));
         }
     }
     if let Some(len) = response.content_length() {

@@ -81,7 +81,11 @@ mod tests {
     fn required(schema: &Value) -> BTreeSet<String> {
         schema["required"]
             .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -103,9 +107,17 @@ mod tests {
         let catalogue = catalogue();
         for entry in &catalogue {
             let channel = &doc["channels"][entry.event_type];
-            assert_eq!(channel["address"], entry.event_type, "channel of {}", entry.event_type);
+            assert_eq!(
+                channel["address"], entry.event_type,
+                "channel of {}",
+                entry.event_type
+            );
             let message = &doc["components"]["messages"][&entry.schema_name];
-            assert_eq!(message["name"], entry.event_type, "message {}", entry.schema_name);
+            assert_eq!(
+                message["name"], entry.event_type,
+                "message {}",
+                entry.schema_name
+            );
             assert_eq!(
                 message["x-event-version"],
                 serde_json::json!(entry.version),
@@ -145,8 +157,10 @@ mod tests {
             .values()
             .map(|c| c["address"].as_str().unwrap().to_owned())
             .collect();
-        let in_rust: BTreeSet<String> =
-            catalogue.iter().map(|e| e.event_type.to_owned()).collect();
-        assert_eq!(documented, in_rust, "events documented but not in the catalogue");
+        let in_rust: BTreeSet<String> = catalogue.iter().map(|e| e.event_type.to_owned()).collect();
+        assert_eq!(
+            documented, in_rust,
+            "events documented but not in the catalogue"
+        );
     }
 }

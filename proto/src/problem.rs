@@ -217,7 +217,11 @@ mod tests {
             assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s}");
             assert!((400..600).contains(&code.status()), "{s}");
             assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(s));
-            assert_ne!(code.title(Lang::Vi), code.title(Lang::En), "{s} lacks a translation");
+            assert_ne!(
+                code.title(Lang::Vi),
+                code.title(Lang::En),
+                "{s} lacks a translation"
+            );
         }
     }
 
@@ -228,7 +232,10 @@ mod tests {
         assert_eq!(Lang::from_accept_language(Some("en-US,en;q=0.9")), Lang::En);
         assert_eq!(Lang::from_accept_language(Some("vi-VN,en;q=0.8")), Lang::Vi);
         assert_eq!(Lang::from_accept_language(Some("fr, en;q=0.5")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("vi;q=0.4, en;q=0.6")), Lang::En);
+        assert_eq!(
+            Lang::from_accept_language(Some("vi;q=0.4, en;q=0.6")),
+            Lang::En
+        );
         assert_eq!(Lang::from_accept_language(Some("de")), Lang::Vi);
     }
 
@@ -242,5 +249,19 @@ mod tests {
         assert_eq!(v["title"], "Not found");
         assert_eq!(v["instance"], "/x");
         assert!(v.get("errors").is_none());
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn docs_list_every_error_code() {
+        let doc = include_str!("../../docs/errors.md");
+        for code in ErrorCode::ALL {
+            let cell = format!("| `{}` | {} |", code.as_str(), code.status());
+            assert!(doc.contains(&cell), "docs/errors.md lacks {cell}");
+        }
     }
 }

@@ -52,7 +52,9 @@ impl TestSystem {
             system: Some(system),
             keys,
             url,
-            http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()?,
             tenant: Uuid::now_v7(),
             dir,
         })

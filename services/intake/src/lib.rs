@@ -13,14 +13,18 @@ use std::net::TcpListener;
 
 use sangkien_kit::{
     Settings,
-    service::{self, RunningService, Shared, ServiceSpec},
+    service::{self, RunningService, ServiceSpec, Shared},
 };
 
 /// The service name: URL segment, database file, queue.
 pub const NAME: &str = "intake";
 
 /// Starts intake on `listener`.
-pub async fn start(settings: &Settings, shared: &Shared, listener: TcpListener) -> anyhow::Result<RunningService> {
+pub async fn start(
+    settings: &Settings,
+    shared: &Shared,
+    listener: TcpListener,
+) -> anyhow::Result<RunningService> {
     service::start::<store::Migrator>(spec(settings), settings, shared, listener).await
 }
 

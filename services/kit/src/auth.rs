@@ -84,18 +84,30 @@ impl Caller {
 
     /// The units on which the caller holds `role`.
     pub fn units_with(&self, role: Role) -> Vec<Uuid> {
-        self.roles.iter().filter(|g| g.role == role).map(|g| g.unit).collect()
+        self.roles
+            .iter()
+            .filter(|g| g.role == role)
+            .map(|g| g.unit)
+            .collect()
     }
 
     /// Fails with `forbidden` unless the caller holds one of `roles`; returns the first held.
     pub fn require_any(&self, roles: &[Role]) -> Result<Role, ApiError> {
-        roles.iter().copied().find(|r| self.has_role(*r)).ok_or_else(|| {
-            let names = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
-            ApiError::new(ErrorCode::Forbidden).with_detail(
-                format!("Thao tác này cần một trong các vai trò: {names}"),
-                format!("This needs one of the roles: {names}"),
-            )
-        })
+        roles
+            .iter()
+            .copied()
+            .find(|r| self.has_role(*r))
+            .ok_or_else(|| {
+                let names = roles
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ApiError::new(ErrorCode::Forbidden).with_detail(
+                    format!("Thao tác này cần một trong các vai trò: {names}"),
+                    format!("This needs one of the roles: {names}"),
+                )
+            })
     }
 }
 
@@ -126,7 +138,9 @@ pub struct Verifier {
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier").field("jwks_url", &self.jwks_url).finish_non_exhaustive()
+        f.debug_struct("Verifier")
+            .field("jwks_url", &self.jwks_url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -199,11 +213,14 @@ impl Verifier {
 
     /// Verifies `token` and returns its claims.
     pub async fn verify(&self, token: &str) -> Result<Claims, AuthError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         if header.alg != Algorithm::EdDSA {
             return Err(AuthError::Invalid("algorithm must be EdDSA".into()));
         }
-        let kid = header.kid.ok_or_else(|| AuthError::Invalid("token has no kid".into()))?;
+        let kid = header
+            .kid
+            .ok_or_else(|| AuthError::Invalid("token has no kid".into()))?;
         let key = match self.key(&kid) {
             Some(k) => k,
             None => {
@@ -223,7 +240,10 @@ pub fn bearer_token(req: &HttpRequest) -> Option<&str> {
     req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
 }
 
@@ -236,7 +256,9 @@ impl FromRequest for Caller {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let verifier = req.app_data::<web::Data<Arc<Verifier>>>().map(|v| v.get_ref().clone());
+        let verifier = req
+            .app_data::<web::Data<Arc<Verifier>>>()
+            .map(|v| v.get_ref().clone());
         let token = bearer_token(req).map(str::to_owned);
         let request_id = req
             .extensions()
@@ -245,15 +267,20 @@ impl FromRequest for Caller {
             .unwrap_or_default();
         let lang = crate::http::problems::lang_of(req);
         Box::pin(async move {
-            let verifier = verifier.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no verifier configured")))?;
+            let verifier = verifier
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no verifier configured")))?;
             let token = token.ok_or_else(|| {
-                unauthenticated("Cần đăng nhập (thiếu mã truy cập)", "Sign-in required (no bearer token)")
+                unauthenticated(
+                    "Cần đăng nhập (thiếu mã truy cập)",
+                    "Sign-in required (no bearer token)",
+                )
             })?;
             let claims = verifier.verify(&token).await.map_err(|e| match e {
-                AuthError::KeysUnavailable(_) => ApiError::new(ErrorCode::ServiceUnavailable).with_detail(
-                    "Không lấy được khóa xác thực",
-                    "Signing keys are unavailable",
-                ),
+                AuthError::KeysUnavailable(_) => ApiError::new(ErrorCode::ServiceUnavailable)
+                    .with_detail(
+                        "Không lấy được khóa xác thực",
+                        "Signing keys are unavailable",
+                    ),
                 other => {
                     tracing::debug!(error = %other, "token refused");
                     unauthenticated(

@@ -26,10 +26,15 @@ pub async fn connect(url: &str, settings: &DatabaseSettings) -> Result<DatabaseC
     opts.connect_timeout(timeout)
         .acquire_timeout(timeout)
         .sqlx_logging(false)
-        .max_connections(if in_memory { 1 } else { settings.max_connections })
+        .max_connections(if in_memory {
+            1
+        } else {
+            settings.max_connections
+        })
         .min_connections(if in_memory { 1 } else { 0 });
     if in_memory {
-        opts.idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
+        opts.idle_timeout(None::<Duration>)
+            .max_lifetime(None::<Duration>);
     }
     if is_sqlite {
         // Per connection, so every connection of the pool waits for a busy writer instead of
@@ -76,7 +81,10 @@ fn create_sqlite_dir(url: &str) -> Result<(), DbErr> {
 ///
 /// On PostgreSQL the run holds a transaction-scoped advisory lock, so replicas starting at
 /// once migrate one after the other instead of racing on the same tables.
-pub async fn migrate<M: MigratorTrait>(db: &DatabaseConnection, lock_name: &str) -> Result<(), DbErr> {
+pub async fn migrate<M: MigratorTrait>(
+    db: &DatabaseConnection,
+    lock_name: &str,
+) -> Result<(), DbErr> {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let txn = db.begin().await?;
@@ -94,5 +102,8 @@ pub async fn migrate<M: MigratorTrait>(db: &DatabaseConnection, lock_name: &str)
 
 /// True when `err` is a unique-constraint violation (a duplicate key).
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

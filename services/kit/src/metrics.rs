@@ -65,7 +65,11 @@ impl Metrics {
     pub fn new(service: &str) -> Self {
         let mut registry = Registry::with_prefix_and_labels(
             "sangkien",
-            [(std::borrow::Cow::Borrowed("service"), std::borrow::Cow::Owned(service.to_owned()))].into_iter(),
+            [(
+                std::borrow::Cow::Borrowed("service"),
+                std::borrow::Cow::Owned(service.to_owned()),
+            )]
+            .into_iter(),
         );
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
@@ -75,16 +79,36 @@ impl Metrics {
         let events_published = Counter::default();
         let deliveries = Family::<OutcomeLabels, Counter>::default();
         let dead_letters = Gauge::default();
-        registry.register("http_requests", "HTTP requests by route and status", requests.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
         registry.register(
             "http_request_duration_seconds",
             "HTTP request latency by route",
             latency.clone(),
         );
-        registry.register("outbox_backlog", "Events not yet confirmed by the broker", outbox_backlog.clone());
-        registry.register("events_published", "Events published by the outbox relay", events_published.clone());
-        registry.register("event_deliveries", "Event deliveries by outcome", deliveries.clone());
-        registry.register("dead_letters", "Events in the dead-letter queue", dead_letters.clone());
+        registry.register(
+            "outbox_backlog",
+            "Events not yet confirmed by the broker",
+            outbox_backlog.clone(),
+        );
+        registry.register(
+            "events_published",
+            "Events published by the outbox relay",
+            events_published.clone(),
+        );
+        registry.register(
+            "event_deliveries",
+            "Event deliveries by outcome",
+            deliveries.clone(),
+        );
+        registry.register(
+            "dead_letters",
+            "Events in the dead-letter queue",
+            dead_letters.clone(),
+        );
         Self {
             registry: Mutex::new(registry),
             requests,

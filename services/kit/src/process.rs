@@ -13,7 +13,9 @@ pub type StartFn = fn(Settings, Shared) -> BoxFuture<'static, anyhow::Result<Run
 
 /// Runs the service binary `name` until it is told to stop.
 pub fn run_service(name: &str, start: StartFn) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         crate::install_crypto_provider();
         let args: Vec<String> = std::env::args().skip(1).collect();

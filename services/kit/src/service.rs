@@ -4,18 +4,22 @@
 use actix_web::{App, HttpServer, dev::ServerHandle, middleware::from_fn, web};
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
-use std::{net::{SocketAddr, TcpListener}, sync::Arc, time::Duration};
+use std::{
+    net::{SocketAddr, TcpListener},
+    sync::Arc,
+    time::Duration,
+};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    events::Transport,
     auth::Verifier,
     clock::SharedClock,
     db,
+    events::Transport,
     events::{
-        Consumer, EventHandler, Outbox, OutboxRelay, QueueSpec, SharedTransport, amqp::AmqpTransport,
-        in_process::InProcessTransport, names::Names,
+        Consumer, EventHandler, Outbox, OutboxRelay, QueueSpec, SharedTransport,
+        amqp::AmqpTransport, in_process::InProcessTransport, names::Names,
     },
     http::{self, health, problems::not_found},
     metrics::Metrics,

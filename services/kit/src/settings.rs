@@ -402,7 +402,10 @@ mod tests {
         let s = Settings::load_from_vars(None, &[]).unwrap();
         assert_eq!(s.listen.port(), 8080);
         assert_eq!(s.events.transport, TransportKind::InProcess);
-        assert_eq!(s.database_url("intake"), "sqlite://./data/intake.db?mode=rwc");
+        assert_eq!(
+            s.database_url("intake"),
+            "sqlite://./data/intake.db?mode=rwc"
+        );
         assert_eq!(
             s.events.queue_database_url.as_deref(),
             Some("sqlite://./data/events.db?mode=rwc")
@@ -459,11 +462,15 @@ mod tests {
             "data_dir = \"/var/lib/sangkien\"\n[events]\nprefetch = 7\nexchange = \"from-file\"\n",
         )
         .unwrap();
-        let s = Settings::load_from_vars(Some(file.clone()), &[("SANGKIEN_EVENTS__EXCHANGE", "env")])
-            .unwrap();
+        let s =
+            Settings::load_from_vars(Some(file.clone()), &[("SANGKIEN_EVENTS__EXCHANGE", "env")])
+                .unwrap();
         assert_eq!(s.events.prefetch, 7);
         assert_eq!(s.events.exchange, "env");
-        assert_eq!(s.database_url("decision"), "sqlite:///var/lib/sangkien/decision.db?mode=rwc");
+        assert_eq!(
+            s.database_url("decision"),
+            "sqlite:///var/lib/sangkien/decision.db?mode=rwc"
+        );
         std::fs::write(&file, "[events]\nunknown_key = 1\n").unwrap();
         assert!(Settings::load_from_vars(Some(file), &[]).is_err());
         let missing = dir.join("absent.toml");

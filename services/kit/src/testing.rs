@@ -58,7 +58,8 @@ pub fn pg_server_url() -> String {
 
 /// RabbitMQ URL.
 pub fn amqp_url() -> String {
-    std::env::var("SK_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+    std::env::var("SK_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
 /// A unique, short, lowercase name for this test's databases and exchange.
@@ -75,14 +76,20 @@ pub fn scratch_dir(prefix: &str) -> PathBuf {
 
 /// Creates an empty database for `name` and returns its URL: a SQLite file under `dir`, or
 /// a new PostgreSQL database.
-pub async fn fresh_database(backend: Backend, dir: &std::path::Path, name: &str) -> anyhow::Result<String> {
+pub async fn fresh_database(
+    backend: Backend,
+    dir: &std::path::Path,
+    name: &str,
+) -> anyhow::Result<String> {
     match backend {
         Backend::Standalone => Ok(format!("sqlite://{}/{name}.db?mode=rwc", dir.display())),
         Backend::Distributed => {
             let server = pg_server_url();
             let admin = Database::connect(format!("{server}/postgres")).await?;
             let db_name = unique_name(&format!("sk_{name}"));
-            admin.execute_unprepared(&format!("CREATE DATABASE \"{db_name}\"")).await?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{db_name}\""))
+                .await?;
             admin.close().await?;
             Ok(format!("{server}/{db_name}"))
         }
@@ -166,10 +173,16 @@ impl TestKeys {
 
 /// Settings for a test: every service on its own fresh database, the transport of
 /// `backend` with a unique exchange (or a queue file under `dir`), fast polling.
-pub async fn settings(backend: Backend, dir: &std::path::Path, keys: &TestKeys) -> anyhow::Result<Settings> {
-    let mut s = Settings::default();
-    s.data_dir = dir.to_path_buf();
-    s.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+pub async fn settings(
+    backend: Backend,
+    dir: &std::path::Path,
+    keys: &TestKeys,
+) -> anyhow::Result<Settings> {
+    let mut s = Settings {
+        data_dir: dir.to_path_buf(),
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ..Settings::default()
+    };
     s.auth.public_keys = vec![keys.setting()];
     s.events.poll_interval_ms = 200;
     s.events.max_backoff_ms = 1000;
@@ -181,7 +194,8 @@ pub async fn settings(backend: Backend, dir: &std::path::Path, keys: &TestKeys) 
     match backend {
         Backend::Standalone => {
             s.events.transport = TransportKind::InProcess;
-            s.events.queue_database_url = Some(format!("sqlite://{}/events.db?mode=rwc", dir.display()));
+            s.events.queue_database_url =
+                Some(format!("sqlite://{}/events.db?mode=rwc", dir.display()));
         }
         Backend::Distributed => {
             s.events.transport = TransportKind::Amqp;
@@ -234,14 +248,18 @@ impl ChaosProxy {
                     _ = stop2.cancelled() => return,
                     a = listener.accept() => a,
                 };
-                let Ok((mut client, _)) = accepted else { continue };
+                let Ok((mut client, _)) = accepted else {
+                    continue;
+                };
                 if !up2.load(Ordering::SeqCst) {
                     drop(client);
                     continue;
                 }
                 let token = cut2.lock().map(|t| t.clone()).unwrap_or_default();
                 tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(upstream).await else { return };
+                    let Ok(mut server) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
                     tokio::select! {
                         _ = token.cancelled() => {}
                         _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
@@ -249,7 +267,12 @@ impl ChaosProxy {
                 });
             }
         });
-        Ok(Self { addr, up, cut, stop })
+        Ok(Self {
+            addr,
+            up,
+            cut,
+            stop,
+        })
     }
 
     /// Drops every open connection and refuses new ones.

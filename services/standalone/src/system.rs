@@ -53,7 +53,11 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     let shared = Shared::from_settings(&settings, Arc::new(SystemClock)).await?;
     let system = start(&settings, &shared).await?;
     println!("sangkien listening on {}", system.gateway.url());
-    println!("  API docs: {}/docs/   health: {}/healthz", system.gateway.url(), system.gateway.url());
+    println!(
+        "  API docs: {}/docs/   health: {}/healthz",
+        system.gateway.url(),
+        system.gateway.url()
+    );
     shutdown_signal().await;
     println!("sangkien stopping…");
     system.stop().await;

@@ -30,7 +30,11 @@ async fn a_probe_sent_to_intake_reaches_appraisal_and_decision_through_the_event
             let req = sys.http.get(url).bearer_auth(&admin);
             async move {
                 let res = req.send().await.ok()?;
-                if res.status() == 200 { res.json::<serde_json::Value>().await.ok() } else { None }
+                if res.status() == 200 {
+                    res.json::<serde_json::Value>().await.ok()
+                } else {
+                    None
+                }
             }
         })
         .await;
@@ -42,12 +46,22 @@ async fn a_probe_sent_to_intake_reaches_appraisal_and_decision_through_the_event
     // Another tenant cannot see it.
     let stranger = sys
         .keys
-        .token(uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), vec![sangkien_kit::auth::RoleGrant {
-            role: Role::Admin,
-            unit: uuid::Uuid::now_v7(),
-        }])
+        .token(
+            uuid::Uuid::now_v7(),
+            uuid::Uuid::now_v7(),
+            vec![sangkien_kit::auth::RoleGrant {
+                role: Role::Admin,
+                unit: uuid::Uuid::now_v7(),
+            }],
+        )
         .unwrap();
-    let res = sys.http.get(sys.at(&format!("/api/v1/appraisal/probes/{id}"))).bearer_auth(&stranger).send().await.unwrap();
+    let res = sys
+        .http
+        .get(sys.at(&format!("/api/v1/appraisal/probes/{id}")))
+        .bearer_auth(&stranger)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
     sys.stop().await;
 }
@@ -92,8 +106,17 @@ async fn a_probe_with_a_bad_note_is_refused_and_nothing_is_sent() {
         .unwrap();
     assert_eq!(res.status(), 403);
 
-    let intake = sys.system.as_ref().unwrap().services.iter().find(|s| s.name == "intake").unwrap();
-    let pending = sangkien_kit::events::outbox::pending_count(&intake.context.db).await.unwrap();
+    let intake = sys
+        .system
+        .as_ref()
+        .unwrap()
+        .services
+        .iter()
+        .find(|s| s.name == "intake")
+        .unwrap();
+    let pending = sangkien_kit::events::outbox::pending_count(&intake.context.db)
+        .await
+        .unwrap();
     assert_eq!(pending, 0, "no event was written for a refused request");
     sys.stop().await;
 }

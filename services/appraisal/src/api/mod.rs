@@ -33,8 +33,16 @@ pub async fn get_probe_receipt(
 /// Appraisal's OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "sangkien appraisal", description = "Rubrics, panels, assignment, score sheets, sittings, conclusions."),
+    info(
+        title = "sangkien appraisal",
+        description = "Rubrics, panels, assignment, score sheets, sittings, conclusions."
+    ),
     paths(get_probe_receipt),
-    components(schemas(diagnostics::ProbeReceiptView, sangkien_proto::Problem))
+    components(schemas(
+        diagnostics::ProbeReceiptView,
+        sangkien_proto::Problem,
+        sangkien_proto::ErrorCode,
+        sangkien_proto::FieldError
+    ))
 )]
 pub struct ApiDoc;

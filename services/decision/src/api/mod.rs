@@ -33,8 +33,16 @@ pub async fn get_probe_receipt(
 /// Decision's OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "sangkien decision", description = "Recognition decisions, certificates, provincial nominations and the Circular 03/2019 budget."),
+    info(
+        title = "sangkien decision",
+        description = "Recognition decisions, certificates, provincial nominations and the Circular 03/2019 budget."
+    ),
     paths(get_probe_receipt),
-    components(schemas(diagnostics::ProbeReceiptView, sangkien_proto::Problem))
+    components(schemas(
+        diagnostics::ProbeReceiptView,
+        sangkien_proto::Problem,
+        sangkien_proto::ErrorCode,
+        sangkien_proto::FieldError
+    ))
 )]
 pub struct ApiDoc;

@@ -12,8 +12,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Intake's OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "sangkien intake", description = "Plans, dossiers, attachments, confirmation and receipt."),
+    info(
+        title = "sangkien intake",
+        description = "Plans, dossiers, attachments, confirmation and receipt."
+    ),
     paths(probes::send_probe, probes::get_probe),
-    components(schemas(probes::ProbeCreate, probes::ProbeView, sangkien_proto::Problem))
+    components(schemas(
+        probes::ProbeCreate,
+        probes::ProbeView,
+        sangkien_proto::Problem,
+        sangkien_proto::ErrorCode,
+        sangkien_proto::FieldError
+    ))
 )]
 pub struct ApiDoc;

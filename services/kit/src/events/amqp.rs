@@ -73,7 +73,10 @@ impl AmqpTransport {
         let conn = self.connect().await?;
         let channel = conn.create_channel().await.map_err(unreachable)?;
         for service in services {
-            for queue in [self.names.queue(service), self.names.dead_letter_queue(service)] {
+            for queue in [
+                self.names.queue(service),
+                self.names.dead_letter_queue(service),
+            ] {
                 channel
                     .queue_delete(queue.into(), QueueDeleteOptions::default())
                     .await
@@ -88,7 +91,10 @@ impl AmqpTransport {
                 .map_err(unreachable)?;
         }
         channel
-            .exchange_delete(self.names.exchange().into(), ExchangeDeleteOptions::default())
+            .exchange_delete(
+                self.names.exchange().into(),
+                ExchangeDeleteOptions::default(),
+            )
             .await
             .map_err(unreachable)?;
         let _ = conn.close(200, "deleted".into()).await;
@@ -106,7 +112,10 @@ impl AmqpTransport {
 
     fn queue_arguments(&self, service: &str) -> FieldTable {
         let mut args = FieldTable::default();
-        args.insert("x-queue-type".into(), AMQPValue::LongString("quorum".into()));
+        args.insert(
+            "x-queue-type".into(),
+            AMQPValue::LongString("quorum".into()),
+        );
         // RabbitMQ counts redeliveries: a limit of N-1 returns means N deliveries in all.
         args.insert(
             "x-delivery-limit".into(),
@@ -119,7 +128,11 @@ impl AmqpTransport {
         args
     }
 
-    async fn declare_on(&self, channel: &Channel, specs: &[QueueSpec]) -> Result<(), TransportError> {
+    async fn declare_on(
+        &self,
+        channel: &Channel,
+        specs: &[QueueSpec],
+    ) -> Result<(), TransportError> {
         let durable = ExchangeDeclareOptions {
             durable: true,
             ..Default::default()
@@ -139,7 +152,12 @@ impl AmqpTransport {
             let dlq = self.names.dead_letter_queue(service);
             let queue = self.names.queue(service);
             channel
-                .exchange_declare(dlx.clone().into(), ExchangeKind::Fanout, durable, FieldTable::default())
+                .exchange_declare(
+                    dlx.clone().into(),
+                    ExchangeKind::Fanout,
+                    durable,
+                    FieldTable::default(),
+                )
                 .await
                 .map_err(unreachable)?;
             let durable_queue = QueueDeclareOptions {
@@ -151,11 +169,21 @@ impl AmqpTransport {
                 .await
                 .map_err(unreachable)?;
             channel
-                .queue_bind(dlq.into(), dlx.into(), "".into(), QueueBindOptions::default(), FieldTable::default())
+                .queue_bind(
+                    dlq.into(),
+                    dlx.into(),
+                    "".into(),
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
                 .await
                 .map_err(unreachable)?;
             channel
-                .queue_declare(queue.clone().into(), durable_queue, self.queue_arguments(service))
+                .queue_declare(
+                    queue.clone().into(),
+                    durable_queue,
+                    self.queue_arguments(service),
+                )
                 .await
                 .map_err(unreachable)?;
             for key in &spec.bindings {
@@ -186,10 +214,16 @@ impl AmqpTransport {
         Ok((conn, channel))
     }
 
-    async fn publish_on(&self, channel: &Channel, envelopes: &[Envelope]) -> Result<(), TransportError> {
+    async fn publish_on(
+        &self,
+        channel: &Channel,
+        envelopes: &[Envelope],
+    ) -> Result<(), TransportError> {
         let mut confirms = Vec::with_capacity(envelopes.len());
         for env in envelopes {
-            let body = env.to_bytes().map_err(|e| TransportError::Refused(e.to_string()))?;
+            let body = env
+                .to_bytes()
+                .map_err(|e| TransportError::Refused(e.to_string()))?;
             let props = properties(env);
             let confirm = channel
                 .basic_publish(
@@ -224,7 +258,8 @@ impl AmqpTransport {
     ) -> Result<(), TransportError> {
         let conn = self.connect().await?;
         let channel = conn.create_channel().await.map_err(unreachable)?;
-        self.declare_on(&channel, std::slice::from_ref(queue)).await?;
+        self.declare_on(&channel, std::slice::from_ref(queue))
+            .await?;
         channel
             .basic_qos(self.prefetch, BasicQosOptions::default())
             .await
@@ -304,11 +339,11 @@ fn properties(env: &Envelope) -> BasicProperties {
 }
 
 fn previous_deliveries(delivery: &lapin::message::Delivery) -> u32 {
-    let count = delivery
-        .properties
-        .headers()
-        .as_ref()
-        .and_then(|h| h.inner().get(&ShortString::from("x-delivery-count")).cloned());
+    let count = delivery.properties.headers().as_ref().and_then(|h| {
+        h.inner()
+            .get(&ShortString::from("x-delivery-count"))
+            .cloned()
+    });
     match count {
         Some(AMQPValue::LongLongInt(n)) => n.max(0) as u32,
         Some(AMQPValue::LongInt(n)) => n.max(0) as u32,
@@ -358,7 +393,10 @@ impl Transport for AmqpTransport {
     ) {
         let mut backoff = Backoff::new(self.max_backoff);
         while !cancel.is_cancelled() {
-            match self.consume_once(&queue, &handler, &cancel, &mut backoff).await {
+            match self
+                .consume_once(&queue, &handler, &cancel, &mut backoff)
+                .await
+            {
                 Ok(()) => return,
                 Err(e) => {
                     let delay = backoff.next_delay();
@@ -383,14 +421,21 @@ impl Transport for AmqpTransport {
         Ok(())
     }
 
-    async fn dead_letters(&self, service: &str, limit: usize) -> Result<Vec<DeadLetter>, TransportError> {
+    async fn dead_letters(
+        &self,
+        service: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, TransportError> {
         let conn = self.connect().await?;
         let channel = conn.create_channel().await.map_err(unreachable)?;
         self.declare_on(&channel, &topology_for(service)).await?;
         let mut letters = Vec::new();
         while letters.len() < limit {
             let Some(msg) = channel
-                .basic_get(self.names.dead_letter_queue(service).into(), BasicGetOptions::default())
+                .basic_get(
+                    self.names.dead_letter_queue(service).into(),
+                    BasicGetOptions::default(),
+                )
                 .await
                 .map_err(unreachable)?
             else {
@@ -417,12 +462,19 @@ impl Transport for AmqpTransport {
         self.declare_on(&channel, &topology_for(service)).await?;
         let mut replayed = 0;
         while let Some(msg) = channel
-            .basic_get(self.names.dead_letter_queue(service).into(), BasicGetOptions::default())
+            .basic_get(
+                self.names.dead_letter_queue(service).into(),
+                BasicGetOptions::default(),
+            )
             .await
             .map_err(unreachable)?
         {
             let d = &msg.delivery;
-            let id = d.properties.message_id().as_ref().map(|s| s.as_str().to_owned());
+            let id = d
+                .properties
+                .message_id()
+                .as_ref()
+                .map(|s| s.as_str().to_owned());
             let wanted = match (message_ids, &id) {
                 (None, _) => true,
                 (Some(ids), Some(id)) => ids.contains(id),
@@ -435,7 +487,10 @@ impl Transport for AmqpTransport {
             if let Some(headers) = props.headers().clone() {
                 let mut kept = FieldTable::default();
                 for (k, v) in headers.inner() {
-                    if !k.as_str().starts_with("x-death") && !k.as_str().starts_with("x-first-death") && !k.as_str().starts_with("x-last-death") {
+                    if !k.as_str().starts_with("x-death")
+                        && !k.as_str().starts_with("x-first-death")
+                        && !k.as_str().starts_with("x-last-death")
+                    {
                         kept.insert(k.clone(), v.clone());
                     }
                 }
@@ -443,7 +498,13 @@ impl Transport for AmqpTransport {
             }
             // Back to the service's own queue only (default exchange), not to every service.
             let confirm = channel
-                .basic_publish("".into(), self.names.queue(service).into(), BasicPublishOptions::default(), &d.data, props)
+                .basic_publish(
+                    "".into(),
+                    self.names.queue(service).into(),
+                    BasicPublishOptions::default(),
+                    &d.data,
+                    props,
+                )
                 .await
                 .map_err(unreachable)?
                 .await
@@ -451,7 +512,9 @@ impl Transport for AmqpTransport {
             if confirm.is_nack() {
                 return Err(TransportError::Refused("replay refused".into()));
             }
-            d.ack(BasicAckOptions::default()).await.map_err(unreachable)?;
+            d.ack(BasicAckOptions::default())
+                .await
+                .map_err(unreachable)?;
             replayed += 1;
         }
         let _ = conn.close(200, "replayed".into()).await;
@@ -477,7 +540,10 @@ impl Transport for AmqpTransport {
 }
 
 fn topology_for(service: &str) -> Vec<QueueSpec> {
-    let mut specs: Vec<QueueSpec> = topology().into_iter().filter(|q| q.service == service).collect();
+    let mut specs: Vec<QueueSpec> = topology()
+        .into_iter()
+        .filter(|q| q.service == service)
+        .collect();
     if specs.is_empty() {
         specs.push(QueueSpec {
             service: service.to_owned(),
@@ -492,7 +558,11 @@ fn dead_letter(d: &lapin::message::Delivery) -> DeadLetter {
         .properties
         .headers()
         .as_ref()
-        .and_then(|h| h.inner().get(&ShortString::from("x-delivery-count")).cloned())
+        .and_then(|h| {
+            h.inner()
+                .get(&ShortString::from("x-delivery-count"))
+                .cloned()
+        })
         .and_then(|v| match v {
             AMQPValue::LongLongInt(n) => Some(n.max(0) as u32 + 1),
             AMQPValue::LongInt(n) => Some(n.max(0) as u32 + 1),

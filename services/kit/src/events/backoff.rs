@@ -34,7 +34,8 @@ impl Backoff {
 /// The pause before a failed delivery goes back to its queue: grows with the number of
 /// earlier failures so a dependency that is briefly down does not burn the delivery limit.
 pub fn retry_delay(previous_deliveries: u32) -> Duration {
-    Duration::from_millis(100u64.saturating_mul(1 << previous_deliveries.min(6))).min(Duration::from_secs(5))
+    Duration::from_millis(100u64.saturating_mul(1 << previous_deliveries.min(6)))
+        .min(Duration::from_secs(5))
 }
 
 #[cfg(test)]

@@ -8,8 +8,7 @@
 
 use async_trait::async_trait;
 use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    sea_query::OnConflict,
+    ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, sea_query::OnConflict,
 };
 use std::sync::Arc;
 use tracing::Instrument;

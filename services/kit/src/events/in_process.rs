@@ -101,7 +101,10 @@ impl InProcessTransport {
             .query_all_raw(self.stmt(
                 "SELECT seq, body, routing_key, deliveries FROM queue_messages
                  WHERE queue = ? AND dead = FALSE ORDER BY seq LIMIT ?",
-                vec![queue.into(), ((want as i64) + self.in_flight_len() as i64).into()],
+                vec![
+                    queue.into(),
+                    ((want as i64) + self.in_flight_len() as i64).into(),
+                ],
             ))
             .await?;
         let mut taken = Vec::new();
@@ -136,7 +139,10 @@ impl InProcessTransport {
         match outcome {
             Outcome::Ack => {
                 self.db
-                    .execute_raw(self.stmt("DELETE FROM queue_messages WHERE seq = ?", vec![row.seq.into()]))
+                    .execute_raw(self.stmt(
+                        "DELETE FROM queue_messages WHERE seq = ?",
+                        vec![row.seq.into()],
+                    ))
                     .await?;
             }
             Outcome::Retry => {
@@ -197,7 +203,8 @@ impl Transport for InProcessTransport {
         let txn = crate::db::begin_write(&self.db).await?;
         let now = chrono::Utc::now().to_rfc3339();
         for env in envelopes {
-            let body = serde_json::to_string(env).map_err(|e| TransportError::Refused(e.to_string()))?;
+            let body =
+                serde_json::to_string(env).map_err(|e| TransportError::Refused(e.to_string()))?;
             let mut queues: Vec<&str> = bindings
                 .iter()
                 .filter(|(_, p)| topic::matches(p, env.routing_key()))
@@ -307,7 +314,11 @@ impl Transport for InProcessTransport {
         Ok(())
     }
 
-    async fn dead_letters(&self, service: &str, limit: usize) -> Result<Vec<DeadLetter>, TransportError> {
+    async fn dead_letters(
+        &self,
+        service: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, TransportError> {
         let rows = self
             .db
             .query_all_raw(self.stmt(

@@ -113,7 +113,11 @@ pub trait Transport: Send + Sync {
     async fn check(&self) -> Result<(), TransportError>;
 
     /// Up to `limit` messages from `service`'s dead-letter queue, left in place.
-    async fn dead_letters(&self, service: &str, limit: usize) -> Result<Vec<DeadLetter>, TransportError>;
+    async fn dead_letters(
+        &self,
+        service: &str,
+        limit: usize,
+    ) -> Result<Vec<DeadLetter>, TransportError>;
 
     /// Sends dead letters of `service` back to its queue (all of them, or those with the
     /// given message ids) and returns how many were replayed.

@@ -11,9 +11,7 @@ pub fn matches(pattern: &str, routing_key: &str) -> bool {
 fn match_words(p: &[&str], k: &[&str]) -> bool {
     match (p.first(), k.first()) {
         (None, None) => true,
-        (Some(&"#"), _) => {
-            match_words(&p[1..], k) || (!k.is_empty() && match_words(p, &k[1..]))
-        }
+        (Some(&"#"), _) => match_words(&p[1..], k) || (!k.is_empty() && match_words(p, &k[1..])),
         (Some(&"*"), Some(_)) => match_words(&p[1..], &k[1..]),
         (Some(w), Some(x)) if w == x => match_words(&p[1..], &k[1..]),
         _ => false,

@@ -39,7 +39,10 @@ async fn readyz(ctx: web::Data<ServiceContext>) -> Result<HttpResponse, ApiError
         .collect();
     let list = failing.join(", ");
     Err(ApiError::new(ErrorCode::ServiceUnavailable).with_detail(
-        format!("Dịch vụ {} chưa sẵn sàng: không kết nối được {list}", ctx.name),
+        format!(
+            "Dịch vụ {} chưa sẵn sàng: không kết nối được {list}",
+            ctx.name
+        ),
         format!("Service {} is not ready: cannot reach {list}", ctx.name),
     ))
 }

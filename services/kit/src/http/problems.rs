@@ -68,7 +68,10 @@ pub async fn problems(
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status().as_u16();
-    let api_error = res.response().error().and_then(|e| e.as_error::<ApiError>());
+    let api_error = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<ApiError>());
     let needs_render = status >= 400 && (api_error.is_some() || !is_problem(&res));
     if !needs_render {
         return Ok(res);
@@ -85,10 +88,10 @@ pub async fn problems(
             err.to_problem(lang)
         }
         None => {
-            if status >= 500 {
-                if let Some(e) = res.response().error() {
-                    tracing::error!(request_id = request_id.as_deref().unwrap_or(""), error = %e, "internal error");
-                }
+            if status >= 500
+                && let Some(e) = res.response().error()
+            {
+                tracing::error!(request_id = request_id.as_deref().unwrap_or(""), error = %e, "internal error");
             }
             sangkien_proto::Problem::new(code_for_status(status), lang)
         }
@@ -117,19 +120,22 @@ pub async fn problems(
 
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
-        JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::new(ErrorCode::PayloadTooLarge)
-            .with_detail(
+        JsonPayloadError::OverflowKnownLength { length, limit } => {
+            ApiError::new(ErrorCode::PayloadTooLarge).with_detail(
                 format!("Dữ liệu gửi lên dài {length} byte, vượt giới hạn {limit} byte"),
                 format!("The body is {length} bytes, over the limit of {limit} bytes"),
+            )
+        }
+        JsonPayloadError::Overflow { limit } => ApiError::new(ErrorCode::PayloadTooLarge)
+            .with_detail(
+                format!("Dữ liệu gửi lên vượt giới hạn {limit} byte"),
+                format!("The body is over the limit of {limit} bytes"),
             ),
-        JsonPayloadError::Overflow { limit } => ApiError::new(ErrorCode::PayloadTooLarge).with_detail(
-            format!("Dữ liệu gửi lên vượt giới hạn {limit} byte"),
-            format!("The body is over the limit of {limit} bytes"),
-        ),
-        JsonPayloadError::ContentType => ApiError::new(ErrorCode::UnsupportedMediaType).with_detail(
-            "Nội dung phải là application/json",
-            "The body must be application/json",
-        ),
+        JsonPayloadError::ContentType => ApiError::new(ErrorCode::UnsupportedMediaType)
+            .with_detail(
+                "Nội dung phải là application/json",
+                "The body must be application/json",
+            ),
         JsonPayloadError::Deserialize(e) => {
             let (line, column) = (e.line(), e.column());
             ApiError::new(ErrorCode::MalformedBody).with_detail(
@@ -147,7 +153,12 @@ fn json_error(err: JsonPayloadError) -> ApiError {
 /// JSON, path and query extractor configurations whose errors are problems.
 pub fn extractor_configs(
     max_body_bytes: usize,
-) -> (web::JsonConfig, web::PathConfig, web::QueryConfig, web::PayloadConfig) {
+) -> (
+    web::JsonConfig,
+    web::PathConfig,
+    web::QueryConfig,
+    web::PayloadConfig,
+) {
     let json = web::JsonConfig::default()
         .limit(max_body_bytes)
         .error_handler(|err, _req| json_error(err).into());

@@ -52,7 +52,9 @@ pub async fn request_id(
         .and_then(RequestId::parse)
         .unwrap_or_else(RequestId::generate);
     req.extensions_mut().insert(id.clone());
-    let metrics = req.app_data::<web::Data<Arc<Metrics>>>().map(|m| m.get_ref().clone());
+    let metrics = req
+        .app_data::<web::Data<Arc<Metrics>>>()
+        .map(|m| m.get_ref().clone());
     let method = req.method().to_string();
     let span = tracing::info_span!("request", request_id = %id.0, %method, path = %req.path());
     let started = Instant::now();
@@ -68,13 +70,22 @@ pub async fn request_id(
     }
     span.in_scope(|| {
         if status >= 500 {
-            tracing::warn!(status, elapsed_ms = elapsed.as_millis() as u64, "request failed");
+            tracing::warn!(
+                status,
+                elapsed_ms = elapsed.as_millis() as u64,
+                "request failed"
+            );
         } else {
-            tracing::debug!(status, elapsed_ms = elapsed.as_millis() as u64, "request served");
+            tracing::debug!(
+                status,
+                elapsed_ms = elapsed.as_millis() as u64,
+                "request served"
+            );
         }
     });
     if let Ok(v) = HeaderValue::from_str(&id.0) {
-        res.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), v);
+        res.headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID_HEADER), v);
     }
     Ok(res)
 }

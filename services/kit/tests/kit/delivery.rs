@@ -28,13 +28,18 @@ async fn the_same_event_delivered_twice_to_two_consumers_has_one_effect() {
     env.transport.publish(&events).await.unwrap();
     env.transport.publish(&events).await.unwrap();
     assert!(
-        eventually(Duration::from_secs(20), || async { (effects(&env.db).await >= 10).then_some(()) })
-            .await
-            .is_some()
+        eventually(Duration::from_secs(20), || async {
+            (effects(&env.db).await >= 10).then_some(())
+        })
+        .await
+        .is_some()
     );
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(effects(&env.db).await, 10, "one effect per event");
-    assert_eq!(count(&env.db, "SELECT COUNT(*) FROM inbox_events").await, 10);
+    assert_eq!(
+        count(&env.db, "SELECT COUNT(*) FROM inbox_events").await,
+        10
+    );
     env.cleanup().await;
 }
 
@@ -46,14 +51,19 @@ async fn a_failing_event_goes_to_the_dead_letter_queue_while_others_flow_and_rep
     recorder.fail_on("poison");
     env.start_consumer(env.consumer(recorder.clone()));
     let poison = env.probe("poison");
-    env.transport.publish(std::slice::from_ref(&poison)).await.unwrap();
+    env.transport
+        .publish(std::slice::from_ref(&poison))
+        .await
+        .unwrap();
     let good: Vec<_> = (0..5).map(|i| env.probe(&format!("good {i}"))).collect();
     env.transport.publish(&good).await.unwrap();
 
     assert!(
-        eventually(Duration::from_secs(20), || async { (effects(&env.db).await == 5).then_some(()) })
-            .await
-            .is_some(),
+        eventually(Duration::from_secs(20), || async {
+            (effects(&env.db).await == 5).then_some(())
+        })
+        .await
+        .is_some(),
         "the other events keep flowing"
     );
     let dead = eventually(Duration::from_secs(30), || async {
@@ -80,9 +90,11 @@ async fn a_failing_event_goes_to_the_dead_letter_queue_while_others_flow_and_rep
         .unwrap();
     assert_eq!(replayed, 1);
     assert!(
-        eventually(Duration::from_secs(20), || async { (effects(&env.db).await == 6).then_some(()) })
-            .await
-            .is_some(),
+        eventually(Duration::from_secs(20), || async {
+            (effects(&env.db).await == 6).then_some(())
+        })
+        .await
+        .is_some(),
         "the replayed event is handled"
     );
     assert_eq!(env.transport.dead_letter_count(QUEUE).await.unwrap(), 0);
@@ -134,7 +146,10 @@ async fn a_consumer_dying_after_commit_before_ack_gets_the_event_again_and_chang
     });
     env.start_consumer(dies.clone());
     let event = env.probe("once");
-    env.transport.publish(std::slice::from_ref(&event)).await.unwrap();
+    env.transport
+        .publish(std::slice::from_ref(&event))
+        .await
+        .unwrap();
     assert!(
         eventually(Duration::from_secs(20), || async {
             let settled = dies.died.load(Ordering::SeqCst)
@@ -148,7 +163,11 @@ async fn a_consumer_dying_after_commit_before_ack_gets_the_event_again_and_chang
     // Wait for the redelivery to be acknowledged (the queue empties).
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(effects(&env.db).await, 1, "the redelivery changed nothing");
-    assert_eq!(recorder.calls.load(Ordering::SeqCst), 1, "the handler ran once");
-    assert_eq!(env.metrics.render().contains("outcome=\"duplicate\"} 1"), true);
+    assert_eq!(
+        recorder.calls.load(Ordering::SeqCst),
+        1,
+        "the handler ran once"
+    );
+    assert!(env.metrics.render().contains("outcome=\"duplicate\"} 1"));
     env.cleanup().await;
 }

@@ -98,7 +98,11 @@ impl EventHandler for Recorder {
     }
 }
 
-pub async fn insert_effect<C: ConnectionTrait>(db: &C, event_id: Uuid, note: &str) -> Result<(), DbErr> {
+pub async fn insert_effect<C: ConnectionTrait>(
+    db: &C,
+    event_id: Uuid,
+    note: &str,
+) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => "INSERT INTO effects (id, event_id, note) VALUES ($1, $2, $3)",
@@ -107,7 +111,11 @@ pub async fn insert_effect<C: ConnectionTrait>(db: &C, event_id: Uuid, note: &st
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         sql,
-        vec![Uuid::now_v7().to_string().into(), event_id.to_string().into(), note.into()],
+        vec![
+            Uuid::now_v7().to_string().into(),
+            event_id.to_string().into(),
+            note.into(),
+        ],
     ))
     .await?;
     Ok(())
@@ -132,7 +140,6 @@ pub struct Env {
     pub dir: PathBuf,
     pub settings: Settings,
     pub db: DatabaseConnection,
-    pub db_url: String,
     pub transport: SharedTransport,
     pub clock: SharedClock,
     pub metrics: Arc<Metrics>,
@@ -159,14 +166,17 @@ impl Env {
         let keys = TestKeys::generate().unwrap();
         let mut settings = testing::settings(backend, &dir, &keys).await.unwrap();
         let proxy = if proxied && backend == Backend::Distributed {
-            let proxy = ChaosProxy::start("127.0.0.1:5672".parse().unwrap()).await.unwrap();
+            let proxy = ChaosProxy::start("127.0.0.1:5672".parse().unwrap())
+                .await
+                .unwrap();
             settings.events.amqp_url = format!("amqp://guest:guest@{}/%2f", proxy.addr);
             Some(proxy)
         } else {
             None
         };
-        let db_url = settings.database_url("intake");
-        let db = db::connect(&db_url, &settings.database).await.unwrap();
+        let db = db::connect(&settings.database_url("intake"), &settings.database)
+            .await
+            .unwrap();
         db::migrate::<TestMigrator>(&db, "kit-test").await.unwrap();
         let transport = build_transport(&settings).await.unwrap();
         transport
@@ -181,7 +191,6 @@ impl Env {
             dir,
             settings,
             db,
-            db_url,
             transport,
             clock: Arc::new(SystemClock),
             metrics: Arc::new(Metrics::new("kit-test")),
@@ -204,7 +213,10 @@ impl Env {
     pub async fn write_event(&self, envelope: &Envelope) {
         use sea_orm::TransactionTrait;
         let txn = self.db.begin().await.unwrap();
-        self.outbox.enqueue(&txn, envelope, self.clock.now()).await.unwrap();
+        self.outbox
+            .enqueue(&txn, envelope, self.clock.now())
+            .await
+            .unwrap();
         self.outbox.commit(txn).await.unwrap();
     }
 
@@ -218,11 +230,6 @@ impl Env {
             Duration::from_millis(200),
             Duration::from_millis(1000),
         )
-    }
-
-    pub fn start_relay(&self) {
-        let relay = self.relay_with(self.transport.clone());
-        tokio::spawn(relay.run(self.cancel.child_token()));
     }
 
     pub fn consumer(&self, handler: Arc<dyn EventHandler>) -> Arc<Consumer> {
@@ -264,7 +271,9 @@ impl Env {
                 8,
                 Duration::from_secs(1),
             );
-            let _ = amqp.delete_topology(&[QUEUE, "appraisal", "decision"]).await;
+            let _ = amqp
+                .delete_topology(&[QUEUE, "appraisal", "decision"])
+                .await;
         }
         let _ = self.db.close_by_ref().await;
         testing::drop_databases(&[

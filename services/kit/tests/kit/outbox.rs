@@ -13,9 +13,7 @@ use std::{
 use tokio_util::sync::CancellationToken;
 
 use sangkien_kit::{
-    events::{
-        DeadLetter, DeliveryHandler, QueueSpec, SharedTransport, Transport, TransportError,
-    },
+    events::{DeadLetter, DeliveryHandler, QueueSpec, SharedTransport, Transport, TransportError},
     testing::{Backend, eventually},
 };
 use sangkien_proto::Envelope;
@@ -28,10 +26,16 @@ async fn a_state_change_and_its_event_commit_together() {
     let event = env.probe("committed");
     let txn = env.db.begin().await.unwrap();
     insert_effect(&txn, event.id, "state change").await.unwrap();
-    env.outbox.enqueue(&txn, &event, env.clock.now()).await.unwrap();
+    env.outbox
+        .enqueue(&txn, &event, env.clock.now())
+        .await
+        .unwrap();
     env.outbox.commit(txn).await.unwrap();
     assert_eq!(effects(&env.db).await, 1);
-    assert_eq!(count(&env.db, "SELECT COUNT(*) FROM outbox_events").await, 1);
+    assert_eq!(
+        count(&env.db, "SELECT COUNT(*) FROM outbox_events").await,
+        1
+    );
     env.cleanup().await;
 }
 
@@ -41,10 +45,16 @@ async fn a_rolled_back_transaction_leaves_neither_state_nor_event() {
     let event = env.probe("rolled back");
     let txn = env.db.begin().await.unwrap();
     insert_effect(&txn, event.id, "state change").await.unwrap();
-    env.outbox.enqueue(&txn, &event, env.clock.now()).await.unwrap();
+    env.outbox
+        .enqueue(&txn, &event, env.clock.now())
+        .await
+        .unwrap();
     txn.rollback().await.unwrap();
     assert_eq!(effects(&env.db).await, 0);
-    assert_eq!(count(&env.db, "SELECT COUNT(*) FROM outbox_events").await, 0);
+    assert_eq!(
+        count(&env.db, "SELECT COUNT(*) FROM outbox_events").await,
+        0
+    );
     env.cleanup().await;
 }
 
@@ -57,7 +67,11 @@ async fn the_relay_marks_events_published_only_after_the_broker_confirms() {
     let relay = env.relay_with(env.transport.clone());
     assert_eq!(relay.relay_once().await.unwrap(), 5);
     assert_eq!(relay.backlog().await.unwrap(), 0);
-    assert_eq!(relay.relay_once().await.unwrap(), 0, "nothing is published twice");
+    assert_eq!(
+        relay.relay_once().await.unwrap(),
+        0,
+        "nothing is published twice"
+    );
     env.cleanup().await;
 }
 
@@ -88,7 +102,11 @@ impl Transport for Outage {
     async fn dead_letters(&self, s: &str, l: usize) -> Result<Vec<DeadLetter>, TransportError> {
         self.inner.dead_letters(s, l).await
     }
-    async fn replay_dead_letters(&self, s: &str, ids: Option<&[String]>) -> Result<usize, TransportError> {
+    async fn replay_dead_letters(
+        &self,
+        s: &str,
+        ids: Option<&[String]>,
+    ) -> Result<usize, TransportError> {
         self.inner.replay_dead_letters(s, ids).await
     }
     async fn dead_letter_count(&self, s: &str) -> Result<u64, TransportError> {
@@ -111,9 +129,11 @@ async fn every_event_written_reaches_the_consumer_across_a_broker_outage() {
         env.write_event(&env.probe(&format!("before {i}"))).await;
     }
     assert!(
-        eventually(Duration::from_secs(20), || async { (effects(&env.db).await == 10).then_some(()) })
-            .await
-            .is_some(),
+        eventually(Duration::from_secs(20), || async {
+            (effects(&env.db).await == 10).then_some(())
+        })
+        .await
+        .is_some(),
         "events before the outage arrive"
     );
 
@@ -126,21 +146,37 @@ async fn every_event_written_reaches_the_consumer_across_a_broker_outage() {
         env.write_event(&env.probe(&format!("during {i}"))).await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let pending = count(&env.db, "SELECT COUNT(*) FROM outbox_events WHERE published_at IS NULL").await;
-    assert!(pending > 0, "nothing can be confirmed while the broker is away");
+    let pending = count(
+        &env.db,
+        "SELECT COUNT(*) FROM outbox_events WHERE published_at IS NULL",
+    )
+    .await;
+    assert!(
+        pending > 0,
+        "nothing can be confirmed while the broker is away"
+    );
 
     match (&env.proxy, env.backend) {
         (Some(proxy), Backend::Distributed) => proxy.restore(),
         _ => outage.down.store(false, Ordering::SeqCst),
     }
     assert!(
-        eventually(Duration::from_secs(30), || async { (effects(&env.db).await == 30).then_some(()) })
-            .await
-            .is_some(),
+        eventually(Duration::from_secs(30), || async {
+            (effects(&env.db).await == 30).then_some(())
+        })
+        .await
+        .is_some(),
         "every event written during the outage arrives after it, found {}",
         effects(&env.db).await
     );
-    assert_eq!(count(&env.db, "SELECT COUNT(*) FROM outbox_events WHERE published_at IS NULL").await, 0);
+    assert_eq!(
+        count(
+            &env.db,
+            "SELECT COUNT(*) FROM outbox_events WHERE published_at IS NULL"
+        )
+        .await,
+        0
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(effects(&env.db).await, 30, "and each exactly once");
     env.cleanup().await;
@@ -154,7 +190,9 @@ async fn several_relays_on_one_outbox_publish_each_event_once() {
     for i in 0..300 {
         env.write_event(&env.probe(&format!("many {i}"))).await;
     }
-    let relays: Vec<_> = (0..3).map(|_| env.relay_with(env.transport.clone())).collect();
+    let relays: Vec<_> = (0..3)
+        .map(|_| env.relay_with(env.transport.clone()))
+        .collect();
     let published: usize = futures::future::join_all(relays.iter().map(|r| async move {
         let mut total = 0;
         loop {
@@ -175,9 +213,11 @@ async fn several_relays_on_one_outbox_publish_each_event_once() {
         assert!(published >= 300);
     }
     assert!(
-        eventually(Duration::from_secs(30), || async { (effects(&env.db).await == 300).then_some(()) })
-            .await
-            .is_some()
+        eventually(Duration::from_secs(30), || async {
+            (effects(&env.db).await == 300).then_some(())
+        })
+        .await
+        .is_some()
     );
     env.cleanup().await;
 }

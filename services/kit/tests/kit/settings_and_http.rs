@@ -58,7 +58,8 @@ async fn a_valid_token_is_accepted_and_expired_or_foreign_ones_are_refused() {
 
 async fn whoami(caller: Caller) -> Result<HttpResponse, ApiError> {
     caller.require_any(&[Role::Admin])?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "user": caller.user, "request_id": caller.request_id })))
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "user": caller.user, "request_id": caller.request_id })))
 }
 
 async fn echo(body: web::Json<serde_json::Value>) -> HttpResponse {
@@ -81,7 +82,12 @@ async fn errors_are_problems_in_the_callers_language_with_the_request_id() {
             .wrap(actix_web::middleware::from_fn(http::request_id))
             .route("/whoami", web::get().to(whoami))
             .route("/echo", web::post().to(echo))
-            .route("/ids/{id}", web::get().to(|id: web::Path<Uuid>| async move { HttpResponse::Ok().body(id.to_string()) }))
+            .route(
+                "/ids/{id}",
+                web::get().to(|id: web::Path<Uuid>| async move {
+                    HttpResponse::Ok().body(id.to_string())
+                }),
+            )
             .default_service(web::to(http::problems::not_found)),
     )
     .await;
@@ -89,14 +95,20 @@ async fn errors_are_problems_in_the_callers_language_with_the_request_id() {
     // No token: 401 in Vietnamese by default.
     let res = test::call_service(&app, test::TestRequest::get().uri("/whoami").to_request()).await;
     assert_eq!(res.status(), 401);
-    assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json");
+    assert_eq!(
+        res.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
     let body: serde_json::Value = test::read_body_json(res).await;
     assert_eq!(body["code"], "unauthenticated");
     assert!(body["title"].as_str().unwrap().contains("xác thực"));
 
     // A role the caller lacks: 403 in English on request, with the caller's request id.
     let mut c = claims(600, "sangkien");
-    c.roles = vec![RoleGrant { role: Role::Author, unit: Uuid::now_v7() }];
+    c.roles = vec![RoleGrant {
+        role: Role::Author,
+        unit: Uuid::now_v7(),
+    }];
     let token = keys.sign(&c).unwrap();
     let res = test::call_service(
         &app,
@@ -117,17 +129,57 @@ async fn errors_are_problems_in_the_callers_language_with_the_request_id() {
 
     // Malformed JSON, oversized body, wrong content type, bad path, unknown route.
     let cases = [
-        (test::TestRequest::post().uri("/echo").insert_header(("content-type", "application/json")).set_payload("{nope").to_request(), 400, "malformed_body"),
-        (test::TestRequest::post().uri("/echo").insert_header(("content-type", "application/json")).set_payload(format!("{{\"x\":\"{}\"}}", "a".repeat(200))).to_request(), 413, "payload_too_large"),
-        (test::TestRequest::post().uri("/echo").insert_header(("content-type", "text/plain")).set_payload("{}").to_request(), 415, "unsupported_media_type"),
-        (test::TestRequest::get().uri("/ids/not-a-uuid").to_request(), 400, "invalid_path"),
-        (test::TestRequest::get().uri("/nowhere").to_request(), 404, "not_found"),
-        (test::TestRequest::delete().uri("/echo").to_request(), 404, "not_found"),
+        (
+            test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(("content-type", "application/json"))
+                .set_payload("{nope")
+                .to_request(),
+            400,
+            "malformed_body",
+        ),
+        (
+            test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(("content-type", "application/json"))
+                .set_payload(format!("{{\"x\":\"{}\"}}", "a".repeat(200)))
+                .to_request(),
+            413,
+            "payload_too_large",
+        ),
+        (
+            test::TestRequest::post()
+                .uri("/echo")
+                .insert_header(("content-type", "text/plain"))
+                .set_payload("{}")
+                .to_request(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            test::TestRequest::get().uri("/ids/not-a-uuid").to_request(),
+            400,
+            "invalid_path",
+        ),
+        (
+            test::TestRequest::get().uri("/nowhere").to_request(),
+            404,
+            "not_found",
+        ),
+        (
+            test::TestRequest::delete().uri("/echo").to_request(),
+            404,
+            "not_found",
+        ),
     ];
     for (req, status, code) in cases {
         let res = test::call_service(&app, req).await;
         assert_eq!(res.status().as_u16(), status, "{code}");
-        assert_eq!(res.headers().get("content-type").unwrap(), "application/problem+json", "{code}");
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json",
+            "{code}"
+        );
         let body: serde_json::Value = test::read_body_json(res).await;
         assert_eq!(body["code"], code);
         assert!(body["request_id"].is_string());
