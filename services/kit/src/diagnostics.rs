@@ -102,11 +102,6 @@ pub struct ProbeReceiptView {
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Registers `GET /probes/{id}`.
-pub fn configure_receipts(cfg: &mut web::ServiceConfig) {
-    cfg.route("/probes/{id}", web::get().to(get_receipt));
-}
-
 /// Whether a probe reached this service (admin only).
 pub async fn get_receipt(
     ctx: web::Data<ServiceContext>,

@@ -145,7 +145,7 @@ pub struct Env {
     pub metrics: Arc<Metrics>,
     pub outbox: Outbox,
     pub cancel: CancellationToken,
-    pub proxy: Option<ChaosProxy>,
+    pub proxy: Option<Arc<ChaosProxy>>,
 }
 
 impl Env {
@@ -170,7 +170,7 @@ impl Env {
                 .await
                 .unwrap();
             settings.events.amqp_url = format!("amqp://guest:guest@{}/%2f", proxy.addr);
-            Some(proxy)
+            Some(Arc::new(proxy))
         } else {
             None
         };
