@@ -1,24 +1,56 @@
 //! The gateway: the only door of sangkien.
 //!
-//! It routes `/api/v1/<service>/**` to the services with streamed bodies both ways, adds the
-//! request id, answers a service that is down or slow with a 502/504 problem instead of
-//! hanging, serves the merged OpenAPI document and its offline docs page, and reports its
-//! own health and the readiness of everything behind it. Identity, tokens and rate limits
-//! come with the gateway issue.
+//! It signs people and machine clients in and issues their tokens, keeps the directory of
+//! tenants, units, users and role grants, publishes its public keys, checks the route
+//! policy and rate limits at the door, routes `/api/v1/<service>/**` to the services with
+//! streamed bodies both ways, and serves the merged OpenAPI document and its offline docs.
 
+pub mod api;
+pub mod bootstrap;
+pub mod domain;
+pub mod guard;
+pub mod keys;
+pub mod limits;
 pub mod openapi;
+pub mod passwords;
 pub mod proxy;
+pub mod sessions;
+pub mod state;
+pub mod store;
 
-use actix_web::{App, HttpResponse, HttpServer, dev::ServerHandle, middleware::from_fn, web};
+pub use state::GatewayState;
+
+use actix_cors::Cors;
+use actix_web::{
+    App, HttpResponse, HttpServer,
+    dev::ServerHandle,
+    http::{Method, header},
+    middleware::{Condition, from_fn},
+    web,
+};
+use sea_orm::DatabaseConnection;
 use std::{
     net::{SocketAddr, TcpListener},
     sync::Arc,
     time::Duration,
 };
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
-use sangkien_kit::{ApiError, Settings, http, metrics::Metrics};
+use sangkien_kit::{
+    ApiError, Settings,
+    events::{Outbox, OutboxRelay},
+    http,
+    metrics::Metrics,
+    service::{Shared, open_database},
+};
 use sangkien_proto::ErrorCode;
+
+use crate::{
+    domain::policy::POLICY,
+    keys::KeyRing,
+    limits::{LoginThrottle, RateLimits},
+};
 
 /// Where each service answers.
 #[derive(Debug, Clone)]
@@ -48,22 +80,18 @@ impl Upstreams {
     }
 }
 
-/// The gateway's state.
-pub struct GatewayState {
-    /// Upstream services.
-    pub upstreams: Upstreams,
-    /// The client used to reach them.
-    pub client: reqwest::Client,
-    /// How long to wait for a service's answer to begin.
-    pub upstream_timeout: Duration,
-}
-
 /// A started gateway.
 pub struct RunningGateway {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// The identity store (tests read it).
+    pub db: DatabaseConnection,
+    /// The admin created at this start, with the generated password if any.
+    pub created_admin: Option<(String, Option<String>)>,
     server: ServerHandle,
     task: JoinHandle<std::io::Result<()>>,
+    cancel: CancellationToken,
+    relay: JoinHandle<()>,
 }
 
 impl RunningGateway {
@@ -72,21 +100,93 @@ impl RunningGateway {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting requests and lets those in progress finish.
+    /// Stops accepting requests, lets those in progress finish, stops the relay.
     pub async fn stop(self) {
         self.server.stop(true).await;
         let _ = self.task.await;
+        self.cancel.cancel();
+        let _ = self.relay.await;
     }
 }
 
-/// Starts the gateway on `listener`.
+/// Opens the identity store and runs its migrations (also the `migrate` command).
+pub async fn open_store(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    open_database::<store::Migrator>("gateway", settings).await
+}
+
+fn cors(settings: &Settings) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
+            header::HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(3600);
+    for origin in &settings.gateway.cors_origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// Starts the gateway on `listener`: identity store, keys (handed to `shared.verifier`, so
+/// services in the same process accept them), first admin, directory events, HTTP.
 pub async fn start(
     settings: &Settings,
+    shared: &Shared,
     upstreams: Upstreams,
     listener: TcpListener,
 ) -> anyhow::Result<RunningGateway> {
     sangkien_kit::install_crypto_provider();
     let g = &settings.gateway;
+    let db = open_store(settings).await?;
+    let now = shared.clock.now();
+    let keys = KeyRing::load(&g.signing_keys, &db, now).await?;
+    keys.install(&shared.verifier)?;
+    let outbox = Outbox::new();
+    let boot = bootstrap::ensure(&db, &outbox, settings.admin_password.as_deref(), now).await?;
+    if let Some((name, generated)) = &boot.created_admin {
+        match generated {
+            Some(password) => {
+                println!("sangkien: first start — created user `{name}` with password: {password}");
+                println!("sangkien: this password is shown only once; sign in and change it.");
+            }
+            None => println!(
+                "sangkien: first start — created user `{name}` with the password in SANGKIEN_ADMIN_PASSWORD"
+            ),
+        }
+        tracing::warn!(user = %name, "bootstrap admin created");
+    }
+    let metrics = Arc::new(Metrics::new("gateway"));
+    let cancel = CancellationToken::new();
+    let relay = OutboxRelay::new(
+        db.clone(),
+        shared.transport.clone(),
+        outbox.clone(),
+        shared.clock.clone(),
+        metrics.clone(),
+        Duration::from_millis(settings.events.poll_interval_ms),
+        Duration::from_millis(settings.events.max_backoff_ms),
+    );
+    let relay = tokio::spawn(relay.run(cancel.child_token()));
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(g.upstream_connect_timeout_secs.max(1)))
         .read_timeout(Duration::from_secs(g.upstream_timeout_secs.max(1)))
@@ -94,24 +194,43 @@ pub async fn start(
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
     let state = web::Data::new(GatewayState {
+        settings: settings.clone(),
+        db: db.clone(),
+        outbox,
+        clock: shared.clock.clone(),
+        keys,
+        verifier: shared.verifier.clone(),
         upstreams,
         client,
         upstream_timeout: Duration::from_secs(g.upstream_timeout_secs.max(1)),
+        rates: RateLimits::new(g),
+        logins: LoginThrottle::new(
+            g.login_failures_per_account,
+            Duration::from_secs(g.login_window_secs),
+        ),
+        policy: POLICY.to_vec(),
+        root_tenant: boot.root_tenant,
     });
-    let metrics = web::Data::new(Arc::new(Metrics::new("gateway")));
+    let verifier = web::Data::new(shared.verifier.clone());
+    let metrics = web::Data::new(metrics);
     let doc = openapi::merged();
     let addr = listener.local_addr()?;
+    let cors_settings = settings.clone();
+    let with_cors = !settings.gateway.cors_origins.is_empty();
     let server = HttpServer::new(move || {
         let (json, path, query, payload) = http::extractor_configs(64 * 1024);
         App::new()
             .app_data(state.clone())
+            .app_data(verifier.clone())
             .app_data(metrics.clone())
             .app_data(json)
             .app_data(path)
             .app_data(query)
             .app_data(payload)
+            .wrap(from_fn(guard::check))
             .wrap(from_fn(http::problems))
             .wrap(from_fn(http::request_id))
+            .wrap(Condition::new(with_cors, cors(&cors_settings)))
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
             .route("/metrics", web::get().to(metrics_text))
@@ -120,6 +239,7 @@ pub async fn start(
                     .url("/api/openapi.json", doc.clone()),
             )
             .route("/docs", web::get().to(docs_redirect))
+            .configure(api::configure)
             .route(
                 "/api/v1/{service}/{tail:.*}",
                 web::route().to(proxy::forward),
@@ -136,8 +256,12 @@ pub async fn start(
     tracing::info!(%addr, "gateway listening");
     Ok(RunningGateway {
         addr,
+        db,
+        created_admin: boot.created_admin,
         server: handle,
         task,
+        cancel,
+        relay,
     })
 }
 
@@ -157,8 +281,9 @@ async fn metrics_text(metrics: web::Data<Arc<Metrics>>) -> HttpResponse {
         .body(metrics.render())
 }
 
-/// Ready when every service behind the gateway says it is ready.
+/// Ready when the identity store answers and every service behind the gateway is ready.
 async fn readyz(state: web::Data<GatewayState>) -> Result<HttpResponse, ApiError> {
+    let store_ok = state.db.ping().await.is_ok();
     let checks = state.upstreams.services.iter().map(|(name, url)| {
         let client = state.client.clone();
         let url = format!("{}/readyz", url.trim_end_matches('/'));
@@ -171,11 +296,14 @@ async fn readyz(state: web::Data<GatewayState>) -> Result<HttpResponse, ApiError
         }
     });
     let results = futures::future::join_all(checks).await;
-    let failing: Vec<String> = results
+    let mut failing: Vec<String> = results
         .iter()
         .filter(|(_, ok)| !ok)
         .map(|(n, _)| n.clone())
         .collect();
+    if !store_ok {
+        failing.push("gateway database".into());
+    }
     if failing.is_empty() {
         let services: serde_json::Map<String, serde_json::Value> = results
             .into_iter()

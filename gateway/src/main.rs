@@ -1,17 +1,36 @@
 //! `sangkien-gateway`: the gateway as its own process (distributed mode).
+//!
+//! `sangkien-gateway` serves; `sangkien-gateway migrate` applies the identity store's
+//! migrations and exits.
 
-use sangkien_kit::{Settings, process::shutdown_signal};
+use std::sync::Arc;
+
+use sangkien_kit::{Settings, SystemClock, process::shutdown_signal, service::Shared};
 
 fn main() -> anyhow::Result<()> {
+    let settings = match Settings::load(None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sangkien-gateway: {e}");
+            std::process::exit(2);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let settings = Settings::load(None)?;
         sangkien_kit::telemetry::init(&settings.log);
+        if std::env::args().nth(1).as_deref() == Some("migrate") {
+            let mut s = settings.clone();
+            s.migrate_on_start = true;
+            sangkien_gateway::open_store(&s).await?;
+            println!("migrations applied: gateway");
+            return Ok(());
+        }
+        let shared = Shared::from_settings(&settings, Arc::new(SystemClock)).await?;
         let listener = std::net::TcpListener::bind(settings.listen)?;
         let upstreams = sangkien_gateway::Upstreams::from_settings(&settings);
-        let gateway = sangkien_gateway::start(&settings, upstreams, listener).await?;
+        let gateway = sangkien_gateway::start(&settings, &shared, upstreams, listener).await?;
         println!("sangkien-gateway listening on {}", gateway.url());
         shutdown_signal().await;
         gateway.stop().await;

@@ -6,9 +6,62 @@ use utoipa::openapi::{
     security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
+use crate::api::{auth, directory, views};
+
+/// The gateway's own routes: sign-in, tokens, keys and the directory.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        auth::login,
+        auth::refresh,
+        auth::logout,
+        auth::client_token,
+        auth::change_password,
+        auth::me,
+        auth::jwks,
+        directory::tenants::list_tenants,
+        directory::tenants::create_tenant,
+        directory::tenants::get_tenant,
+        directory::tenants::update_tenant,
+        directory::units::list_units,
+        directory::units::create_unit,
+        directory::units::get_unit,
+        directory::units::update_unit,
+        directory::users::list_users,
+        directory::users::create_user,
+        directory::users::get_user,
+        directory::users::update_user,
+        directory::users::reset_password,
+        directory::users::add_grant,
+        directory::users::remove_grant,
+        directory::users::create_service_account,
+        directory::users::rotate_secret,
+        directory::audit_log::list_audit,
+    ),
+    components(schemas(
+        views::TokenPair,
+        views::TenantView,
+        views::UnitView,
+        views::GrantView,
+        views::UserView,
+        views::CreatedUser,
+        views::TenantPage,
+        views::UnitPage,
+        views::UserPage,
+        crate::keys::Jwks,
+        crate::keys::Jwk,
+        sangkien_proto::Problem,
+        sangkien_proto::ErrorCode,
+        sangkien_proto::FieldError,
+        sangkien_proto::Role,
+    ))
+)]
+pub struct GatewayDoc;
+
 /// The merged document served at `/api/openapi.json`.
 pub fn merged() -> OpenApi {
-    let mut doc = sangkien_intake::openapi();
+    let mut doc = <GatewayDoc as utoipa::OpenApi>::openapi();
+    doc.merge(sangkien_intake::openapi());
     doc.merge(sangkien_appraisal::openapi());
     doc.merge(sangkien_decision::openapi());
     doc.info.title = "sangkien API".into();

@@ -17,7 +17,12 @@ use tokio_stream::wrappers::ReceiverStream;
 use sangkien_kit::{ApiError, http::RequestId};
 use sangkien_proto::ErrorCode;
 
-use crate::GatewayState;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
+use crate::{GatewayState, guard::BodyLimit};
 
 const HOP_BY_HOP: [&str; 9] = [
     "connection",
@@ -81,10 +86,27 @@ pub async fn forward(
     upstream = upstream.header("x-forwarded-host", req.connection_info().host().to_owned());
 
     // actix's payload is tied to this worker thread; a bounded channel carries it to reqwest.
+    // A body of undeclared length is counted on the way and cut at the route's limit.
+    let limit = req
+        .extensions()
+        .get::<BodyLimit>()
+        .map(|l| l.0)
+        .unwrap_or(state.settings.gateway.max_body_bytes);
+    let too_large = Arc::new(AtomicBool::new(false));
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(8);
+    let flag = too_large.clone();
     actix_web::rt::spawn(async move {
+        let mut seen: u64 = 0;
         while let Some(chunk) = payload.next().await {
             let item = chunk.map_err(|e| std::io::Error::other(e.to_string()));
+            if let Ok(bytes) = &item {
+                seen += bytes.len() as u64;
+                if seen > limit {
+                    flag.store(true, Ordering::SeqCst);
+                    let _ = tx.send(Err(std::io::Error::other("body too large"))).await;
+                    break;
+                }
+            }
             let failed = item.is_err();
             if tx.send(item).await.is_err() || failed {
                 break;
@@ -96,6 +118,12 @@ pub async fn forward(
     let response = match tokio::time::timeout(state.upstream_timeout, upstream.send()).await {
         Err(_) => return Err(upstream_timeout(&service)),
         Ok(Err(e)) if e.is_timeout() => return Err(upstream_timeout(&service)),
+        Ok(Err(_)) if too_large.load(Ordering::SeqCst) => {
+            return Err(ApiError::new(ErrorCode::PayloadTooLarge).with_detail(
+                format!("Dữ liệu gửi lên vượt quá {limit} byte cho phép"),
+                format!("The body is larger than the {limit} bytes allowed here"),
+            ));
+        }
         Ok(Err(e)) => {
             tracing::warn!(service = %service, error = %e, "service unreachable");
             return Err(ApiError::new(ErrorCode::UpstreamUnavailable).with_detail(

@@ -26,6 +26,60 @@ impl Event for ProbeSent {
     const VERSION: u16 = 1;
 }
 
+/// A role held on a unit, as carried in directory events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GrantInfo {
+    /// Role name.
+    pub role: crate::Role,
+    /// The unit it is held on.
+    pub unit_id: Uuid,
+}
+
+/// A user or service account was created or changed (name, activity, grants), so services
+/// can show names and know who holds which role without reading the gateway's tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UserChanged {
+    /// The user.
+    pub user_id: Uuid,
+    /// `person` or `service`.
+    pub kind: String,
+    /// Sign-in name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// False once deactivated.
+    pub active: bool,
+    /// Every role the user now holds.
+    pub grants: Vec<GrantInfo>,
+}
+
+impl Event for UserChanged {
+    const TYPE: &'static str = "directory.user_changed";
+    const VERSION: u16 = 1;
+}
+
+/// An organisational unit was created or changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UnitChanged {
+    /// The unit.
+    pub unit_id: Uuid,
+    /// Its parent, if any.
+    pub parent_id: Option<Uuid>,
+    /// Code unique in the tenant.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Kind (`office`, `school`, `commune`, `council`, …).
+    pub kind: String,
+    /// False once deactivated.
+    pub active: bool,
+}
+
+impl Event for UnitChanged {
+    const TYPE: &'static str = "directory.unit_changed";
+    const VERSION: u16 = 1;
+}
+
 /// One entry of the event catalogue: what the AsyncAPI document must describe.
 #[derive(Debug, Clone)]
 pub struct CatalogueEntry {
@@ -53,7 +107,11 @@ fn entry<E: Event + ToSchema>() -> CatalogueEntry {
 /// Every event any service publishes. A new event is added here and in `asyncapi.yaml`; the
 /// test `asyncapi_document_matches_the_rust_event_types` fails until both agree.
 pub fn catalogue() -> Vec<CatalogueEntry> {
-    vec![entry::<ProbeSent>()]
+    vec![
+        entry::<ProbeSent>(),
+        entry::<UserChanged>(),
+        entry::<UnitChanged>(),
+    ]
 }
 
 /// Which service consumes which events: each consuming service has one durable queue bound

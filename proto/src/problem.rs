@@ -125,6 +125,26 @@ error_codes! {
     ServiceUnavailable = ("service_unavailable", 503, "Dịch vụ tạm thời không sẵn sàng", "The service is temporarily unavailable"),
     /// Something unexpected failed; details are in the server log under the request id.
     Internal = ("internal", 500, "Lỗi hệ thống, vui lòng thử lại sau", "Internal error, please retry later"),
+    /// Sign-in failed; the answer never says whether the name or the password was wrong.
+    InvalidCredentials = ("invalid_credentials", 401, "Tên đăng nhập hoặc mật khẩu không đúng", "Wrong sign-in name or password"),
+    /// The refresh token is unknown, expired, revoked or was already used.
+    InvalidRefreshToken = ("invalid_refresh_token", 401, "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại", "The session has ended, please sign in again"),
+    /// The sign-in name is taken.
+    UsernameTaken = ("username_taken", 409, "Tên đăng nhập đã được dùng", "This sign-in name is taken"),
+    /// The e-mail address is taken.
+    EmailTaken = ("email_taken", 409, "Địa chỉ e-mail đã được dùng", "This e-mail address is taken"),
+    /// The code is already used in this scope.
+    CodeTaken = ("code_taken", 409, "Mã đã được dùng", "This code is already used"),
+    /// The role is already granted on that unit.
+    GrantExists = ("grant_exists", 409, "Vai trò này đã được cấp trên đơn vị đó", "This role is already granted on that unit"),
+    /// No such tenant (or not visible to the caller).
+    TenantNotFound = ("tenant_not_found", 404, "Không tìm thấy cơ quan", "Tenant not found"),
+    /// No such unit.
+    UnitNotFound = ("unit_not_found", 404, "Không tìm thấy đơn vị", "Unit not found"),
+    /// No such user.
+    UserNotFound = ("user_not_found", 404, "Không tìm thấy người dùng", "User not found"),
+    /// No such grant.
+    GrantNotFound = ("grant_not_found", 404, "Không tìm thấy quyền", "Grant not found"),
     /// The probe does not exist.
     ProbeNotFound = ("probe_not_found", 404, "Không tìm thấy bản tin kiểm tra", "Probe not found"),
 }

@@ -96,6 +96,7 @@ impl TestSystem {
             self.settings.database_url("intake"),
             self.settings.database_url("appraisal"),
             self.settings.database_url("decision"),
+            self.settings.database_url("gateway"),
         ])
         .await;
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -127,11 +127,28 @@ pub enum AuthError {
 
 const JWKS_REFRESH_MIN_INTERVAL: Duration = Duration::from_secs(5);
 
+type KeyMap = HashMap<String, Arc<DecodingKey>>;
+
+/// Keys fetched from the JWKS and when.
+#[derive(Default)]
+struct Fetched {
+    keys: KeyMap,
+    at: Option<Instant>,
+}
+
 /// Verifies access tokens.
+///
+/// Keys come from three places: the configuration (fixed), the gateway in the same process
+/// ([`Verifier::set_local_keys`], replaced whenever the gateway starts) and the gateway's
+/// JWKS (replaced whole at each fetch, at the latest every `jwks_cache_secs`), so a key the
+/// gateway stops publishing stops being accepted without a restart.
 pub struct Verifier {
     validation: Validation,
-    keys: RwLock<HashMap<String, Arc<DecodingKey>>>,
+    configured: KeyMap,
+    local: RwLock<KeyMap>,
+    fetched: RwLock<Fetched>,
     jwks_url: Option<String>,
+    jwks_ttl: Duration,
     last_fetch: tokio::sync::Mutex<Option<Instant>>,
     http: reqwest::Client,
 }
@@ -153,11 +170,11 @@ impl Verifier {
         validation.set_audience(&[settings.audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
         validation.leeway = settings.leeway_secs;
-        let mut keys = HashMap::new();
+        let mut configured = HashMap::new();
         for k in &settings.public_keys {
             let key = DecodingKey::from_ed_pem(k.pem.as_bytes())
                 .map_err(|e| AuthError::Invalid(format!("public key {}: {e}", k.kid)))?;
-            keys.insert(k.kid.clone(), Arc::new(key));
+            configured.insert(k.kid.clone(), Arc::new(key));
         }
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
@@ -166,30 +183,52 @@ impl Verifier {
             .map_err(|e| AuthError::KeysUnavailable(e.to_string()))?;
         Ok(Self {
             validation,
-            keys: RwLock::new(keys),
+            configured,
+            local: RwLock::new(HashMap::new()),
+            fetched: RwLock::new(Fetched::default()),
             jwks_url: settings.jwks_url.clone(),
+            jwks_ttl: Duration::from_secs(settings.jwks_cache_secs.max(1)),
             last_fetch: tokio::sync::Mutex::new(None),
             http,
         })
     }
 
-    /// Adds or replaces a key (the standalone gateway hands its keys over directly).
-    pub fn add_key(&self, kid: impl Into<String>, key: DecodingKey) {
-        if let Ok(mut keys) = self.keys.write() {
-            keys.insert(kid.into(), Arc::new(key));
+    /// Replaces the keys handed over by the gateway running in the same process.
+    pub fn set_local_keys(&self, keys: Vec<(String, DecodingKey)>) {
+        if let Ok(mut local) = self.local.write() {
+            *local = keys.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         }
     }
 
     fn key(&self, kid: &str) -> Option<Arc<DecodingKey>> {
-        self.keys.read().ok().and_then(|k| k.get(kid).cloned())
+        if let Some(k) = self.configured.get(kid) {
+            return Some(k.clone());
+        }
+        if let Some(k) = self.local.read().ok().and_then(|l| l.get(kid).cloned()) {
+            return Some(k);
+        }
+        self.fetched
+            .read()
+            .ok()
+            .and_then(|f| f.keys.get(kid).cloned())
     }
 
+    fn jwks_stale(&self) -> bool {
+        self.jwks_url.is_some()
+            && self
+                .fetched
+                .read()
+                .map(|f| f.at.is_none_or(|at| at.elapsed() >= self.jwks_ttl))
+                .unwrap_or(true)
+    }
+
+    /// Fetches the JWKS again (at most once every few seconds) and replaces the fetched keys.
     async fn refresh(&self) -> Result<(), AuthError> {
         let Some(url) = &self.jwks_url else {
             return Ok(());
         };
         let mut last = self.last_fetch.lock().await;
-        if last.is_some_and(|t| t.elapsed() < JWKS_REFRESH_MIN_INTERVAL) {
+        if last.is_some_and(|t| t.elapsed() < JWKS_REFRESH_MIN_INTERVAL.min(self.jwks_ttl)) {
             return Ok(());
         }
         *last = Some(Instant::now());
@@ -203,10 +242,19 @@ impl Verifier {
             .json()
             .await
             .map_err(|e| AuthError::KeysUnavailable(e.to_string()))?;
-        for jwk in &set.keys {
-            if let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) {
-                self.add_key(kid, key);
-            }
+        let keys: KeyMap = set
+            .keys
+            .iter()
+            .filter_map(|jwk| {
+                let kid = jwk.common.key_id.clone()?;
+                DecodingKey::from_jwk(jwk).ok().map(|k| (kid, Arc::new(k)))
+            })
+            .collect();
+        if let Ok(mut fetched) = self.fetched.write() {
+            *fetched = Fetched {
+                keys,
+                at: Some(Instant::now()),
+            };
         }
         Ok(())
     }
@@ -221,6 +269,13 @@ impl Verifier {
         let kid = header
             .kid
             .ok_or_else(|| AuthError::Invalid("token has no kid".into()))?;
+        if self.jwks_stale()
+            && let Err(e) = self.refresh().await
+        {
+            // Keep the keys we have: the gateway being briefly unreachable must not sign
+            // everyone out of a service.
+            tracing::warn!(error = %e, "could not refresh the JWKS; keeping the cached keys");
+        }
         let key = match self.key(&kid) {
             Some(k) => k,
             None => {

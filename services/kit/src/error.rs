@@ -38,6 +38,67 @@ pub struct FieldIssue {
     pub message: Localized,
 }
 
+/// Collects every problem of a request body, so the answer lists them all at once.
+#[derive(Debug, Default)]
+pub struct Issues(Vec<FieldIssue>);
+
+impl Issues {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a problem.
+    pub fn push(
+        &mut self,
+        field: impl Into<String>,
+        code: &str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) {
+        self.0.push(FieldIssue {
+            field: field.into(),
+            code: code.to_owned(),
+            message: Localized::new(vi, en),
+        });
+    }
+
+    /// Checks a required text of at most `max` characters; returns it trimmed.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.push(
+                field,
+                "required",
+                format!("Cần nhập {field}"),
+                format!("{field} is required"),
+            );
+        } else if v.chars().count() > max {
+            self.push(
+                field,
+                "too_long",
+                format!("{field} dài tối đa {max} ký tự"),
+                format!("{field} may have at most {max} characters"),
+            );
+        }
+        v.to_owned()
+    }
+
+    /// True when nothing is wrong so far.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing is wrong, otherwise a validation error listing everything.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.0))
+        }
+    }
+}
+
 /// An error answered to a client: a stable code, a detail in both languages, the fields at
 /// fault, and for the unexpected the cause, which is logged and never sent.
 #[derive(Debug)]
@@ -50,6 +111,8 @@ pub struct ApiError {
     pub errors: Vec<FieldIssue>,
     /// The cause of an internal error, for the log only.
     pub source: Option<anyhow::Error>,
+    /// Seconds after which to retry (`Retry-After`), for 429 and 503.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -60,7 +123,14 @@ impl ApiError {
             detail: None,
             errors: Vec::new(),
             source: None,
+            retry_after: None,
         }
+    }
+
+    /// Sets `Retry-After`.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
     }
 
     /// Sets the detail.
@@ -80,6 +150,7 @@ impl ApiError {
             )),
             errors,
             source: None,
+            retry_after: None,
         }
     }
 
@@ -90,6 +161,7 @@ impl ApiError {
             detail: None,
             errors: Vec::new(),
             source: Some(err.into()),
+            retry_after: None,
         }
     }
 
@@ -128,9 +200,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .content_type(PROBLEM_CONTENT_TYPE)
-            .json(self.to_problem(Lang::Vi))
+        let mut res = HttpResponse::build(self.status_code());
+        res.content_type(PROBLEM_CONTENT_TYPE);
+        if let Some(secs) = self.retry_after {
+            res.insert_header(("Retry-After", secs.to_string()));
+        }
+        res.json(self.to_problem(Lang::Vi))
     }
 }
 

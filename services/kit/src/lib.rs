@@ -21,6 +21,7 @@ pub mod settings;
 pub mod store;
 pub mod telemetry;
 pub mod testing;
+pub mod text;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;

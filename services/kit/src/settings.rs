@@ -38,6 +38,9 @@ pub struct Settings {
     pub decision: ServiceSettings,
     /// The gateway.
     pub gateway: GatewaySettings,
+    /// Password of the first `admin`, created when no user exists. When absent a random one
+    /// is printed once at that first start. `SANGKIEN_ADMIN_PASSWORD`.
+    pub admin_password: Option<String>,
 }
 
 impl Default for Settings {
@@ -54,6 +57,7 @@ impl Default for Settings {
             appraisal: ServiceSettings::with_port(8082),
             decision: ServiceSettings::with_port(8083),
             gateway: GatewaySettings::default(),
+            admin_password: None,
         }
     }
 }
@@ -181,6 +185,9 @@ pub struct AuthSettings {
     pub jwks_url: Option<String>,
     /// Seconds of clock skew tolerated on `exp`.
     pub leeway_secs: u64,
+    /// Seconds the keys fetched from `jwks_url` are trusted before being fetched again; a
+    /// key the gateway no longer publishes is refused at the latest this long after.
+    pub jwks_cache_secs: u64,
 }
 
 impl Default for AuthSettings {
@@ -191,6 +198,7 @@ impl Default for AuthSettings {
             public_keys: Vec::new(),
             jwks_url: None,
             leeway_secs: 30,
+            jwks_cache_secs: 300,
         }
     }
 }
@@ -227,6 +235,26 @@ impl Default for ServiceSettings {
     }
 }
 
+/// A private key the gateway signs access tokens with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningKeySetting {
+    /// Key id (`kid`).
+    pub kid: String,
+    /// Ed25519 private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    pub pem: String,
+}
+
+/// A larger body limit for the routes whose path matches a pattern.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyLimitSetting {
+    /// Route pattern (`/api/v1/intake/dossiers/{id}/attachments`, `**` for any tail).
+    pub pattern: String,
+    /// Largest body in bytes.
+    pub max_bytes: u64,
+}
+
 /// Settings of the gateway.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -237,6 +265,29 @@ pub struct GatewaySettings {
     pub upstream_timeout_secs: u64,
     /// Seconds to wait for a service to accept a connection.
     pub upstream_connect_timeout_secs: u64,
+    /// Signing keys, current first, then previous ones still published. When empty the
+    /// gateway keeps a generated key in its database (standalone).
+    pub signing_keys: Vec<SigningKeySetting>,
+    /// Lifetime of access tokens.
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of refresh tokens.
+    pub refresh_token_ttl_secs: u64,
+    /// Origins allowed by CORS (web and mobile front ends); none by default.
+    pub cors_origins: Vec<String>,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Requests per minute per signed-in user.
+    pub rate_per_user_per_minute: u32,
+    /// Requests per minute per client address.
+    pub rate_per_address_per_minute: u32,
+    /// Failed sign-ins per account, and per address ×4, within `login_window_secs`.
+    pub login_failures_per_account: u32,
+    /// The window of sign-in failures.
+    pub login_window_secs: u64,
+    /// Largest body of any route not listed in `body_limits`.
+    pub max_body_bytes: u64,
+    /// Larger limits for upload routes.
+    pub body_limits: Vec<BodyLimitSetting>,
 }
 
 impl Default for GatewaySettings {
@@ -245,6 +296,20 @@ impl Default for GatewaySettings {
             database_url: None,
             upstream_timeout_secs: 30,
             upstream_connect_timeout_secs: 3,
+            signing_keys: Vec::new(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            cors_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
+            rate_per_user_per_minute: 1200,
+            rate_per_address_per_minute: 2400,
+            login_failures_per_account: 5,
+            login_window_secs: 900,
+            max_body_bytes: 1024 * 1024,
+            body_limits: vec![BodyLimitSetting {
+                pattern: "/api/v1/intake/dossiers/{id}/attachments".into(),
+                max_bytes: 100 * 1024 * 1024,
+            }],
         }
     }
 }
@@ -287,7 +352,7 @@ impl Settings {
             .fold(figment, |f, (k, v)| {
                 f.merge(Serialized::global(&k, parse_env_value(&v)))
             })
-            .extract()
+            .extract_lossy()
             .map_err(|e| SettingsError(describe(e)))?;
         settings.check()?;
         settings.normalise();
@@ -372,11 +437,15 @@ impl Settings {
     }
 }
 
-/// Reads an environment value the way figment's own `Env` provider does: numbers, booleans,
-/// arrays and tables as such, anything else as a string.
+/// An environment value as figment should see it: arrays and tables (`[a, b]`) parsed, any
+/// other value kept as text, which figment converts to a number or boolean when the setting
+/// is one (so a password of digits stays a string).
 fn parse_env_value(v: &str) -> figment::value::Value {
-    v.parse::<figment::value::Value>()
-        .unwrap_or_else(|_| figment::value::Value::from(v.to_owned()))
+    let t = v.trim();
+    match t.parse::<figment::value::Value>() {
+        Ok(parsed) if t.starts_with('[') || t.starts_with('{') => parsed,
+        _ => figment::value::Value::from(v.to_owned()),
+    }
 }
 
 fn describe(e: figment::Error) -> String {
@@ -475,5 +544,24 @@ mod tests {
         assert!(Settings::load_from_vars(Some(file), &[]).is_err());
         let missing = dir.join("absent.toml");
         assert!(Settings::load_from_vars(Some(missing), &[]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod string_tests {
+    use super::*;
+
+    #[test]
+    fn numeric_looking_values_still_fill_string_settings() {
+        let s = Settings::load_from_vars(
+            None,
+            &[
+                ("SANGKIEN_ADMIN_PASSWORD", "123456"),
+                ("SANGKIEN_EVENTS__EXCHANGE", "2026"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.admin_password.as_deref(), Some("123456"));
+        assert_eq!(s.events.exchange, "2026");
     }
 }

@@ -119,6 +119,8 @@ pub struct TestKeys {
     encoding: EncodingKey,
     /// The public key in PEM, for `auth.public_keys`.
     pub public_pem: String,
+    /// The private key in PEM, for `gateway.signing_keys`.
+    pub private_pem: String,
 }
 
 impl TestKeys {
@@ -136,6 +138,7 @@ impl TestKeys {
             kid: unique_name("test-key"),
             encoding: EncodingKey::from_ed_pem(private_pem.as_bytes())?,
             public_pem,
+            private_pem: private_pem.to_string(),
         })
     }
 
@@ -144,6 +147,14 @@ impl TestKeys {
         PublicKeySetting {
             kid: self.kid.clone(),
             pem: self.public_pem.clone(),
+        }
+    }
+
+    /// The key as the gateway's signing key.
+    pub fn signing_setting(&self) -> crate::settings::SigningKeySetting {
+        crate::settings::SigningKeySetting {
+            kid: self.kid.clone(),
+            pem: self.private_pem.clone(),
         }
     }
 
@@ -171,6 +182,9 @@ impl TestKeys {
     }
 }
 
+/// The bootstrap admin's password in tests.
+pub const TEST_ADMIN_PASSWORD: &str = "kiem-thu-quan-tri-2026";
+
 /// Settings for a test: every service on its own fresh database, the transport of
 /// `backend` with a unique exchange (or a queue file under `dir`), fast polling.
 pub async fn settings(
@@ -184,6 +198,8 @@ pub async fn settings(
         ..Settings::default()
     };
     s.auth.public_keys = vec![keys.setting()];
+    s.gateway.signing_keys = vec![keys.signing_setting()];
+    s.admin_password = Some(TEST_ADMIN_PASSWORD.into());
     s.events.poll_interval_ms = 200;
     s.events.max_backoff_ms = 1000;
     s.events.delivery_limit = 3;
@@ -191,6 +207,7 @@ pub async fn settings(
     s.intake.database_url = Some(fresh_database(backend, dir, "intake").await?);
     s.appraisal.database_url = Some(fresh_database(backend, dir, "appraisal").await?);
     s.decision.database_url = Some(fresh_database(backend, dir, "decision").await?);
+    s.gateway.database_url = Some(fresh_database(backend, dir, "gateway").await?);
     match backend {
         Backend::Standalone => {
             s.events.transport = TransportKind::InProcess;

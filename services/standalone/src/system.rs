@@ -31,7 +31,7 @@ pub async fn start(settings: &Settings, shared: &Shared) -> anyhow::Result<Syste
             ("decision".into(), decision.url()),
         ],
     };
-    let gateway = sangkien_gateway::start(settings, upstreams, listener).await?;
+    let gateway = sangkien_gateway::start(settings, shared, upstreams, listener).await?;
     Ok(System {
         gateway,
         services: vec![intake, appraisal, decision],
@@ -69,6 +69,9 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     sangkien_intake::migrate(settings).await?;
     sangkien_appraisal::migrate(settings).await?;
     sangkien_decision::migrate(settings).await?;
-    println!("migrations applied: intake, appraisal, decision");
+    let mut s = settings.clone();
+    s.migrate_on_start = true;
+    sangkien_gateway::open_store(&s).await?;
+    println!("migrations applied: intake, appraisal, decision, gateway");
     Ok(())
 }

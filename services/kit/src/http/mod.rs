@@ -2,6 +2,7 @@
 //! error mapping, health, readiness and metrics endpoints.
 
 pub mod health;
+pub mod paging;
 pub mod problems;
 pub mod request_id;
 

@@ -1,0 +1,90 @@
+//! The directory's admin API: tenants, units, users and service accounts, role grants, and
+//! the audit log. Admins of the root tenant manage every tenant; an admin of another tenant
+//! manages only their own. Every change is audited and published as an event.
+
+pub mod audit_log;
+pub mod tenants;
+pub mod units;
+pub mod users;
+
+use actix_web::web;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, SqlErr};
+use uuid::Uuid;
+
+use sangkien_kit::{ApiError, auth::Caller};
+use sangkien_proto::{Envelope, ErrorCode, Event, Role};
+
+use crate::{state::GatewayState, store::entities::tenant};
+
+/// Registers the routes under `/api/v1/directory`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    tenants::configure(cfg);
+    units::configure(cfg);
+    users::configure(cfg);
+    audit_log::configure(cfg);
+}
+
+/// Fails unless the caller is an admin of `tenant` or of the root tenant.
+pub fn require_admin_of(
+    state: &GatewayState,
+    caller: &Caller,
+    tenant: Uuid,
+) -> Result<(), ApiError> {
+    caller.require_any(&[Role::Admin])?;
+    if caller.tenant == tenant || caller.tenant == state.root_tenant {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::Forbidden).with_detail(
+            "Chỉ quản trị của cơ quan này mới được thao tác",
+            "Only an admin of this tenant may do this",
+        ))
+    }
+}
+
+/// The tenant a request is about: the one named, else the caller's; it must exist and the
+/// caller must administer it.
+pub async fn admin_tenant<C: ConnectionTrait>(
+    db: &C,
+    state: &GatewayState,
+    caller: &Caller,
+    named: Option<Uuid>,
+) -> Result<tenant::Model, ApiError> {
+    let id = named.unwrap_or(caller.tenant);
+    require_admin_of(state, caller, id)?;
+    tenant::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::TenantNotFound))
+}
+
+/// Writes `event` of `tenant` to the outbox in the caller's transaction.
+pub async fn publish<C: ConnectionTrait, E: Event>(
+    txn: &C,
+    state: &GatewayState,
+    caller: &Caller,
+    tenant: Uuid,
+    event: &E,
+) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let envelope = Envelope::new(event, tenant, now, caller.request_id.clone(), None)
+        .map_err(ApiError::internal)?;
+    state.outbox.enqueue(txn, &envelope, now).await?;
+    Ok(())
+}
+
+/// Maps a unique-index violation to `taken`, other errors to internal.
+pub fn unique_or(err: DbErr, taken: impl FnOnce(&str) -> ApiError) -> ApiError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(msg)) => taken(&msg),
+        _ => ApiError::internal(err),
+    }
+}
+
+/// Deserialises a field that may be absent (`None`), `null` (`Some(None)`) or a value.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}

@@ -1,0 +1,368 @@
+//! Organisational units: a tree under each tenant (offices, schools, communes, the council).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::Deserialize;
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    db::begin_write,
+    error::Issues,
+    http::paging::{PageQuery, etag, next_cursor, require_if_match},
+    text::{fold, like},
+};
+use sangkien_proto::{ErrorCode, Role, events::UnitChanged};
+
+use super::{admin_tenant, nullable, publish, require_admin_of, unique_or};
+use crate::{
+    api::views::{UnitPage, UnitView},
+    domain::{
+        names::{UNIT_KINDS, is_valid_code},
+        unit_tree::would_create_cycle,
+    },
+    state::GatewayState,
+    store::entities::unit,
+};
+
+/// Registers the unit routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/units", web::get().to(list_units))
+        .route("/units", web::post().to(create_unit))
+        .route("/units/{id}", web::get().to(get_unit))
+        .route("/units/{id}", web::patch().to(update_unit));
+}
+
+/// A new unit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitCreate {
+    /// The tenant; the caller's own when absent.
+    pub tenant_id: Option<Uuid>,
+    /// The parent unit, in the same tenant; a root of the tree when absent.
+    pub parent_id: Option<Uuid>,
+    /// Code unique in the tenant (`phong-gd`).
+    pub code: String,
+    /// Name (`Phòng Giáo dục và Đào tạo`).
+    pub name: String,
+    /// `body`, `office`, `school`, `commune`, `council`, `enterprise` or `other`.
+    pub kind: String,
+}
+
+/// Changes to a unit; absent fields stay as they are, `parent_id: null` makes it a root.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitUpdate {
+    /// New parent (`null` for none).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_id: Option<Option<Uuid>>,
+    /// New name.
+    pub name: Option<String>,
+    /// New kind.
+    pub kind: Option<String>,
+    /// False to deactivate.
+    pub active: Option<bool>,
+}
+
+/// Filters of the unit list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitFilter {
+    /// The tenant; the caller's own when absent.
+    pub tenant_id: Option<Uuid>,
+    /// Only the children of this unit.
+    pub parent_id: Option<Uuid>,
+    /// Only this kind.
+    pub kind: Option<String>,
+}
+
+fn kind_issue(issues: &mut Issues, kind: &str) {
+    if !UNIT_KINDS.contains(&kind) {
+        let allowed = UNIT_KINDS.join(", ");
+        issues.push(
+            "kind",
+            "invalid",
+            format!("Loại đơn vị phải là một trong: {allowed}"),
+            format!("kind must be one of: {allowed}"),
+        );
+    }
+}
+
+/// The unit `id` of `tenant`, or `unit_not_found`.
+pub async fn unit_of_tenant<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    id: Uuid,
+) -> Result<unit::Model, ApiError> {
+    unit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| u.tenant_id == tenant)
+        .ok_or_else(|| ApiError::new(ErrorCode::UnitNotFound))
+}
+
+fn changed(u: &unit::Model) -> UnitChanged {
+    UnitChanged {
+        unit_id: u.id,
+        parent_id: u.parent_id,
+        code: u.code.clone(),
+        name: u.name.clone(),
+        kind: u.kind.clone(),
+        active: u.active,
+    }
+}
+
+/// Lists the units of a tenant, searchable by code and name (with or without marks).
+#[utoipa::path(
+    get,
+    path = "/api/v1/directory/units",
+    tag = "directory",
+    params(PageQuery, UnitFilter),
+    responses((status = 200, description = "A page of units", body = UnitPage)),
+    security(("bearer" = []))
+)]
+pub async fn list_units(
+    caller: Caller,
+    state: web::Data<GatewayState>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<UnitFilter>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = filter.tenant_id.unwrap_or(caller.tenant);
+    require_admin_of(&state, &caller, tenant)?;
+    let limit = page.limit()?;
+    let mut query = unit::Entity::find()
+        .filter(unit::Column::TenantId.eq(tenant))
+        .order_by_asc(unit::Column::Id);
+    if let Some(p) = filter.parent_id {
+        query = query.filter(unit::Column::ParentId.eq(p));
+    }
+    if let Some(k) = &filter.kind {
+        query = query.filter(unit::Column::Kind.eq(k.clone()));
+    }
+    if let Some(c) = page.cursor()? {
+        query = query.filter(unit::Column::Id.gt(c));
+    }
+    if let Some(q) = page.search() {
+        query = query.filter(unit::Column::Search.like(like(&q)));
+    }
+    let rows = query.limit(limit).all(&state.db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    Ok(HttpResponse::Ok().json(UnitPage {
+        next_cursor: next_cursor(&ids, limit),
+        items: rows.into_iter().map(UnitView::from).collect(),
+    }))
+}
+
+/// Creates a unit.
+#[utoipa::path(
+    post,
+    path = "/api/v1/directory/units",
+    tag = "directory",
+    request_body = UnitCreate,
+    responses(
+        (status = 201, description = "Created", body = UnitView),
+        (status = 404, description = "Tenant or parent not found", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Code taken in the tenant", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, all listed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_unit(
+    caller: Caller,
+    state: web::Data<GatewayState>,
+    body: web::Json<UnitCreate>,
+) -> Result<HttpResponse, ApiError> {
+    let mut issues = Issues::new();
+    let code = body.code.trim().to_lowercase();
+    if !is_valid_code(&code) {
+        issues.push(
+            "code",
+            "invalid",
+            "Mã gồm 2–64 ký tự a-z, 0-9, '-', '_', '.'",
+            "The code has 2–64 characters of a-z, 0-9, '-', '_', '.'",
+        );
+    }
+    let name = issues.text("name", &body.name, 300);
+    let kind = body.kind.trim().to_owned();
+    kind_issue(&mut issues, &kind);
+    issues.finish()?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let tenant = admin_tenant(&txn, &state, &caller, body.tenant_id).await?;
+    if let Some(p) = body.parent_id {
+        unit_of_tenant(&txn, tenant.id, p).await?;
+    }
+    let model = unit::Model {
+        id: Uuid::now_v7(),
+        tenant_id: tenant.id,
+        parent_id: body.parent_id,
+        search: fold(&format!("{code} {name}")),
+        code: code.clone(),
+        name,
+        kind,
+        active: true,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    unit::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await
+        .map_err(|e| {
+            unique_or(e, |_| {
+                ApiError::new(ErrorCode::CodeTaken).with_detail(
+                    format!("Mã đơn vị «{code}» đã được dùng"),
+                    format!("The unit code «{code}» is taken"),
+                )
+            })
+        })?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "directory.unit_created",
+            subject_type: "unit",
+            subject_id: model.id,
+            role: Role::Admin.as_str(),
+            details: serde_json::json!({
+                "code": model.code, "name": model.name, "kind": model.kind, "parent_id": model.parent_id,
+            }),
+        },
+    )
+    .await?;
+    publish(&txn, &state, &caller, tenant.id, &changed(&model)).await?;
+    state.outbox.commit(txn).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("ETag", etag(model.version)))
+        .insert_header(("Location", format!("/api/v1/directory/units/{}", model.id)))
+        .json(UnitView::from(model)))
+}
+
+/// Reads a unit.
+#[utoipa::path(
+    get,
+    path = "/api/v1/directory/units/{id}",
+    tag = "directory",
+    params(("id" = Uuid, Path, description = "Unit id")),
+    responses(
+        (status = 200, description = "The unit; ETag is its version", body = UnitView),
+        (status = 404, description = "No such unit", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_unit(
+    caller: Caller,
+    state: web::Data<GatewayState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let u = unit::Entity::find_by_id(id.into_inner())
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::UnitNotFound))?;
+    require_admin_of(&state, &caller, u.tenant_id)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(u.version)))
+        .json(UnitView::from(u)))
+}
+
+/// Moves, renames, re-kinds or deactivates a unit (`If-Match` required).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/directory/units/{id}",
+    tag = "directory",
+    params(("id" = Uuid, Path, description = "Unit id")),
+    request_body = UnitUpdate,
+    responses(
+        (status = 200, description = "Updated", body = UnitView),
+        (status = 409, description = "The new parent is below the unit", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update_unit(
+    req: HttpRequest,
+    caller: Caller,
+    state: web::Data<GatewayState>,
+    id: web::Path<Uuid>,
+    body: web::Json<UnitUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let mut issues = Issues::new();
+    let name = body.name.as_deref().map(|n| issues.text("name", n, 300));
+    if let Some(k) = &body.kind {
+        kind_issue(&mut issues, k.trim());
+    }
+    issues.finish()?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let u = unit::Entity::find_by_id(id.into_inner())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::UnitNotFound))?;
+    require_admin_of(&state, &caller, u.tenant_id)?;
+    require_if_match(&req, u.version)?;
+    if let Some(Some(parent)) = body.parent_id {
+        unit_of_tenant(&txn, u.tenant_id, parent).await?;
+        let parents: HashMap<Uuid, Option<Uuid>> = unit::Entity::find()
+            .filter(unit::Column::TenantId.eq(u.tenant_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|x| (x.id, x.parent_id))
+            .collect();
+        if would_create_cycle(u.id, parent, &parents) {
+            return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+                "Đơn vị cha mới nằm dưới chính đơn vị này",
+                "The new parent lies below this unit",
+            ));
+        }
+    }
+    let before = UnitView::from(u.clone());
+    let mut m = u.clone().into_active_model();
+    if let Some(p) = body.parent_id {
+        m.parent_id = Set(p);
+    }
+    if let Some(n) = &name {
+        m.name = Set(n.clone());
+        m.search = Set(fold(&format!("{} {n}", u.code)));
+    }
+    if let Some(k) = &body.kind {
+        m.kind = Set(k.trim().to_owned());
+    }
+    if let Some(a) = body.active {
+        m.active = Set(a);
+    }
+    m.version = Set(u.version + 1);
+    m.updated_at = Set(now);
+    let updated = unit::Entity::update(m).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "directory.unit_updated",
+            subject_type: "unit",
+            subject_id: updated.id,
+            role: Role::Admin.as_str(),
+            details: serde_json::json!({
+                "before": { "name": before.name, "kind": before.kind, "parent_id": before.parent_id, "active": before.active },
+                "after": { "name": updated.name, "kind": updated.kind, "parent_id": updated.parent_id, "active": updated.active },
+            }),
+        },
+    )
+    .await?;
+    publish(&txn, &state, &caller, updated.tenant_id, &changed(&updated)).await?;
+    state.outbox.commit(txn).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(updated.version)))
+        .json(UnitView::from(updated)))
+}

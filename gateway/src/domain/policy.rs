@@ -1,0 +1,163 @@
+//! The coarse route policy: which roles may call which route through the gateway.
+//!
+//! The gateway checks it before proxying; each service still decides on the resource. A
+//! route that is not listed is refused, so a new service route is reachable only once it is
+//! given a rule here. The route × role test is generated from [`POLICY`].
+
+use sangkien_proto::Role;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in, refresh, keys).
+    Public,
+    /// Anyone signed in.
+    SignedIn,
+    /// Holders of one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// One rule: method (`*` for any), path pattern, access.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// HTTP method, or `*`.
+    pub method: &'static str,
+    /// Path pattern: `{name}` matches one segment, `**` the rest.
+    pub pattern: &'static str,
+    /// Who may call it.
+    pub access: Access,
+}
+
+const ADMIN: &[Role] = &[Role::Admin];
+
+/// Every route reachable through the gateway.
+pub const POLICY: &[Rule] = &[
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/auth/login",
+        access: Access::Public,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/auth/refresh",
+        access: Access::Public,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/auth/logout",
+        access: Access::Public,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/auth/token",
+        access: Access::Public,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/auth/password",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/auth/me",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "*",
+        pattern: "/api/v1/directory/**",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/probes",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/probes/{id}",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/probes/{id}",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/probes/{id}",
+        access: Access::Roles(ADMIN),
+    },
+];
+
+/// True when `path` matches `pattern`.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let p: Vec<&str> = pattern.trim_end_matches('/').split('/').collect();
+    let s: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut i = 0;
+    while i < p.len() {
+        if p[i] == "**" {
+            return s.len() > i;
+        }
+        let Some(seg) = s.get(i) else { return false };
+        let wildcard = p[i].starts_with('{') && p[i].ends_with('}');
+        if !(wildcard && !seg.is_empty() || p[i] == *seg) {
+            return false;
+        }
+        i += 1;
+    }
+    i == s.len()
+}
+
+/// The first rule for `method` and `path`, if any.
+pub fn find_rule<'a>(rules: &'a [Rule], method: &str, path: &str) -> Option<&'a Rule> {
+    rules.iter().find(|r| {
+        (r.method == "*" || r.method.eq_ignore_ascii_case(method)) && path_matches(r.pattern, path)
+    })
+}
+
+/// Whether a caller holding `roles` (or nobody, when `None`) may pass `rule`.
+pub fn allows(rule: &Rule, roles: Option<&[Role]>) -> bool {
+    match (rule.access, roles) {
+        (Access::Public, _) => true,
+        (_, None) => false,
+        (Access::SignedIn, Some(_)) => true,
+        (Access::Roles(allowed), Some(held)) => held.iter().any(|r| allowed.contains(r)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_patterns_match_segments_and_tails() {
+        assert!(path_matches(
+            "/api/v1/intake/probes/{id}",
+            "/api/v1/intake/probes/123"
+        ));
+        assert!(!path_matches(
+            "/api/v1/intake/probes/{id}",
+            "/api/v1/intake/probes"
+        ));
+        assert!(!path_matches(
+            "/api/v1/intake/probes/{id}",
+            "/api/v1/intake/probes/1/x"
+        ));
+        assert!(path_matches(
+            "/api/v1/directory/**",
+            "/api/v1/directory/users/1"
+        ));
+        assert!(!path_matches("/api/v1/directory/**", "/api/v1/directory"));
+    }
+
+    #[test]
+    fn unlisted_routes_have_no_rule_and_roles_are_checked() {
+        assert!(find_rule(POLICY, "DELETE", "/api/v1/intake/probes").is_none());
+        let rule = find_rule(POLICY, "post", "/api/v1/intake/probes").unwrap();
+        assert!(allows(rule, Some(&[Role::Admin])));
+        assert!(!allows(rule, Some(&[Role::Author])));
+        assert!(!allows(rule, None));
+        let login = find_rule(POLICY, "POST", "/api/v1/auth/login").unwrap();
+        assert!(allows(login, None));
+    }
+}

@@ -1,0 +1,113 @@
+//! The door check run before any route: rate limits per client address and per user, the
+//! route policy (401 without a valid token, 403 without a role the route accepts, 404 for
+//! a route that is not published), and the declared body size of the route.
+
+use actix_web::{
+    Error, HttpMessage,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    http::header,
+    middleware::Next,
+    web,
+};
+
+use sangkien_kit::{ApiError, auth::bearer_token};
+use sangkien_proto::{ErrorCode, Role};
+
+use crate::{
+    domain::policy::{Access, allows, find_rule},
+    limits::{body_limit, client_address},
+    state::GatewayState,
+};
+
+/// Paths that are never limited (probes of the orchestrator).
+const UNLIMITED: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+fn too_many(secs: u64) -> ApiError {
+    ApiError::new(ErrorCode::RateLimited)
+        .with_detail(
+            format!("Quá nhiều yêu cầu; thử lại sau {secs} giây"),
+            format!("Too many requests; retry in {secs} seconds"),
+        )
+        .with_retry_after(secs)
+}
+
+/// Middleware: checks limits and the policy before the request reaches a handler.
+pub async fn check(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let Some(state) = req.app_data::<web::Data<GatewayState>>().cloned() else {
+        return Err(ApiError::internal(anyhow::anyhow!("gateway state missing")).into());
+    };
+    let path = req.path().to_owned();
+    if UNLIMITED.contains(&path.as_str()) {
+        return next.call(req).await;
+    }
+    let ip = client_address(
+        req.peer_addr().map(|a| a.ip()),
+        req.headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok()),
+        &state.settings.gateway.trusted_proxies,
+    );
+    if let Some(ip) = ip
+        && let Err(secs) = state.rates.check_address(ip)
+    {
+        return Err(too_many(secs).into());
+    }
+    if !path.starts_with("/api/v1/") {
+        return next.call(req).await;
+    }
+    let Some(rule) = find_rule(&state.policy, req.method().as_str(), &path) else {
+        return Err(ApiError::new(ErrorCode::NotFound)
+            .with_detail("Không có đường dẫn này", "There is no such route")
+            .into());
+    };
+    let limit = body_limit(
+        &path,
+        state.settings.gateway.max_body_bytes,
+        &state.settings.gateway.body_limits,
+    );
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge)
+            .with_detail(
+                format!("Dữ liệu gửi lên vượt quá {limit} byte cho phép"),
+                format!("The body is larger than the {limit} bytes allowed here"),
+            )
+            .into());
+    }
+    req.extensions_mut().insert(BodyLimit(limit));
+    if rule.access == Access::Public {
+        return next.call(req).await;
+    }
+    let claims = match bearer_token(req.request()) {
+        None => None,
+        Some(token) => state.verifier.verify(token).await.ok(),
+    };
+    let Some(claims) = claims else {
+        return Err(ApiError::new(ErrorCode::Unauthenticated)
+            .with_detail(
+                "Cần đăng nhập với mã truy cập hợp lệ",
+                "Sign in with a valid access token",
+            )
+            .into());
+    };
+    let roles: Vec<Role> = claims.roles.iter().map(|g| g.role).collect();
+    if !allows(rule, Some(&roles)) {
+        return Err(ApiError::new(ErrorCode::Forbidden).into());
+    }
+    if let Err(secs) = state.rates.check_user(&claims.sub.to_string()) {
+        return Err(too_many(secs).into());
+    }
+    next.call(req).await
+}
+
+/// The body limit of the route, for the proxy to enforce on bodies of unknown length.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub u64);
