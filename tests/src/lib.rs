@@ -15,6 +15,37 @@ use sangkien_kit::{
 use sangkien_proto::Role;
 use uuid::Uuid;
 
+/// An HTTP answer as tests look at it.
+#[derive(Debug)]
+pub struct Answer {
+    /// Status code.
+    pub status: u16,
+    /// Body as JSON (`null` when empty or not JSON).
+    pub body: serde_json::Value,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Answer {
+    /// Reads a response.
+    pub async fn read(res: reqwest::Response) -> anyhow::Result<Self> {
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let bytes = res.bytes().await?;
+        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        Ok(Self {
+            status,
+            body,
+            headers,
+        })
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
 /// A running system and a client for it.
 pub struct TestSystem {
     /// The backend it runs on.
@@ -70,6 +101,59 @@ impl TestSystem {
                 unit: Uuid::now_v7(),
             }],
         )
+    }
+
+    /// Signs in and returns the token pair (panics on failure, as tests want).
+    pub async fn sign_in(&self, login: &str, password: &str) -> anyhow::Result<serde_json::Value> {
+        let res = self
+            .http
+            .post(self.at("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "login": login, "password": password }))
+            .send()
+            .await?;
+        anyhow::ensure!(res.status() == 200, "sign-in failed: {}", res.status());
+        Ok(res.json().await?)
+    }
+
+    /// An access token of the bootstrap admin.
+    pub async fn admin_token(&self) -> anyhow::Result<String> {
+        let pair = self.sign_in("admin", testing::TEST_ADMIN_PASSWORD).await?;
+        pair["access_token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("no access token"))
+    }
+
+    /// Sends `method path` with an optional token and JSON body; returns status, body (JSON
+    /// or null) and headers.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<Answer> {
+        let mut req = self.http.request(method, self.at(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Answer::read(req.send().await?).await
+    }
+
+    /// Stops the system, changes its settings and starts it again on the same databases.
+    pub async fn restart_with(&mut self, change: impl FnOnce(&mut Settings)) -> anyhow::Result<()> {
+        if let Some(system) = self.system.take() {
+            system.stop().await;
+        }
+        change(&mut self.settings);
+        let shared = Shared::from_settings(&self.settings, Arc::new(SystemClock)).await?;
+        let system = system::start(&self.settings, &shared).await?;
+        self.url = system.gateway.url();
+        self.system = Some(system);
+        Ok(())
     }
 
     /// The gateway URL of `path`.

@@ -20,17 +20,29 @@ pub struct AuditEntry<'a> {
     pub details: serde_json::Value,
 }
 
-/// Appends `entry` for `caller` inside the caller's transaction.
+/// Appends `entry` for `caller` inside the caller's transaction, in the caller's tenant.
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     at: chrono::DateTime<chrono::Utc>,
     entry: AuditEntry<'_>,
 ) -> Result<(), DbErr> {
+    record_in(db, caller, caller.tenant, at, entry).await
+}
+
+/// Appends `entry` in the log of `tenant`: where a system admin acts on another tenant,
+/// that tenant's admins see what was done to it, and by whom.
+pub async fn record_in<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    tenant: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+    entry: AuditEntry<'_>,
+) -> Result<(), DbErr> {
     audit_log::Entity::insert(audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(at),
-        tenant: Set(caller.tenant),
+        tenant: Set(tenant),
         actor: Set(caller.user),
         actor_role: Set(entry.role.to_owned()),
         action: Set(entry.action.to_owned()),

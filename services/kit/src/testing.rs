@@ -174,6 +174,13 @@ impl TestKeys {
         })
     }
 
+    /// Signs any JSON as claims (a token with a claim missing).
+    pub fn sign_json(&self, claims: &serde_json::Value) -> anyhow::Result<String> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        Ok(jsonwebtoken::encode(&header, claims, &self.encoding)?)
+    }
+
     /// Signs arbitrary claims (expired, wrong audience…).
     pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::EdDSA);

@@ -3,3 +3,7 @@
 
 mod events;
 mod gateway;
+mod identity;
+mod policy;
+mod rotation;
+mod tokens;

@@ -165,9 +165,10 @@ pub async fn create_tenant(
         .exec_without_returning(&txn)
         .await
         .map_err(|e| unique_or(e, |_| code_taken(&code)))?;
-    audit::record(
+    audit::record_in(
         &txn,
         &caller,
+        model.id,
         now,
         AuditEntry {
             action: "directory.tenant_created",
@@ -266,9 +267,10 @@ pub async fn update_tenant(
     m.version = Set(t.version + 1);
     m.updated_at = Set(now);
     let updated = tenant::Entity::update(m).exec(&txn).await?;
-    audit::record(
+    audit::record_in(
         &txn,
         &caller,
+        updated.id,
         now,
         AuditEntry {
             action: "directory.tenant_updated",

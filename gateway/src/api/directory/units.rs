@@ -224,9 +224,10 @@ pub async fn create_unit(
                 )
             })
         })?;
-    audit::record(
+    audit::record_in(
         &txn,
         &caller,
+        tenant.id,
         now,
         AuditEntry {
             action: "directory.unit_created",
@@ -344,9 +345,10 @@ pub async fn update_unit(
     m.version = Set(u.version + 1);
     m.updated_at = Set(now);
     let updated = unit::Entity::update(m).exec(&txn).await?;
-    audit::record(
+    audit::record_in(
         &txn,
         &caller,
+        updated.tenant_id,
         now,
         AuditEntry {
             action: "directory.unit_updated",

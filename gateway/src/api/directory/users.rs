@@ -288,9 +288,10 @@ async fn create_account(
         .await
         .map_err(|e| unique_or(e, |msg| taken(msg, &new.username)))?;
     let grants = insert_grants(&txn, tenant.id, model.id, &new.grants, caller.user, now).await?;
-    audit::record(
+    audit::record_in(
         &txn,
         caller,
+        tenant.id,
         now,
         AuditEntry {
             action: if new.kind == "service" {
@@ -617,9 +618,10 @@ pub async fn update_user(
     } else {
         0
     };
-    audit::record(
+    audit::record_in(
         &txn,
         &caller,
+        updated.tenant_id,
         now,
         AuditEntry {
             action: "directory.user_updated",
@@ -727,9 +729,10 @@ async fn secret_changed(
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let u = set_password(&txn, u, secret.clone(), now).await?;
-    audit::record(
+    audit::record_in(
         &txn,
         caller,
+        u.tenant_id,
         now,
         AuditEntry {
             action,
@@ -801,9 +804,10 @@ pub async fn add_grant(
         now,
     )
     .await?;
-    audit::record(
+    audit::record_in(
         &txn,
         &caller,
+        u.tenant_id,
         now,
         AuditEntry {
             action: "directory.role_granted",
@@ -860,9 +864,10 @@ pub async fn remove_grant(
         ));
     }
     grant::Entity::delete_by_id(g.id).exec(&txn).await?;
-    audit::record(
+    audit::record_in(
         &txn,
         &caller,
+        u.tenant_id,
         now,
         AuditEntry {
             action: "directory.role_revoked",
