@@ -162,7 +162,8 @@ pub async fn start(
     let keys = KeyRing::load(&g.signing_keys, &db, now).await?;
     keys.install(&shared.verifier)?;
     let outbox = Outbox::new();
-    let boot = bootstrap::ensure(&db, &outbox, settings.admin_password.as_deref(), now).await?;
+    let admin_password = settings.admin_password.as_deref().filter(|p| !p.is_empty());
+    let boot = bootstrap::ensure(&db, &outbox, admin_password, now).await?;
     if let Some((name, generated)) = &boot.created_admin {
         match generated {
             Some(password) => {

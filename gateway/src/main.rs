@@ -27,7 +27,10 @@ fn main() -> anyhow::Result<()> {
             println!("migrations applied: gateway");
             return Ok(());
         }
-        let shared = Shared::from_settings(&settings, Arc::new(SystemClock)).await?;
+        // The gateway verifies with its own keys; it has no use for its own JWKS address.
+        let mut own = settings.clone();
+        own.auth.jwks_url = None;
+        let shared = Shared::from_settings(&own, Arc::new(SystemClock)).await?;
         let listener = std::net::TcpListener::bind(settings.listen)?;
         let upstreams = sangkien_gateway::Upstreams::from_settings(&settings);
         let gateway = sangkien_gateway::start(&settings, &shared, upstreams, listener).await?;

@@ -58,12 +58,42 @@ use crate::api::{auth, directory, views};
 )]
 pub struct GatewayDoc;
 
+/// Prefixes every operation id with its service, so ids stay unique once merged (each
+/// service names its handlers freely; client generators need unique ids).
+fn prefix_operation_ids(doc: &mut OpenApi, service: &str) {
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(id) = &op.operation_id {
+                op.operation_id = Some(format!("{service}_{id}"));
+            }
+        }
+    }
+}
+
 /// The merged document served at `/api/openapi.json`.
 pub fn merged() -> OpenApi {
     let mut doc = <GatewayDoc as utoipa::OpenApi>::openapi();
-    doc.merge(sangkien_intake::openapi());
-    doc.merge(sangkien_appraisal::openapi());
-    doc.merge(sangkien_decision::openapi());
+    prefix_operation_ids(&mut doc, "gateway");
+    for (service, mut part) in [
+        ("intake", sangkien_intake::openapi()),
+        ("appraisal", sangkien_appraisal::openapi()),
+        ("decision", sangkien_decision::openapi()),
+    ] {
+        prefix_operation_ids(&mut part, service);
+        doc.merge(part);
+    }
     doc.info.title = "sangkien API".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description = Some(

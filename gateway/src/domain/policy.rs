@@ -29,6 +29,16 @@ pub struct Rule {
 }
 
 const ADMIN: &[Role] = &[Role::Admin];
+/// Everyone who handles a dossier's files.
+const DOSSIER_READERS: &[Role] = &[
+    Role::Author,
+    Role::UnitHead,
+    Role::ReceivingOffice,
+    Role::CouncilSecretariat,
+    Role::Reviewer,
+    Role::CouncilChair,
+    Role::Province,
+];
 
 /// Every route reachable through the gateway.
 pub const POLICY: &[Rule] = &[
@@ -76,6 +86,16 @@ pub const POLICY: &[Rule] = &[
         method: "GET",
         pattern: "/api/v1/intake/probes/{id}",
         access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/attachments",
+        access: Access::Roles(&[Role::Author]),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}/attachments/{attachment}",
+        access: Access::Roles(DOSSIER_READERS),
     },
     Rule {
         method: "GET",

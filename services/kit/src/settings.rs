@@ -467,6 +467,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_example_settings_file_loads_and_names_every_section() {
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../deploy/sangkien.example.toml");
+        let s = Settings::load_from_vars(Some(path), &[]).unwrap();
+        assert_eq!(s.gateway.body_limits.len(), 1);
+        assert_eq!(s.auth.jwks_cache_secs, 300);
+        assert!(s.admin_password.is_none());
+    }
+
+    #[test]
     fn defaults_run_standalone_on_port_8080_with_sqlite_and_in_process_events() {
         let s = Settings::load_from_vars(None, &[]).unwrap();
         assert_eq!(s.listen.port(), 8080);

@@ -45,7 +45,8 @@ impl Drop for Running {
 }
 
 #[tokio::test]
-async fn sangkien_starts_with_embedded_defaults_answers_health_and_stops_on_sigterm() {
+async fn sangkien_starts_with_defaults_creates_the_first_admin_serves_a_new_user_and_stops_on_sigterm()
+ {
     sangkien_kit::install_crypto_provider();
     let dir = scratch();
     let port = free_port();
@@ -57,31 +58,86 @@ async fn sangkien_starts_with_embedded_defaults_answers_health_and_stops_on_sigt
             .unwrap(),
     );
     let child = &mut running.0;
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let first = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("prints where it listens");
+    let rx = console_lines(child.stdout.take().unwrap());
+    let banner: Vec<String> = (0..3)
+        .map(|_| {
+            rx.recv_timeout(Duration::from_secs(60))
+                .expect("prints the first admin and where it listens")
+        })
+        .collect();
+    let password = banner[0]
+        .strip_prefix("sangkien: first start — created user `admin` with password: ")
+        .unwrap_or_else(|| panic!("first line names the admin: {banner:?}"))
+        .to_owned();
+    assert!(banner[1].contains("shown only once"));
     assert_eq!(
-        first,
+        banner[2],
         format!("sangkien listening on http://127.0.0.1:{port}")
     );
+    let base = format!("http://127.0.0.1:{port}");
 
     let http = reqwest::Client::new();
-    for path in ["/healthz", "/readyz"] {
-        let res = http
-            .get(format!("http://127.0.0.1:{port}{path}"))
-            .send()
-            .await
-            .unwrap();
+    for path in ["/healthz", "/readyz", "/docs/", "/api/openapi.json"] {
+        let res = http.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
     }
-    for file in ["intake.db", "appraisal.db", "decision.db", "events.db"] {
+    // The first admin signs in, makes a unit and a user with a role; that user signs in and
+    // calls a service through the gateway.
+    let admin = sign_in(&http, &base, "admin", &password).await;
+    let me: serde_json::Value = http
+        .get(format!("{base}/api/v1/auth/me"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unit: serde_json::Value = http
+        .post(format!("{base}/api/v1/directory/units"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({
+            "parent_id": me["grants"][0]["unit_id"],
+            "code": "phong-gd",
+            "name": "Phòng Giáo dục và Đào tạo",
+            "kind": "office",
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user = http
+        .post(format!("{base}/api/v1/directory/users"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({
+            "username": "truong.phong",
+            "full_name": "Lê Văn Trưởng",
+            "password": "mat-khau-truong-phong",
+            "grants": [{ "role": "admin", "unit_id": unit["id"] }],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(user.status(), 201);
+    let token = sign_in(&http, &base, "truong.phong", "mat-khau-truong-phong").await;
+    let probe = http
+        .post(format!("{base}/api/v1/intake/probes"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "note": "từ người dùng mới" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(probe.status(), 201);
+
+    for file in [
+        "intake.db",
+        "appraisal.db",
+        "decision.db",
+        "gateway.db",
+        "events.db",
+    ] {
         assert!(dir.join("data").join(file).exists(), "{file} under ./data");
     }
 
@@ -102,6 +158,67 @@ async fn sangkien_starts_with_embedded_defaults_answers_health_and_stops_on_sigt
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "clean exit, got {status}");
+
+    // The second start creates nobody and prints no password; the admin's still works.
+    let mut again = Running(
+        sangkien(&dir)
+            .env("SANGKIEN_LISTEN", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let rx = console_lines(again.0.stdout.take().unwrap());
+    let first = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+    assert_eq!(first, format!("sangkien listening on {base}"));
+    sign_in(&http, &base, "admin", &password).await;
+    let _ = again.0.kill();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The console messages for people (log lines are JSON), read on a thread that keeps the
+/// pipe drained.
+fn console_lines(stdout: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if !line.starts_with('{') {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    rx
+}
+
+async fn sign_in(http: &reqwest::Client, base: &str, login: &str, password: &str) -> String {
+    let mut tries = 0;
+    loop {
+        let res = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&serde_json::json!({ "login": login, "password": password }))
+            .send()
+            .await;
+        if let Ok(res) = res {
+            assert_eq!(res.status(), 200, "sign in as {login}");
+            let pair: serde_json::Value = res.json().await.unwrap();
+            return pair["access_token"].as_str().unwrap().to_owned();
+        }
+        tries += 1;
+        assert!(tries < 100, "the gateway does not answer");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[test]
+fn a_weak_admin_password_stops_the_first_start() {
+    let dir = scratch();
+    let out = sangkien(&dir)
+        .env("SANGKIEN_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .env("SANGKIEN_ADMIN_PASSWORD", "admin")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SANGKIEN_ADMIN_PASSWORD"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
