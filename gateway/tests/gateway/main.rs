@@ -4,4 +4,4 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
-mod streaming;
+mod door;

@@ -11,7 +11,7 @@ use actix_web::web;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, SqlErr};
 use uuid::Uuid;
 
-use sangkien_kit::{ApiError, auth::Caller};
+use sangkien_kit::{ApiError, auth::Caller, error::Issues};
 use sangkien_proto::{Envelope, ErrorCode, Event, Role};
 
 use crate::{state::GatewayState, store::entities::tenant};
@@ -78,6 +78,34 @@ pub fn unique_or(err: DbErr, taken: impl FnOnce(&str) -> ApiError) -> ApiError {
         Some(SqlErr::UniqueConstraintViolation(msg)) => taken(&msg),
         _ => ApiError::internal(err),
     }
+}
+
+/// Checks a tenant or unit code; returns it lowercase.
+pub fn checked_code(issues: &mut Issues, field: &str, code: &str) -> String {
+    let code = code.trim().to_lowercase();
+    if !crate::domain::names::is_valid_code(&code) {
+        issues.push(
+            field,
+            "invalid",
+            "Mã gồm 2–64 ký tự a-z, 0-9, '-', '_', '.'",
+            "The code has 2–64 characters of a-z, 0-9, '-', '_', '.'",
+        );
+    }
+    code
+}
+
+/// Checks a sign-in name or client id; returns it lowercase.
+pub fn checked_login(issues: &mut Issues, field: &str, login: &str) -> String {
+    let login = login.trim().to_lowercase();
+    if !crate::domain::names::is_valid_username(&login) {
+        issues.push(
+            field,
+            "invalid",
+            format!("{field} gồm 3–64 ký tự a-z, 0-9, '-', '_', '.'"),
+            format!("{field} has 3–64 characters of a-z, 0-9, '-', '_', '.'"),
+        );
+    }
+    login
 }
 
 /// Deserialises a field that may be absent (`None`), `null` (`Some(None)`) or a value.

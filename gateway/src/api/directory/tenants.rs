@@ -20,10 +20,9 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, Role};
 
-use super::{require_admin_of, unique_or};
+use super::{checked_code, require_admin_of, unique_or};
 use crate::{
     api::views::{TenantPage, TenantView},
-    domain::names::is_valid_code,
     state::GatewayState,
     store::entities::tenant,
 };
@@ -137,15 +136,7 @@ pub async fn create_tenant(
 ) -> Result<HttpResponse, ApiError> {
     require_root_admin(&state, &caller)?;
     let mut issues = Issues::new();
-    let code = body.code.trim().to_lowercase();
-    if !is_valid_code(&code) {
-        issues.push(
-            "code",
-            "invalid",
-            "Mã gồm 2–64 ký tự a-z, 0-9, '-', '_', '.'",
-            "The code has 2–64 characters of a-z, 0-9, '-', '_', '.'",
-        );
-    }
+    let code = checked_code(&mut issues, "code", &body.code);
     let name = issues.text("name", &body.name, 300);
     issues.finish()?;
     let now = state.clock.now();

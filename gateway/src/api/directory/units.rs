@@ -21,13 +21,10 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, Role, events::UnitChanged};
 
-use super::{admin_tenant, nullable, publish, require_admin_of, unique_or};
+use super::{admin_tenant, checked_code, nullable, publish, require_admin_of, unique_or};
 use crate::{
     api::views::{UnitPage, UnitView},
-    domain::{
-        names::{UNIT_KINDS, is_valid_code},
-        unit_tree::would_create_cycle,
-    },
+    domain::{names::UNIT_KINDS, unit_tree::would_create_cycle},
     state::GatewayState,
     store::entities::unit,
 };
@@ -181,15 +178,7 @@ pub async fn create_unit(
     body: web::Json<UnitCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let mut issues = Issues::new();
-    let code = body.code.trim().to_lowercase();
-    if !is_valid_code(&code) {
-        issues.push(
-            "code",
-            "invalid",
-            "Mã gồm 2–64 ký tự a-z, 0-9, '-', '_', '.'",
-            "The code has 2–64 characters of a-z, 0-9, '-', '_', '.'",
-        );
-    }
+    let code = checked_code(&mut issues, "code", &body.code);
     let name = issues.text("name", &body.name, 300);
     let kind = body.kind.trim().to_owned();
     kind_issue(&mut issues, &kind);

@@ -28,16 +28,16 @@ use sangkien_proto::{
     events::{GrantInfo, UserChanged},
 };
 
-use super::{admin_tenant, nullable, publish, require_admin_of, unique_or, units::unit_of_tenant};
+use super::{
+    admin_tenant, checked_login, nullable, publish, require_admin_of, unique_or,
+    units::unit_of_tenant,
+};
 use crate::{
     api::{
         auth::{password_issues, set_password},
         views::{CreatedUser, GrantView, UserPage, UserView},
     },
-    domain::{
-        names::{is_valid_email, is_valid_username},
-        password_policy::generate_password,
-    },
+    domain::{names::is_valid_email, password_policy::generate_password},
     passwords::hash_password,
     sessions,
     state::GatewayState,
@@ -351,15 +351,7 @@ pub async fn create_user(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut issues = Issues::new();
-    let username = body.username.trim().to_lowercase();
-    if !is_valid_username(&username) {
-        issues.push(
-            "username",
-            "invalid",
-            "Tên đăng nhập gồm 3–64 ký tự a-z, 0-9, '-', '_', '.'",
-            "The sign-in name has 3–64 characters of a-z, 0-9, '-', '_', '.'",
-        );
-    }
+    let username = checked_login(&mut issues, "username", &body.username);
     let email = body
         .email
         .as_deref()
@@ -419,15 +411,7 @@ pub async fn create_service_account(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut issues = Issues::new();
-    let client_id = body.client_id.trim().to_lowercase();
-    if !is_valid_username(&client_id) {
-        issues.push(
-            "client_id",
-            "invalid",
-            "Mã ứng dụng gồm 3–64 ký tự a-z, 0-9, '-', '_', '.'",
-            "The client id has 3–64 characters of a-z, 0-9, '-', '_', '.'",
-        );
-    }
+    let client_id = checked_login(&mut issues, "client_id", &body.client_id);
     let name = issues.text("name", &body.name, 200);
     check_grants(&mut issues, &body.grants);
     issues.finish()?;

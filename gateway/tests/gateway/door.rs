@@ -1,5 +1,6 @@
-//! Bodies stream through the gateway both ways with bounded memory; slow services give 504;
-//! oversized bodies 413; CORS answers the configured origins; the OpenAPI document is valid.
+//! The door on its own: bodies stream both ways with bounded memory; slow services give 504;
+//! oversized bodies 413; rate limits key on the real client; CORS answers the configured
+//! origins; the OpenAPI document is valid.
 
 use futures::StreamExt;
 use std::{
@@ -255,6 +256,55 @@ async fn the_openapi_document_passes_a_real_validator() {
         .await
         .unwrap();
     assert_eq!(js.status(), 200);
+    gw.stop();
+    fake.stop(false).await;
+}
+
+#[tokio::test]
+async fn rate_limits_key_on_the_client_behind_a_trusted_proxy() {
+    let (intake, fake) = fake_intake();
+    let gw = GatewayProcess::start(
+        &intake,
+        "rate_per_address_per_minute = 5\nrate_per_user_per_minute = 3\ntrusted_proxies = [\"127.0.0.1\"]",
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let jwks = |forwarded: &'static str| {
+        client
+            .get(format!("{}/.well-known/jwks.json", gw.url))
+            .header("X-Forwarded-For", forwarded)
+            .send()
+    };
+    for _ in 0..5 {
+        assert_eq!(jwks("203.0.113.1").await.unwrap().status(), 200);
+    }
+    let limited = jwks("203.0.113.1").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert!(limited.headers().get("retry-after").is_some());
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    // Another client behind the same proxy has its own allowance; a spoofed left-most
+    // address does not change who the proxy says is calling.
+    assert_eq!(jwks("203.0.113.2").await.unwrap().status(), 200);
+    assert_eq!(
+        jwks("198.51.100.9, 203.0.113.1").await.unwrap().status(),
+        429
+    );
+
+    // Per user, whatever the address.
+    let author = token(&gw, Role::Author);
+    let upload = |ip: &'static str| {
+        client
+            .post(format!("{}/api/v1/intake/dossiers/1/attachments", gw.url))
+            .bearer_auth(&author)
+            .header("X-Forwarded-For", ip)
+            .body("x")
+            .send()
+    };
+    for ip in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
+        assert_eq!(upload(ip).await.unwrap().status(), 201);
+    }
+    assert_eq!(upload("192.0.2.4").await.unwrap().status(), 429);
     gw.stop();
     fake.stop(false).await;
 }
