@@ -158,7 +158,10 @@ pub async fn start(
     sangkien_kit::install_crypto_provider();
     let g = &settings.gateway;
     let db = open_store(settings).await?;
-    let now = shared.clock.now();
+    // Identity runs on the real time, whatever clock the services are given: every verifier
+    // checks token lifetimes against the real time.
+    let clock: sangkien_kit::clock::SharedClock = Arc::new(sangkien_kit::SystemClock);
+    let now = clock.now();
     let keys = KeyRing::load(&g.signing_keys, &db, now).await?;
     keys.install(&shared.verifier)?;
     let outbox = Outbox::new();
@@ -182,7 +185,7 @@ pub async fn start(
         db.clone(),
         shared.transport.clone(),
         outbox.clone(),
-        shared.clock.clone(),
+        clock.clone(),
         metrics.clone(),
         Duration::from_millis(settings.events.poll_interval_ms),
         Duration::from_millis(settings.events.max_backoff_ms),
@@ -198,7 +201,7 @@ pub async fn start(
         settings: settings.clone(),
         db: db.clone(),
         outbox,
-        clock: shared.clock.clone(),
+        clock,
         keys,
         verifier: shared.verifier.clone(),
         upstreams,

@@ -80,6 +80,123 @@ impl Event for UnitChanged {
     const VERSION: u16 = 1;
 }
 
+/// An appraisal stage of a plan's field, as carried in intake's events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StageInfo {
+    /// `appraisal_team` or `council`.
+    pub kind: String,
+    /// First local date of the stage.
+    pub from: chrono::NaiveDate,
+    /// Last local date, included.
+    pub to: chrono::NaiveDate,
+    /// Rubric code.
+    pub rubric: String,
+}
+
+/// A field of a plan, as carried in `plan.published`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanFieldInfo {
+    /// Field code (`education`).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The receiving office.
+    pub receiving_unit_id: Uuid,
+    /// First local date dossiers are received.
+    pub receive_from: chrono::NaiveDate,
+    /// Last local date, included.
+    pub receive_to: chrono::NaiveDate,
+    /// Appraisal stages in order.
+    pub stages: Vec<StageInfo>,
+}
+
+/// A plan was published or amended: its fields, windows and stages as they now stand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanPublished {
+    /// The plan.
+    pub plan_id: Uuid,
+    /// Number and symbol (`163/KH-UBND`).
+    pub symbol: String,
+    /// Title.
+    pub title: String,
+    /// Year.
+    pub year: i32,
+    /// 1 when first published, then one more per amendment.
+    pub version: i32,
+    /// The fields.
+    pub fields: Vec<PlanFieldInfo>,
+}
+
+impl Event for PlanPublished {
+    const TYPE: &'static str = "plan.published";
+    const VERSION: u16 = 1;
+}
+
+/// An author or co-author, as appraisal needs them (names and conflicts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AuthorInfo {
+    /// Full name.
+    pub full_name: String,
+    /// Their account, if any.
+    pub user_id: Option<Uuid>,
+    /// Their unit, if known.
+    pub unit_id: Option<Uuid>,
+    /// Share in percent.
+    pub contribution_percent: f64,
+}
+
+/// The receiving office registered a dossier: appraisal opens its case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DossierReceived {
+    /// The dossier.
+    pub dossier_id: Uuid,
+    /// Its plan.
+    pub plan_id: Uuid,
+    /// The plan's field code.
+    pub field: String,
+    /// Register number in the plan and field.
+    pub register_number: i32,
+    /// The initiative's name.
+    pub name: String,
+    /// `technical`, `management`, `operational` or `technical_progress`.
+    pub kind: String,
+    /// The author who owns the dossier.
+    pub owner: Uuid,
+    /// The owner's unit.
+    pub unit_id: Uuid,
+    /// The unit head who confirmed it.
+    pub confirmed_by: Option<Uuid>,
+    /// Authors and co-authors.
+    pub authors: Vec<AuthorInfo>,
+    /// The submitted version appraised.
+    pub version: i32,
+    /// Local date of receipt.
+    pub received_on: chrono::NaiveDate,
+    /// The decision is due by then.
+    pub decision_due_on: chrono::NaiveDate,
+    /// The field's appraisal stages.
+    pub stages: Vec<StageInfo>,
+}
+
+impl Event for DossierReceived {
+    const TYPE: &'static str = "dossier.received";
+    const VERSION: u16 = 1;
+}
+
+/// The author withdrew a dossier; appraisal closes its case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DossierWithdrawn {
+    /// The dossier.
+    pub dossier_id: Uuid,
+    /// The author's reason.
+    pub reason: String,
+}
+
+impl Event for DossierWithdrawn {
+    const TYPE: &'static str = "dossier.withdrawn";
+    const VERSION: u16 = 1;
+}
+
 /// One entry of the event catalogue: what the AsyncAPI document must describe.
 #[derive(Debug, Clone)]
 pub struct CatalogueEntry {
@@ -111,6 +228,9 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
         entry::<ProbeSent>(),
         entry::<UserChanged>(),
         entry::<UnitChanged>(),
+        entry::<PlanPublished>(),
+        entry::<DossierReceived>(),
+        entry::<DossierWithdrawn>(),
     ]
 }
 
@@ -119,7 +239,14 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
 /// published before its consumer ever started is kept for it.
 pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
-        ("appraisal", vec![ProbeSent::TYPE]),
+        (
+            "appraisal",
+            vec![
+                ProbeSent::TYPE,
+                DossierReceived::TYPE,
+                DossierWithdrawn::TYPE,
+            ],
+        ),
         ("decision", vec![ProbeSent::TYPE]),
     ]
 }

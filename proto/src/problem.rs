@@ -147,6 +147,16 @@ error_codes! {
     GrantNotFound = ("grant_not_found", 404, "Không tìm thấy quyền", "Grant not found"),
     /// The probe does not exist.
     ProbeNotFound = ("probe_not_found", 404, "Không tìm thấy bản tin kiểm tra", "Probe not found"),
+    /// No such plan in the caller's tenant (or not published yet).
+    PlanNotFound = ("plan_not_found", 404, "Không tìm thấy kế hoạch", "Plan not found"),
+    /// No such dossier, or the caller may not see it.
+    DossierNotFound = ("dossier_not_found", 404, "Không tìm thấy hồ sơ", "Dossier not found"),
+    /// No such attachment on this dossier.
+    AttachmentNotFound = ("attachment_not_found", 404, "Không tìm thấy tệp đính kèm", "Attachment not found"),
+    /// The action does not fit the resource's current status; the detail names both.
+    InvalidTransition = ("invalid_transition", 409, "Không thể thực hiện ở trạng thái hiện tại", "Not possible in the current status"),
+    /// Outside the receive window (or past the correction deadline); the detail names the window.
+    WindowClosed = ("window_closed", 409, "Ngoài thời gian nhận hồ sơ", "Outside the receive window"),
 }
 
 /// One offending field of a request.

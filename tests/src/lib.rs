@@ -62,19 +62,27 @@ pub struct TestSystem {
     pub http: reqwest::Client,
     /// The tenant of this test.
     pub tenant: Uuid,
+    /// The services' clock.
+    pub clock: sangkien_kit::clock::SharedClock,
     dir: std::path::PathBuf,
 }
 
 impl TestSystem {
-    /// Starts the system on fresh databases.
+    /// Starts the system on fresh databases, on the real clock.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with_clock(Arc::new(SystemClock)).await
+    }
+
+    /// Starts the system with the services on `clock` (a `ManualClock` moves through the
+    /// year); the gateway keeps the real time for tokens.
+    pub async fn start_with_clock(clock: sangkien_kit::clock::SharedClock) -> anyhow::Result<Self> {
         sangkien_kit::install_crypto_provider();
         sangkien_kit::telemetry::init_for_tests();
         let backend = Backend::from_env();
         let dir = testing::scratch_dir("sk-e2e");
         let keys = TestKeys::generate()?;
         let settings = testing::settings(backend, &dir, &keys).await?;
-        let shared = Shared::from_settings(&settings, Arc::new(SystemClock)).await?;
+        let shared = Shared::from_settings(&settings, clock.clone()).await?;
         let system = system::start(&settings, &shared).await?;
         let url = system.gateway.url();
         Ok(Self {
@@ -87,6 +95,7 @@ impl TestSystem {
                 .timeout(Duration::from_secs(30))
                 .build()?,
             tenant: Uuid::now_v7(),
+            clock,
             dir,
         })
     }
@@ -149,7 +158,7 @@ impl TestSystem {
             system.stop().await;
         }
         change(&mut self.settings);
-        let shared = Shared::from_settings(&self.settings, Arc::new(SystemClock)).await?;
+        let shared = Shared::from_settings(&self.settings, self.clock.clone()).await?;
         let system = system::start(&self.settings, &shared).await?;
         self.url = system.gateway.url();
         self.system = Some(system);

@@ -29,16 +29,25 @@ pub struct Rule {
 }
 
 const ADMIN: &[Role] = &[Role::Admin];
-/// Everyone who handles a dossier's files.
-const DOSSIER_READERS: &[Role] = &[
+const PLAN_EDITORS: &[Role] = &[Role::CouncilSecretariat, Role::Admin];
+/// Who reads dossiers in intake (the service narrows it to the dossiers each may see).
+const INTAKE_READERS: &[Role] = &[
     Role::Author,
     Role::UnitHead,
     Role::ReceivingOffice,
     Role::CouncilSecretariat,
-    Role::Reviewer,
-    Role::CouncilChair,
-    Role::Province,
+    Role::Admin,
 ];
+const AUTHOR: &[Role] = &[Role::Author];
+/// Who follows appraisal cases (reviewers see theirs once assignment exists).
+const CASE_READERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::CouncilChair,
+    Role::ReceivingOffice,
+    Role::Admin,
+];
+const UNIT_HEAD: &[Role] = &[Role::UnitHead];
+const RECEIVING_OFFICE: &[Role] = &[Role::ReceivingOffice];
 
 /// Every route reachable through the gateway.
 pub const POLICY: &[Rule] = &[
@@ -88,14 +97,144 @@ pub const POLICY: &[Rule] = &[
         access: Access::Roles(ADMIN),
     },
     Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/plans",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/plans",
+        access: Access::Roles(PLAN_EDITORS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/plans/{id}",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/intake/plans/{id}",
+        access: Access::Roles(PLAN_EDITORS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/plans/{id}/publish",
+        access: Access::Roles(PLAN_EDITORS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/plans/{id}/amendments",
+        access: Access::Roles(PLAN_EDITORS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/plans/{id}/amendments",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers",
+        access: Access::Roles(AUTHOR),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers",
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}",
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/intake/dossiers/{id}",
+        access: Access::Roles(AUTHOR),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/submit",
+        access: Access::Roles(AUTHOR),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/withdraw",
+        access: Access::Roles(AUTHOR),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/confirm",
+        access: Access::Roles(UNIT_HEAD),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/return",
+        access: Access::Roles(UNIT_HEAD),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/register",
+        access: Access::Roles(RECEIVING_OFFICE),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/request-correction",
+        access: Access::Roles(RECEIVING_OFFICE),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/intake/dossiers/{id}/window-exception",
+        access: Access::Roles(RECEIVING_OFFICE),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}/receipt",
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}/versions",
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}/versions/{number}",
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}/history",
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
         method: "POST",
         pattern: "/api/v1/intake/dossiers/{id}/attachments",
-        access: Access::Roles(&[Role::Author]),
+        access: Access::Roles(AUTHOR),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}/attachments",
+        access: Access::Roles(INTAKE_READERS),
     },
     Rule {
         method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}/attachments/{attachment}",
-        access: Access::Roles(DOSSIER_READERS),
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
+        method: "DELETE",
+        pattern: "/api/v1/intake/dossiers/{id}/attachments/{attachment}",
+        access: Access::Roles(AUTHOR),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/cases",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/cases/{id}",
+        access: Access::Roles(CASE_READERS),
     },
     Rule {
         method: "GET",

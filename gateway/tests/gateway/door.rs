@@ -94,7 +94,7 @@ async fn a_200_mb_upload_and_download_stream_through_with_bounded_memory() {
             "{}/api/v1/intake/dossiers/1/attachments/{size_mib}",
             gw.url
         ))
-        .bearer_auth(token(&gw, Role::Reviewer))
+        .bearer_auth(token(&gw, Role::ReceivingOffice))
         .send()
         .await
         .unwrap();

@@ -3,5 +3,5 @@
 //! checked by a real validator.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod harness;
 mod door;
+mod harness;

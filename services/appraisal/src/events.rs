@@ -1,10 +1,18 @@
 //! What appraisal does with the events it consumes.
 
 use async_trait::async_trait;
-use sea_orm::DatabaseTransaction;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
+};
 
 use sangkien_kit::{clock::SharedClock, diagnostics, events::EventHandler};
-use sangkien_proto::{Envelope, events::ProbeSent};
+use sangkien_proto::{
+    Envelope,
+    events::{DossierReceived, DossierWithdrawn, ProbeSent},
+};
+
+use crate::store::cases;
 
 /// Dispatches each consumed event to its handler; unknown types are acknowledged and
 /// ignored, so a newer publisher never blocks an older consumer.
@@ -24,9 +32,78 @@ impl EventHandler for Handlers {
     async fn handle(&self, txn: &DatabaseTransaction, envelope: &Envelope) -> anyhow::Result<()> {
         if envelope.is::<ProbeSent>() {
             diagnostics::record_probe(txn, envelope, self.clock.now()).await?;
+        } else if envelope.is::<DossierReceived>() {
+            open_case(txn, envelope, envelope.decode()?, self.clock.now()).await?;
+        } else if envelope.is::<DossierWithdrawn>() {
+            close_withdrawn(txn, envelope.decode()?, self.clock.now()).await?;
         } else {
             tracing::debug!(event_type = %envelope.event_type, "event type not handled here");
         }
         Ok(())
     }
+}
+
+/// Opens the case of a received dossier at its first stage; a second delivery changes
+/// nothing (the inbox already stops it; the key on the dossier id stops anything else).
+async fn open_case(
+    txn: &DatabaseTransaction,
+    envelope: &Envelope,
+    e: DossierReceived,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    cases::Entity::insert(cases::ActiveModel {
+        id: Set(e.dossier_id),
+        tenant: Set(envelope.tenant),
+        plan_id: Set(e.plan_id),
+        field: Set(e.field),
+        register_number: Set(e.register_number),
+        name: Set(e.name),
+        kind: Set(e.kind),
+        owner: Set(e.owner),
+        unit_id: Set(e.unit_id),
+        confirmed_by: Set(e.confirmed_by),
+        authors: Set(serde_json::to_string(&e.authors)?),
+        stages: Set(serde_json::to_string(&e.stages)?),
+        stage: Set(0),
+        status: Set("open".into()),
+        dossier_version: Set(e.version),
+        received_on: Set(e.received_on),
+        decision_due_on: Set(e.decision_due_on),
+        opened_at: Set(now),
+        updated_at: Set(now),
+        closed_reason: Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(cases::Column::Id)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+/// Closes the case of a withdrawn dossier, keeping what was done.
+async fn close_withdrawn(
+    txn: &DatabaseTransaction,
+    e: DossierWithdrawn,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    cases::Entity::update_many()
+        .col_expr(
+            cases::Column::Status,
+            sea_orm::sea_query::Expr::value("withdrawn"),
+        )
+        .col_expr(
+            cases::Column::ClosedReason,
+            sea_orm::sea_query::Expr::value(e.reason),
+        )
+        .col_expr(
+            cases::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(cases::Column::Id.eq(e.dossier_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }

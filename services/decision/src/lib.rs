@@ -32,7 +32,7 @@ pub async fn start(
 pub fn spec(settings: &Settings, shared: &Shared) -> ServiceSpec {
     ServiceSpec {
         name: NAME,
-        routes: api::configure,
+        routes: std::sync::Arc::new(api::configure),
         handler: Some(Arc::new(events::Handlers::new(shared.clock.clone()))),
         max_body_bytes: settings.decision.max_body_bytes,
     }

@@ -7,6 +7,8 @@
 //! services; the dossier domain follows in its own issue.
 
 pub mod api;
+pub mod domain;
+pub mod files;
 pub mod store;
 
 use std::net::TcpListener;
@@ -25,14 +27,19 @@ pub async fn start(
     shared: &Shared,
     listener: TcpListener,
 ) -> anyhow::Result<RunningService> {
-    service::start::<store::Migrator>(spec(settings), settings, shared, listener).await
+    let files = files::FileStore::from_settings(settings)?;
+    service::start::<store::Migrator>(spec(settings, files), settings, shared, listener).await
 }
 
-/// The service's description.
-pub fn spec(settings: &Settings) -> ServiceSpec {
+/// The service's description, with the file store its handlers use.
+pub fn spec(settings: &Settings, files: files::FileStore) -> ServiceSpec {
+    let files = actix_web::web::Data::new(files);
     ServiceSpec {
         name: NAME,
-        routes: api::configure,
+        routes: std::sync::Arc::new(move |cfg| {
+            cfg.app_data(files.clone());
+            api::configure(cfg);
+        }),
         handler: None,
         max_body_bytes: settings.intake.max_body_bytes,
     }

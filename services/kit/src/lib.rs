@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod idempotent;
 pub mod metrics;
 pub mod process;
 pub mod service;

@@ -97,12 +97,15 @@ pub async fn build_transport(settings: &Settings) -> anyhow::Result<SharedTransp
     })
 }
 
+/// Registers a service's routes (and any data of its own, such as a file store).
+pub type Routes = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
+
 /// A service's description, given by its crate.
 pub struct ServiceSpec {
     /// Name: the URL segment, database file and queue name (`intake`).
     pub name: &'static str,
     /// Registers the routes under `/api/v1/<name>`.
-    pub routes: fn(&mut web::ServiceConfig),
+    pub routes: Routes,
     /// The event handler, for a service that consumes events.
     pub handler: Option<Arc<dyn EventHandler>>,
     /// The settings section of the service.
@@ -229,12 +232,14 @@ pub async fn start<M: MigratorTrait>(
     let data_metrics = web::Data::new(metrics);
     let routes = spec.routes;
     let max_body = spec.max_body_bytes;
+    let data_settings = web::Data::new(settings.clone());
     let server = HttpServer::new(move || {
         let (json, path, query, payload) = http::extractor_configs(max_body);
         App::new()
             .app_data(data_ctx.clone())
             .app_data(data_verifier.clone())
             .app_data(data_metrics.clone())
+            .app_data(data_settings.clone())
             .app_data(json)
             .app_data(path)
             .app_data(query)
@@ -242,7 +247,7 @@ pub async fn start<M: MigratorTrait>(
             .wrap(from_fn(http::problems))
             .wrap(from_fn(http::request_id))
             .configure(health::configure)
-            .service(web::scope(&format!("/api/v1/{name}")).configure(routes))
+            .service(web::scope(&format!("/api/v1/{name}")).configure(|cfg| routes(cfg)))
             .default_service(web::to(not_found))
     })
     .workers(2)

@@ -38,6 +38,8 @@ pub struct Settings {
     pub decision: ServiceSettings,
     /// The gateway.
     pub gateway: GatewaySettings,
+    /// Attachment storage (the intake service's files).
+    pub files: FilesSettings,
     /// Password of the first `admin`, created when no user exists. When absent a random one
     /// is printed once at that first start. `SANGKIEN_ADMIN_PASSWORD`.
     pub admin_password: Option<String>,
@@ -57,6 +59,7 @@ impl Default for Settings {
             appraisal: ServiceSettings::with_port(8082),
             decision: ServiceSettings::with_port(8083),
             gateway: GatewaySettings::default(),
+            files: FilesSettings::default(),
             admin_password: None,
         }
     }
@@ -314,6 +317,32 @@ impl Default for GatewaySettings {
     }
 }
 
+/// Attachment storage: where uploaded files go and how large they may be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FilesSettings {
+    /// Where files are stored. Absent: the local directory `<data_dir>/files`. A
+    /// `file:///absolute/path` URL names another local directory (a mounted volume shared by
+    /// the intake replicas). S3-compatible stores are planned but not built in this version,
+    /// so any other scheme is refused at start-up.
+    pub store_url: Option<String>,
+    /// Largest single file in bytes (50 MiB). The gateway's `body_limits` entry for the
+    /// attachments route must allow at least this much.
+    pub max_file_bytes: u64,
+    /// Largest total of the files one dossier holds, in bytes (200 MiB).
+    pub max_dossier_bytes: u64,
+}
+
+impl Default for FilesSettings {
+    fn default() -> Self {
+        Self {
+            store_url: None,
+            max_file_bytes: 50 * 1024 * 1024,
+            max_dossier_bytes: 200 * 1024 * 1024,
+        }
+    }
+}
+
 /// Why settings could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {0}")]
@@ -403,6 +432,15 @@ impl Settings {
         {
             problems.push(format!("auth.jwks_url is not a URL: {u}"));
         }
+        if let Err(e) = self.files_dir() {
+            problems.push(e.0);
+        }
+        if self.files.max_file_bytes == 0 {
+            problems.push("files.max_file_bytes must be at least 1".to_owned());
+        }
+        if self.files.max_dossier_bytes == 0 {
+            problems.push("files.max_dossier_bytes must be at least 1".to_owned());
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -422,6 +460,27 @@ impl Settings {
             "sqlite://{}/{name}.db?mode=rwc",
             self.data_dir.display().to_string().trim_end_matches('/')
         )
+    }
+
+    /// The local directory attachments are stored in: `files.store_url` when it is a
+    /// `file:///absolute/path` URL, else `<data_dir>/files`. Any other URL is an error, since
+    /// S3-compatible stores are not built in this version.
+    pub fn files_dir(&self) -> Result<PathBuf, SettingsError> {
+        let Some(raw) = &self.files.store_url else {
+            return Ok(self.data_dir.join("files"));
+        };
+        let refused = |why: &str| {
+            SettingsError(format!(
+                "files.store_url {why}: {raw} (only file:///absolute/path is supported; \
+                 S3-compatible stores are planned)"
+            ))
+        };
+        let url = url::Url::parse(raw).map_err(|_| refused("is not a URL"))?;
+        if url.scheme() != "file" {
+            return Err(refused("has an unsupported scheme"));
+        }
+        url.to_file_path()
+            .map_err(|()| refused("is not an absolute local path"))
     }
 
     /// The database URL of a service: its own setting or its SQLite file.
@@ -473,6 +532,7 @@ mod tests {
         let s = Settings::load_from_vars(Some(path), &[]).unwrap();
         assert_eq!(s.gateway.body_limits.len(), 1);
         assert_eq!(s.auth.jwks_cache_secs, 300);
+        assert_eq!(s.files.max_file_bytes, 50 * 1024 * 1024);
         assert!(s.admin_password.is_none());
     }
 
@@ -529,6 +589,36 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("delivery_limit"), "{err}");
+    }
+
+    #[test]
+    fn file_limits_default_to_50_and_200_mib_and_the_environment_overrides_them() {
+        let s = Settings::load_from_vars(None, &[]).unwrap();
+        assert_eq!(s.files.max_file_bytes, 50 * 1024 * 1024);
+        assert_eq!(s.files.max_dossier_bytes, 200 * 1024 * 1024);
+        assert!(s.files.store_url.is_none());
+        assert_eq!(s.files_dir().unwrap(), PathBuf::from("./data/files"));
+
+        let s =
+            Settings::load_from_vars(None, &[("SANGKIEN_FILES__MAX_FILE_BYTES", "1000")]).unwrap();
+        assert_eq!(s.files.max_file_bytes, 1000);
+        assert_eq!(s.files.max_dossier_bytes, 200 * 1024 * 1024);
+    }
+
+    #[test]
+    fn file_store_url_takes_an_absolute_file_url_and_refuses_other_schemes() {
+        let s = Settings::load_from_vars(
+            None,
+            &[("SANGKIEN_FILES__STORE_URL", "file:///srv/sangkien/files")],
+        )
+        .unwrap();
+        assert_eq!(s.files_dir().unwrap(), PathBuf::from("/srv/sangkien/files"));
+        for url in ["s3://bucket/files", "relative/dir", "file://host/x"] {
+            let err = Settings::load_from_vars(None, &[("SANGKIEN_FILES__STORE_URL", url)])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("files.store_url"), "{url}: {err}");
+        }
     }
 
     #[test]

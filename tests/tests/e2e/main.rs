@@ -4,6 +4,7 @@
 mod events;
 mod gateway;
 mod identity;
+mod intake;
 mod policy;
 mod rotation;
 mod tokens;

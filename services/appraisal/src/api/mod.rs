@@ -1,5 +1,7 @@
 //! Appraisal's HTTP API.
 
+pub mod cases;
+
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
@@ -8,6 +10,7 @@ use sangkien_kit::{ApiError, auth::Caller, diagnostics, service::ServiceContext}
 /// Registers every route under `/api/v1/appraisal`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/probes/{id}", web::get().to(get_probe_receipt));
+    cases::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached appraisal.
@@ -37,9 +40,13 @@ pub async fn get_probe_receipt(
         title = "sangkien appraisal",
         description = "Rubrics, panels, assignment, score sheets, sittings, conclusions."
     ),
-    paths(get_probe_receipt),
+    paths(get_probe_receipt, cases::list_cases, cases::get_case),
     components(schemas(
         diagnostics::ProbeReceiptView,
+        cases::CaseView,
+        cases::CasePage,
+        sangkien_proto::events::AuthorInfo,
+        sangkien_proto::events::StageInfo,
         sangkien_proto::Problem,
         sangkien_proto::ErrorCode,
         sangkien_proto::FieldError

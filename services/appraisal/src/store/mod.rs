@@ -1,5 +1,7 @@
 //! Appraisal's tables and migrations.
 
+pub mod cases;
+
 use sea_orm_migration::prelude::*;
 
 /// Appraisal's migrations, the kit's first.
@@ -10,6 +12,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         let mut m = sangkien_kit::store::migrations::kit_migrations();
         m.push(Box::new(sangkien_kit::diagnostics::CreateProbeReceipts));
+        m.push(Box::new(cases::CreateCases));
         m
     }
 }

@@ -1,5 +1,7 @@
 //! Intake's tables and migrations.
 
+pub mod entities;
+pub mod migration;
 pub mod probe;
 
 use sea_orm_migration::prelude::*;
@@ -12,6 +14,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         let mut m = sangkien_kit::store::migrations::kit_migrations();
         m.push(Box::new(probe::CreateProbes));
+        m.push(Box::new(migration::CreateIntake));
         m
     }
 }

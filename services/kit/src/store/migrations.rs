@@ -5,7 +5,10 @@ use sea_orm_migration::{prelude::*, schema::*};
 
 /// The kit's migrations, to put first in a service's `MigratorTrait::migrations`.
 pub fn kit_migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(CreateOutboxInboxAudit)]
+    vec![
+        Box::new(CreateOutboxInboxAudit),
+        Box::new(crate::idempotent::CreateIdempotentRequests),
+    ]
 }
 
 /// Creates `outbox_events`, `inbox_events` and the append-only `audit_log`.

@@ -1,0 +1,160 @@
+//! Appraisal cases as the secretariat, the chair and the receiving offices see them.
+
+use actix_web::{HttpResponse, web};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    auth::Caller,
+    http::paging::{PageQuery, next_cursor},
+    service::ServiceContext,
+};
+use sangkien_proto::{
+    ErrorCode, Role,
+    events::{AuthorInfo, StageInfo},
+};
+
+use crate::store::cases;
+
+/// Who follows every case of the tenant.
+pub const CASE_READERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::CouncilChair,
+    Role::ReceivingOffice,
+    Role::Admin,
+];
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/cases", web::get().to(list_cases))
+        .route("/cases/{id}", web::get().to(get_case));
+}
+
+/// A case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseView {
+    /// The dossier's id.
+    pub id: Uuid,
+    pub plan_id: Uuid,
+    pub field: String,
+    pub register_number: i32,
+    pub name: String,
+    pub kind: String,
+    pub authors: Vec<AuthorInfo>,
+    pub stages: Vec<StageInfo>,
+    /// Index of the current stage.
+    pub stage: i32,
+    /// `open` or `withdrawn`.
+    pub status: String,
+    pub received_on: chrono::NaiveDate,
+    pub decision_due_on: chrono::NaiveDate,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    pub closed_reason: Option<String>,
+}
+
+/// A page of cases.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseView>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of the case list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseFilter {
+    pub plan_id: Option<Uuid>,
+    /// Field code.
+    pub field: Option<String>,
+    /// `open` or `withdrawn`.
+    pub status: Option<String>,
+}
+
+fn view(c: cases::Model) -> Result<CaseView, ApiError> {
+    Ok(CaseView {
+        authors: serde_json::from_str(&c.authors).map_err(ApiError::internal)?,
+        stages: serde_json::from_str(&c.stages).map_err(ApiError::internal)?,
+        id: c.id,
+        plan_id: c.plan_id,
+        field: c.field,
+        register_number: c.register_number,
+        name: c.name,
+        kind: c.kind,
+        stage: c.stage,
+        status: c.status,
+        received_on: c.received_on,
+        decision_due_on: c.decision_due_on,
+        opened_at: c.opened_at,
+        closed_reason: c.closed_reason,
+    })
+}
+
+/// Lists the tenant's cases in register order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/cases",
+    tag = "cases",
+    params(PageQuery, CaseFilter),
+    responses((status = 200, description = "A page of cases", body = CasePage)),
+    security(("bearer" = []))
+)]
+pub async fn list_cases(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    page: web::Query<PageQuery>,
+    filter: web::Query<CaseFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(CASE_READERS)?;
+    let limit = page.limit()?;
+    let mut q = cases::Entity::find()
+        .filter(cases::Column::Tenant.eq(caller.tenant))
+        .order_by_asc(cases::Column::Id);
+    if let Some(p) = filter.plan_id {
+        q = q.filter(cases::Column::PlanId.eq(p));
+    }
+    if let Some(f) = &filter.field {
+        q = q.filter(cases::Column::Field.eq(f.clone()));
+    }
+    if let Some(s) = &filter.status {
+        q = q.filter(cases::Column::Status.eq(s.clone()));
+    }
+    if let Some(c) = page.cursor()? {
+        q = q.filter(cases::Column::Id.gt(c));
+    }
+    let rows = q.limit(limit).all(&ctx.db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    Ok(HttpResponse::Ok().json(CasePage {
+        next_cursor: next_cursor(&ids, limit),
+        items: rows.into_iter().map(view).collect::<Result<_, _>>()?,
+    }))
+}
+
+/// Reads a case.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/cases/{id}",
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "Case id (the dossier's id)")),
+    responses(
+        (status = 200, description = "The case", body = CaseView),
+        (status = 404, description = "No such case (yet)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_case(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(CASE_READERS)?;
+    let c = cases::Entity::find_by_id(id.into_inner())
+        .one(&ctx.db)
+        .await?
+        .filter(|c| c.tenant == caller.tenant)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    Ok(HttpResponse::Ok().json(view(c)?))
+}

@@ -1,0 +1,56 @@
+//! What intake's handlers share: JSON bodies read from bytes (so `Idempotency-Key` can
+//! fingerprint them), write transactions, events and audit lines.
+
+use sea_orm::ConnectionTrait;
+use serde::de::DeserializeOwned;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    service::ServiceContext,
+};
+use sangkien_proto::{Envelope, ErrorCode, Event};
+
+/// Parses a JSON body, answering `malformed_body` with serde's reason.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(ErrorCode::MalformedBody).with_detail(
+            format!("Nội dung JSON không hợp lệ: {e}"),
+            format!("The JSON body is not valid: {e}"),
+        )
+    })
+}
+
+/// Writes `event` to the outbox in `txn`.
+pub async fn publish<C: ConnectionTrait, E: Event>(
+    txn: &C,
+    ctx: &ServiceContext,
+    caller: &Caller,
+    event: &E,
+) -> Result<(), ApiError> {
+    let now = ctx.clock.now();
+    let envelope = Envelope::new(event, caller.tenant, now, caller.request_id.clone(), None)
+        .map_err(ApiError::internal)?;
+    ctx.outbox.enqueue(txn, &envelope, now).await?;
+    Ok(())
+}
+
+/// Appends `entry` to the audit log in `txn`, at the service clock's time.
+pub async fn audit<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &ServiceContext,
+    caller: &Caller,
+    entry: AuditEntry<'_>,
+) -> Result<(), ApiError> {
+    audit::record(txn, caller, ctx.clock.now(), entry).await?;
+    Ok(())
+}
+
+/// The refusal when an action does not fit the current status.
+pub fn wrong_status(action_vi: &str, action_en: &str, status: &str) -> ApiError {
+    ApiError::new(ErrorCode::InvalidTransition).with_detail(
+        format!("Không thể {action_vi} khi hồ sơ ở trạng thái «{status}»"),
+        format!("Cannot {action_en} a dossier that is {status}"),
+    )
+}

@@ -1,0 +1,576 @@
+//! Intake through the gateway, on the services' manual clock: the 2022 plan is published,
+//! an education dossier with a co-author and a PDF is submitted inside the window, confirmed
+//! by the unit head and registered by the Education Office with its receipt; a late one is
+//! refused until the office reopens the window; a returned and corrected one keeps every
+//! version.
+
+use chrono::{TimeZone, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+use sangkien_e2e::TestSystem;
+use sangkien_kit::ManualClock;
+
+/// Local time in Vĩnh Tường (UTC+7) as UTC.
+fn local(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap() - chrono::Duration::hours(7)
+}
+
+struct People {
+    secretariat: String,
+    office: String,
+    head: String,
+    author: String,
+    education_office: Value,
+    economy_office: Value,
+    school: Value,
+}
+
+async fn post(sys: &TestSystem, path: &str, token: &str, body: Value) -> sangkien_e2e::Answer {
+    sys.call(Method::POST, path, Some(token), Some(body))
+        .await
+        .unwrap()
+}
+
+/// The admin sets up Vĩnh Tường's offices, a school and the people of this story.
+async fn people(sys: &TestSystem) -> People {
+    let admin = sys.admin_token().await.unwrap();
+    let tenant = post(
+        sys,
+        "/api/v1/directory/tenants",
+        &admin,
+        json!({ "code": "vinh-tuong", "name": "Ủy ban nhân dân huyện Vĩnh Tường" }),
+    )
+    .await;
+    assert_eq!(tenant.status, 201, "{}", tenant.body);
+    let t = tenant.body["id"].clone();
+    let mut units = Vec::new();
+    for (code, name, kind) in [
+        ("phong-gddt", "Phòng Giáo dục và Đào tạo", "office"),
+        ("phong-ktht", "Phòng Kinh tế và Hạ tầng", "office"),
+        ("thcs-ly-tu-trong", "Trường THCS Lý Tự Trọng", "school"),
+    ] {
+        let u = post(
+            sys,
+            "/api/v1/directory/units",
+            &admin,
+            json!({ "tenant_id": t, "code": code, "name": name, "kind": kind }),
+        )
+        .await;
+        assert_eq!(u.status, 201, "{}", u.body);
+        units.push(u.body);
+    }
+    let mut tokens = Vec::new();
+    for (username, name, role, unit) in [
+        (
+            "thuong.truc",
+            "Phạm Văn Thường",
+            "council_secretariat",
+            &units[1],
+        ),
+        ("phong.gd", "Lê Thị Giáo", "receiving_office", &units[0]),
+        ("hieu.truong", "Đỗ Văn Hiệu", "unit_head", &units[2]),
+        ("gv.hoa", "Nguyễn Thị Hoa", "author", &units[2]),
+    ] {
+        let u = post(
+            sys,
+            "/api/v1/directory/users",
+            &admin,
+            json!({
+                "tenant_id": t, "username": username, "full_name": name,
+                "password": "mat-khau-thu-nghiem",
+                "grants": [{ "role": role, "unit_id": unit["id"] }],
+            }),
+        )
+        .await;
+        assert_eq!(u.status, 201, "{}", u.body);
+        let pair = sys.sign_in(username, "mat-khau-thu-nghiem").await.unwrap();
+        tokens.push(pair["access_token"].as_str().unwrap().to_owned());
+    }
+    People {
+        secretariat: tokens[0].clone(),
+        office: tokens[1].clone(),
+        head: tokens[2].clone(),
+        author: tokens[3].clone(),
+        education_office: units[0].clone(),
+        economy_office: units[1].clone(),
+        school: units[2].clone(),
+    }
+}
+
+fn plan_163(p: &People) -> Value {
+    json!({
+        "symbol": "163/KH-UBND",
+        "title": "Triển khai công tác sáng kiến năm 2022",
+        "issued_on": "2022-01-18",
+        "year": 2022,
+        "fields": [
+            {
+                "code": "education",
+                "name": "Giáo dục và Đào tạo",
+                "receiving_unit_id": p.education_office["id"],
+                "receive": { "from": "2022-02-01", "to": "2022-02-28" },
+                "stages": [
+                    { "kind": "appraisal_team", "window": { "from": "2022-03-01", "to": "2022-03-10" }, "rubric": "education-20" },
+                    { "kind": "council", "window": { "from": "2022-03-10", "to": "2022-03-20" }, "rubric": "education-20" }
+                ]
+            },
+            {
+                "code": "socio_economic",
+                "name": "Kinh tế - xã hội",
+                "receiving_unit_id": p.economy_office["id"],
+                "receive": { "from": "2022-08-01", "to": "2022-08-31" },
+                "stages": [
+                    { "kind": "council", "window": { "from": "2022-09-01", "to": "2022-09-10" }, "rubric": "general-100" }
+                ]
+            }
+        ]
+    })
+}
+
+fn form(name: &str) -> Value {
+    json!({
+        "authors": [
+            { "full_name": "Nguyễn Thị Hoa", "date_of_birth": "1985-04-12", "workplace": "Trường THCS Lý Tự Trọng",
+              "title": "Giáo viên", "qualification": "Thạc sĩ Toán học", "contribution_percent": 60 },
+            { "full_name": "Trần Văn Nam", "date_of_birth": "1990-09-01", "workplace": "Trường THCS Lý Tự Trọng",
+              "title": "Giáo viên", "qualification": "Cử nhân Sư phạm", "contribution_percent": 40 }
+        ],
+        "name": name,
+        "application_area": "Giáo dục và Đào tạo",
+        "kind": "operational",
+        "first_applied_on": "2021-09-06",
+        "essence": "Tổ chức học nhóm theo năng lực, phiếu học tập phân hóa, kiểm tra 10 phút mỗi tuần.",
+        "applied_where": "Lớp 9A, 9B năm học 2021–2022",
+        "confidential_info": "Bộ đề kiểm tra gốc",
+        "conditions": "Giáo viên được tập huấn dạy học phân hóa",
+        "participants": [
+            { "full_name": "Lê Văn Bình", "date_of_birth": "1982-01-01", "workplace": "Trường THCS Lý Tự Trọng",
+              "title": "Tổ trưởng", "qualification": "Cử nhân", "role_in_application": "Dạy thử nghiệm lớp 9B" }
+        ],
+        "benefits_by_author": "Tỷ lệ học sinh khá giỏi môn Toán tăng từ 42% lên 57%",
+        "benefits_by_participants": "Học sinh tự tin hơn khi giải bài tập khó",
+        "declaration": true
+    })
+}
+
+async fn upload(
+    sys: &TestSystem,
+    token: &str,
+    dossier: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> sangkien_e2e::Answer {
+    let res = sys
+        .http
+        .post(sys.at(&format!(
+            "/api/v1/intake/dossiers/{dossier}/attachments?name={name}"
+        )))
+        .bearer_auth(token)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    sangkien_e2e::Answer::read(res).await.unwrap()
+}
+
+fn pdf(size: usize) -> Vec<u8> {
+    let mut b = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    b.resize(size, b' ');
+    b
+}
+
+#[tokio::test]
+async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
+    let clock = ManualClock::new(local(2022, 1, 20, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+
+    // The secretariat drafts and publishes the plan; an author cannot.
+    let refused = post(&sys, "/api/v1/intake/plans", &p.author, plan_163(&p)).await;
+    assert_eq!(refused.status, 403);
+    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
+    assert_eq!(plan.status, 201, "{}", plan.body);
+    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
+    let published = sys
+        .http
+        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
+        .bearer_auth(&p.secretariat)
+        .header("If-Match", plan.header("etag").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
+
+    // Too early: the window opens on 01/02.
+    let created = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": form("Một số biện pháp nâng cao chất lượng dạy học môn Toán lớp 9") }),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(created.body["status"], "draft");
+    let exe = upload(
+        &sys,
+        &p.author,
+        &id,
+        "virus.pdf",
+        b"MZ\x90\x00not a pdf".to_vec(),
+    )
+    .await;
+    assert_eq!(exe.status, 415, "{}", exe.body);
+    assert!(exe.body["detail"].as_str().unwrap().contains("PDF"));
+    let file = upload(&sys, &p.author, &id, "bao-cao-mo-ta.pdf", pdf(300 * 1024)).await;
+    assert_eq!(file.status, 201, "{}", file.body);
+    assert_eq!(file.body["content_type"], "application/pdf");
+    assert_eq!(file.body["sha256"].as_str().unwrap().len(), 64);
+    let early = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/submit"),
+        &p.author,
+        json!({}),
+    )
+    .await;
+    assert_eq!(early.status, 409);
+    assert_eq!(early.body["code"], "window_closed");
+    assert!(
+        early.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("01/02/2022–28/02/2022")
+    );
+
+    // Inside the window; the Idempotency-Key makes a retry harmless.
+    clock.set(local(2022, 2, 10, 8));
+    let submit = |key: &'static str| {
+        sys.http
+            .post(sys.at(&format!("/api/v1/intake/dossiers/{id}/submit")))
+            .bearer_auth(&p.author)
+            .header("Idempotency-Key", key)
+            .send()
+    };
+    let first = submit("nop-lan-1").await.unwrap();
+    assert_eq!(first.status(), 200);
+    let again = submit("nop-lan-1").await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let d: Value = again.json().await.unwrap();
+    assert_eq!(d["status"], "submitted");
+    assert_eq!(d["submissions"], 1);
+
+    // The office cannot register before the unit head confirms.
+    let too_soon = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/register"),
+        &p.office,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        too_soon.status, 404,
+        "the office does not see unconfirmed dossiers"
+    );
+    let confirmed = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/confirm"),
+        &p.head,
+        json!({}),
+    )
+    .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert_eq!(confirmed.body["status"], "confirmed");
+
+    clock.set(local(2022, 2, 15, 14));
+    let receipt = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/register"),
+        &p.office,
+        json!({}),
+    )
+    .await;
+    assert_eq!(receipt.status, 200, "{}", receipt.body);
+    assert_eq!(receipt.body["register_number"], 1);
+    assert_eq!(receipt.body["received_on"], "2022-02-15");
+    assert_eq!(receipt.body["decision_due_on"], "2022-05-15");
+    assert!(
+        receipt.body["text_vi"]
+            .as_str()
+            .unwrap()
+            .contains("15/05/2022")
+    );
+
+    // The author sees it received; the confidential part is there for the assessors.
+    let seen = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/intake/dossiers/{id}"),
+            Some(&p.author),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(seen.body["status"], "received");
+    assert_eq!(seen.body["status_label"], "Đã tiếp nhận");
+    let office_view = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/intake/dossiers/{id}"),
+            Some(&p.office),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        office_view.body["form"]["confidential_info"],
+        "Bộ đề kiểm tra gốc"
+    );
+
+    // `dossier.received` reached appraisal, which opened the case at its first stage.
+    let case = sangkien_kit::testing::eventually(std::time::Duration::from_secs(15), || async {
+        let c = sys
+            .call(
+                Method::GET,
+                &format!("/api/v1/appraisal/cases/{id}"),
+                Some(&p.secretariat),
+                None,
+            )
+            .await
+            .unwrap();
+        (c.status == 200).then_some(c.body)
+    })
+    .await
+    .expect("the case is opened in appraisal");
+    assert_eq!(case["register_number"], 1);
+    assert_eq!(case["stages"][0]["kind"], "appraisal_team");
+    assert_eq!(case["authors"][1]["full_name"], "Trần Văn Nam");
+    let _ = p.school;
+    sys.stop().await;
+}
+
+#[tokio::test]
+async fn late_returned_and_corrected_dossiers_follow_the_rules() {
+    let clock = ManualClock::new(local(2022, 2, 20, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
+    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
+    sys.http
+        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
+        .bearer_auth(&p.secretariat)
+        .header("If-Match", plan.header("etag").unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    // Incomplete: every gap listed at once.
+    let created = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": { "name": "Sáng kiến dở dang" } }),
+    )
+    .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let incomplete = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/submit"),
+        &p.author,
+        json!({}),
+    )
+    .await;
+    assert_eq!(incomplete.status, 422);
+    assert!(
+        incomplete.body["errors"].as_array().unwrap().len() >= 8,
+        "{}",
+        incomplete.body
+    );
+
+    // Complete it with If-Match and a file.
+    let etag = created.header("etag").unwrap().to_owned();
+    let saved = sys
+        .http
+        .put(sys.at(&format!("/api/v1/intake/dossiers/{id}")))
+        .bearer_auth(&p.author)
+        .header("If-Match", &etag)
+        .json(&form("Ứng dụng bản đồ tư duy trong dạy học Ngữ văn"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let stale = sys
+        .http
+        .put(sys.at(&format!("/api/v1/intake/dossiers/{id}")))
+        .bearer_auth(&p.author)
+        .header("If-Match", &etag)
+        .json(&form("Ghi đè"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412);
+    upload(&sys, &p.author, &id, "mo-ta.pdf", pdf(50 * 1024)).await;
+
+    // Late: the window closed on 28/02 (local); the office reopens it for this dossier.
+    clock.set(local(2022, 3, 1, 0));
+    let late = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/submit"),
+        &p.author,
+        json!({}),
+    )
+    .await;
+    assert_eq!(late.status, 409);
+    assert_eq!(late.body["code"], "window_closed");
+    let reopened = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/window-exception"),
+        &p.office,
+        json!({ "reason": "Trường báo mất điện ngày 28/02", "until": "2022-03-03" }),
+    )
+    .await;
+    assert_eq!(reopened.status, 201, "{}", reopened.body);
+    let ok = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/submit"),
+        &p.author,
+        json!({}),
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+
+    // Returned by the head, resubmitted, confirmed; the office asks for a correction.
+    let returned = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/return"),
+        &p.head,
+        json!({ "reason": "Bổ sung số liệu lớp đối chứng" }),
+    )
+    .await;
+    assert_eq!(returned.body["status"], "returned");
+    assert_eq!(
+        returned.body["last_reason"],
+        "Bổ sung số liệu lớp đối chứng"
+    );
+    let again = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/submit"),
+        &p.author,
+        json!({}),
+    )
+    .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/confirm"),
+        &p.head,
+        json!({}),
+    )
+    .await;
+    let correction = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/request-correction"),
+        &p.office,
+        json!({ "reason": "Thiếu xác nhận của người áp dụng thử", "deadline": "2022-03-15" }),
+    )
+    .await;
+    assert_eq!(correction.status, 200, "{}", correction.body);
+    assert_eq!(correction.body["correction_due_on"], "2022-03-15");
+    let corrected = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/submit"),
+        &p.author,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        corrected.body["status"], "confirmed",
+        "back to the office directly"
+    );
+    let receipt = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/register"),
+        &p.office,
+        json!({}),
+    )
+    .await;
+    assert_eq!(receipt.status, 200);
+
+    // Every submitted version is kept; the history names each step and reason.
+    let versions = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/intake/dossiers/{id}/versions"),
+            Some(&p.author),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(versions.body.as_array().unwrap().len(), 3);
+    assert_eq!(versions.body[0]["attachments"][0]["name"], "mo-ta.pdf");
+    let history = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/intake/dossiers/{id}/history"),
+            Some(&p.office),
+            None,
+        )
+        .await
+        .unwrap();
+    let actions: Vec<&str> = history
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "dossier.window_reopened",
+        "dossier.returned",
+        "dossier.correction_requested",
+        "dossier.registered",
+    ] {
+        assert!(actions.contains(&a), "{a} in {actions:?}");
+    }
+
+    // Withdrawal before the conclusion.
+    let gone = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/withdraw"),
+        &p.author,
+        json!({ "reason": "Tác giả chuyển công tác" }),
+    )
+    .await;
+    assert_eq!(gone.body["status"], "withdrawn");
+    let closed = sangkien_kit::testing::eventually(std::time::Duration::from_secs(15), || async {
+        let c = sys
+            .call(
+                Method::GET,
+                &format!("/api/v1/appraisal/cases/{id}"),
+                Some(&p.secretariat),
+                None,
+            )
+            .await
+            .unwrap();
+        (c.body["status"] == "withdrawn").then_some(c.body)
+    })
+    .await
+    .expect("appraisal closed the case");
+    assert_eq!(closed["closed_reason"], "Tác giả chuyển công tác");
+    let twice = post(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/withdraw"),
+        &p.author,
+        json!({ "reason": "Lần nữa" }),
+    )
+    .await;
+    assert_eq!(twice.status, 409);
+    assert_eq!(twice.body["code"], "invalid_transition");
+    sys.stop().await;
+}
