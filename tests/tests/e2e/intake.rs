@@ -574,3 +574,188 @@ async fn late_returned_and_corrected_dossiers_follow_the_rules() {
     assert_eq!(twice.body["code"], "invalid_transition");
     sys.stop().await;
 }
+
+#[tokio::test]
+async fn attachments_are_capped_typed_by_their_bytes_and_stream_back() {
+    let clock = ManualClock::new(local(2022, 2, 5, 9));
+    let mut sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    sys.restart_with(|s| {
+        s.files.max_file_bytes = 2 * 1024 * 1024;
+        s.files.max_dossier_bytes = 3 * 1024 * 1024;
+    })
+    .await
+    .unwrap();
+    let p = people(&sys).await;
+    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
+    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
+    sys.http
+        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
+        .bearer_auth(&p.secretariat)
+        .header("If-Match", plan.header("etag").unwrap())
+        .send()
+        .await
+        .unwrap();
+    let created = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": form("Tệp đính kèm") }),
+    )
+    .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+
+    let too_big = upload(&sys, &p.author, &id, "lon.pdf", pdf(2 * 1024 * 1024 + 1)).await;
+    assert_eq!(too_big.status, 413, "{}", too_big.body);
+    let png = {
+        let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+        b.resize(1700 * 1024, 0);
+        b
+    };
+    let first = upload(&sys, &p.author, &id, "../../anh chup.png", png.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(
+        first.body["name"], "anh chup.png",
+        "a name never becomes a path"
+    );
+    assert_eq!(first.body["content_type"], "image/png");
+    let second = upload(&sys, &p.author, &id, "anh-2.png", png.clone()).await;
+    assert_eq!(
+        second.status, 413,
+        "the dossier holds 3 MiB: {}",
+        second.body
+    );
+    let zip = upload(
+        &sys,
+        &p.author,
+        &id,
+        "tai-lieu.docx",
+        b"PK\x03\x04\x14\x00\x00\x00\x00\x00notes.txt".to_vec(),
+    )
+    .await;
+    assert_eq!(zip.status, 415);
+
+    // Back as it went up, with its digest and name.
+    let aid = first.body["id"].as_str().unwrap();
+    let res = sys
+        .http
+        .get(sys.at(&format!("/api/v1/intake/dossiers/{id}/attachments/{aid}")))
+        .bearer_auth(&p.author)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename*=UTF-8''anh%20chup.png")
+    );
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(bytes.len(), png.len());
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+
+    // Others cannot read it; the author removes it from the draft.
+    let stranger = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/intake/dossiers/{id}/attachments/{aid}"),
+            Some(&p.office),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(stranger.status, 404);
+    let removed = sys
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/intake/dossiers/{id}/attachments/{aid}"),
+            Some(&p.author),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(removed.status, 204);
+    let listed = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/intake/dossiers/{id}/attachments"),
+            Some(&p.author),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.body.as_array().unwrap().len(), 0);
+    sys.stop().await;
+}
+
+#[tokio::test]
+async fn register_numbers_have_no_gap_and_no_repeat_under_concurrency() {
+    let clock = ManualClock::new(local(2022, 2, 14, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
+    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
+    sys.http
+        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
+        .bearer_auth(&p.secretariat)
+        .header("If-Match", plan.header("etag").unwrap())
+        .send()
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        let created = post(
+            &sys,
+            "/api/v1/intake/dossiers",
+            &p.author,
+            json!({ "plan_id": plan_id, "field": "education", "form": form(&format!("Sáng kiến số {i}")) }),
+        )
+        .await;
+        let id = created.body["id"].as_str().unwrap().to_owned();
+        upload(&sys, &p.author, &id, "mo-ta.pdf", pdf(4096)).await;
+        post(
+            &sys,
+            &format!("/api/v1/intake/dossiers/{id}/submit"),
+            &p.author,
+            json!({}),
+        )
+        .await;
+        post(
+            &sys,
+            &format!("/api/v1/intake/dossiers/{id}/confirm"),
+            &p.head,
+            json!({}),
+        )
+        .await;
+        ids.push(id);
+    }
+    let registrations = ids.iter().map(|id| {
+        let sys = &sys;
+        let office = &p.office;
+        async move {
+            post(
+                sys,
+                &format!("/api/v1/intake/dossiers/{id}/register"),
+                office,
+                json!({}),
+            )
+            .await
+        }
+    });
+    let answers = futures::future::join_all(registrations).await;
+    let mut numbers: Vec<i64> = answers
+        .iter()
+        .map(|a| {
+            assert_eq!(a.status, 200, "{}", a.body);
+            a.body["register_number"].as_i64().unwrap()
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (1..=8).collect::<Vec<i64>>());
+    sys.stop().await;
+}
