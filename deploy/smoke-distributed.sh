@@ -22,7 +22,7 @@ cleanup() {
   for svc in intake appraisal decision gateway; do
     psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS ${RUN_ID}_${svc} WITH (FORCE)" >/dev/null 2>&1 || true
   done
-  for q in appraisal decision; do
+  for q in intake appraisal decision; do
     rabbitmqctl -q delete_queue "sangkien-${RUN_ID}.${q}" >/dev/null 2>&1 || true
     rabbitmqctl -q delete_queue "sangkien-${RUN_ID}.${q}.dead" >/dev/null 2>&1 || true
   done

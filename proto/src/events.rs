@@ -239,6 +239,7 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
 /// published before its consumer ever started is kept for it.
 pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
+        ("intake", vec![UserChanged::TYPE, UnitChanged::TYPE]),
         (
             "appraisal",
             vec![

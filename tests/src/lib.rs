@@ -183,7 +183,9 @@ impl TestSystem {
                 8,
                 Duration::from_secs(1),
             );
-            let _ = amqp.delete_topology(&["appraisal", "decision"]).await;
+            let _ = amqp
+                .delete_topology(&["intake", "appraisal", "decision"])
+                .await;
         }
         testing::drop_databases(&[
             self.settings.database_url("intake"),

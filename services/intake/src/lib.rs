@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod events;
 pub mod files;
 pub mod store;
 
@@ -40,7 +41,7 @@ pub fn spec(settings: &Settings, files: files::FileStore) -> ServiceSpec {
             cfg.app_data(files.clone());
             api::configure(cfg);
         }),
-        handler: None,
+        handler: Some(std::sync::Arc::new(events::Handlers)),
         max_body_bytes: settings.intake.max_body_bytes,
     }
 }

@@ -317,6 +317,11 @@ async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
         .unwrap();
     assert_eq!(seen.body["status"], "received");
     assert_eq!(seen.body["status_label"], "Đã tiếp nhận");
+    assert_eq!(
+        seen.body["unit_name"], "Trường THCS Lý Tự Trọng",
+        "names from directory events"
+    );
+    assert_eq!(seen.body["owner_name"], "Nguyễn Thị Hoa");
     let office_view = sys
         .call(
             Method::GET,

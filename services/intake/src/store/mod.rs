@@ -1,5 +1,6 @@
 //! Intake's tables and migrations.
 
+pub mod directory;
 pub mod entities;
 pub mod migration;
 pub mod probe;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         let mut m = sangkien_kit::store::migrations::kit_migrations();
         m.push(Box::new(probe::CreateProbes));
         m.push(Box::new(migration::CreateIntake));
+        m.push(Box::new(directory::CreateDirectoryCopy));
         m
     }
 }

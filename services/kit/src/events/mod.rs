@@ -145,3 +145,39 @@ pub fn topology() -> Vec<QueueSpec> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod topology_tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_rabbitmq_definitions_match_the_subscriptions() {
+        let text = include_str!("../../../../deploy/rabbitmq-definitions.json");
+        let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut shipped: Vec<(String, String)> = doc["bindings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["source"] == "sangkien.events")
+            .map(|b| {
+                (
+                    b["destination"].as_str().unwrap().to_owned(),
+                    b["routing_key"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let mut expected: Vec<(String, String)> = topology()
+            .into_iter()
+            .flat_map(|q| {
+                let queue = format!("sangkien.events.{}", q.service);
+                q.bindings.into_iter().map(move |k| (queue.clone(), k))
+            })
+            .collect();
+        shipped.sort();
+        expected.sort();
+        assert_eq!(
+            shipped, expected,
+            "regenerate deploy/rabbitmq-definitions.json"
+        );
+    }
+}

@@ -23,7 +23,10 @@ use sangkien_proto::{ErrorCode, Role};
 use crate::{
     api::plans::{fields_of, plan_of},
     domain::{form::Form, lifecycle::Status, plan::FieldSpec, window::local_date},
-    store::entities::{attachment, dossier, plan},
+    store::{
+        directory,
+        entities::{attachment, dossier, plan},
+    },
 };
 
 /// Registers the dossier routes.
@@ -72,7 +75,11 @@ pub struct DossierView {
     /// The status in Vietnamese, for display.
     pub status_label: String,
     pub owner: Uuid,
+    /// The owner's name, as the directory last announced it.
+    pub owner_name: Option<String>,
     pub unit_id: Uuid,
+    /// The unit's name, as the directory last announced it.
+    pub unit_name: Option<String>,
     /// The request form; `confidential_info` is left out for those who do not assess it.
     pub form: Form,
     /// Files attached now.
@@ -259,7 +266,15 @@ pub async fn view_of<C: ConnectionTrait>(
         status,
         status_label: status.label_vi().into(),
         owner: d.owner,
+        owner_name: directory::person::Entity::find_by_id(d.owner)
+            .one(db)
+            .await?
+            .map(|p| p.full_name),
         unit_id: d.unit_id,
+        unit_name: directory::unit::Entity::find_by_id(d.unit_id)
+            .one(db)
+            .await?
+            .map(|u| u.name),
         form,
         attachments: current_attachments(db, d.id)
             .await?
