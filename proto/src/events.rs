@@ -197,6 +197,70 @@ impl Event for DossierWithdrawn {
     const VERSION: u16 = 1;
 }
 
+/// Appraisal opened the case of a received dossier: the author sees it in appraisal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CaseOpened {
+    /// The dossier (and case) id.
+    pub dossier_id: Uuid,
+    /// The first stage: `appraisal_team` or `council`.
+    pub stage: String,
+}
+
+impl Event for CaseOpened {
+    const TYPE: &'static str = "case.opened";
+    const VERSION: u16 = 1;
+}
+
+/// Appraisal concluded on a dossier (the council's two-thirds vote, or the last stage's
+/// result): recommended for recognition or not, with the written reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CaseConcluded {
+    /// The dossier (and case) id.
+    pub dossier_id: Uuid,
+    /// True when recommended for recognition.
+    pub recommended: bool,
+    /// The conclusion's reason, as the author will read it.
+    pub reason: String,
+    /// Average score of the valid sheets, when scored.
+    pub average_score: Option<f64>,
+    /// Grade (`A`, `B`, `C`) when the rubric grades.
+    pub grade: Option<String>,
+}
+
+impl Event for CaseConcluded {
+    const TYPE: &'static str = "case.concluded";
+    const VERSION: u16 = 1;
+}
+
+/// What a signed decision says about one dossier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DossierOutcome {
+    /// The dossier.
+    pub dossier_id: Uuid,
+    /// Recognised (true) or refused (false).
+    pub recognised: bool,
+    /// The written reason (required for a refusal).
+    pub reason: String,
+}
+
+/// A recognition decision was signed and numbered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DecisionIssued {
+    /// The decision.
+    pub decision_id: Uuid,
+    /// Its number and symbol (`05/QĐ-UBND`).
+    pub number: String,
+    /// Local date of signature.
+    pub signed_on: chrono::NaiveDate,
+    /// The outcome of each dossier it decides.
+    pub outcomes: Vec<DossierOutcome>,
+}
+
+impl Event for DecisionIssued {
+    const TYPE: &'static str = "decision.issued";
+    const VERSION: u16 = 1;
+}
+
 /// One entry of the event catalogue: what the AsyncAPI document must describe.
 #[derive(Debug, Clone)]
 pub struct CatalogueEntry {
@@ -231,6 +295,9 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
         entry::<PlanPublished>(),
         entry::<DossierReceived>(),
         entry::<DossierWithdrawn>(),
+        entry::<CaseOpened>(),
+        entry::<CaseConcluded>(),
+        entry::<DecisionIssued>(),
     ]
 }
 
@@ -239,7 +306,16 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
 /// published before its consumer ever started is kept for it.
 pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
-        ("intake", vec![UserChanged::TYPE, UnitChanged::TYPE]),
+        (
+            "intake",
+            vec![
+                UserChanged::TYPE,
+                UnitChanged::TYPE,
+                CaseOpened::TYPE,
+                CaseConcluded::TYPE,
+                DecisionIssued::TYPE,
+            ],
+        ),
         (
             "appraisal",
             vec![

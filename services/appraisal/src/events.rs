@@ -6,10 +6,14 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 
-use sangkien_kit::{clock::SharedClock, diagnostics, events::EventHandler};
+use sangkien_kit::{
+    clock::SharedClock,
+    diagnostics,
+    events::{EventHandler, Outbox},
+};
 use sangkien_proto::{
     Envelope,
-    events::{DossierReceived, DossierWithdrawn, ProbeSent},
+    events::{CaseOpened, DossierReceived, DossierWithdrawn, ProbeSent},
 };
 
 use crate::store::cases;
@@ -43,15 +47,18 @@ impl EventHandler for Handlers {
     }
 }
 
-/// Opens the case of a received dossier at its first stage; a second delivery changes
-/// nothing (the inbox already stops it; the key on the dossier id stops anything else).
+/// Opens the case of a received dossier at its first stage and announces it with
+/// `case.opened`; a second delivery changes nothing (the inbox already stops it; the key on
+/// the dossier id stops anything else).
 async fn open_case(
     txn: &DatabaseTransaction,
     envelope: &Envelope,
     e: DossierReceived,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
-    cases::Entity::insert(cases::ActiveModel {
+    let first_stage = e.stages.first().map(|s| s.kind.clone()).unwrap_or_default();
+    let dossier_id = e.dossier_id;
+    let inserted = cases::Entity::insert(cases::ActiveModel {
         id: Set(e.dossier_id),
         tenant: Set(envelope.tenant),
         plan_id: Set(e.plan_id),
@@ -80,6 +87,20 @@ async fn open_case(
     )
     .exec_without_returning(txn)
     .await?;
+    if inserted == 1 {
+        let opened = Envelope::new(
+            &CaseOpened {
+                dossier_id,
+                stage: first_stage,
+            },
+            envelope.tenant,
+            now,
+            envelope.correlation_id.clone(),
+            Some(envelope.id),
+        )?;
+        // The consumer commits this with the case and wakes the relay.
+        Outbox::new().enqueue(txn, &opened, now).await?;
+    }
     Ok(())
 }
 

@@ -1,18 +1,96 @@
-//! What intake does with the events it consumes: the directory's names.
+//! What intake does with the events it consumes: the directory's names, and what appraisal
+//! and the decision say about each dossier, so its author sees in appraisal, concluded,
+//! recognised or refused, with the reason.
 
 use async_trait::async_trait;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait, sea_query::OnConflict};
+use sea_orm::{
+    ActiveValue::Set, DatabaseTransaction, EntityTrait, IntoActiveModel, sea_query::OnConflict,
+};
+use uuid::Uuid;
 
-use sangkien_kit::events::EventHandler;
+use sangkien_kit::{
+    audit::{self, AuditEntry},
+    auth::Caller,
+    clock::SharedClock,
+    events::EventHandler,
+};
 use sangkien_proto::{
-    Envelope,
-    events::{UnitChanged, UserChanged},
+    Envelope, Lang,
+    events::{CaseConcluded, CaseOpened, DecisionIssued, UnitChanged, UserChanged},
 };
 
-use crate::store::directory::{person, unit};
+use crate::{
+    domain::lifecycle::Status,
+    store::{
+        directory::{person, unit},
+        entities::dossier,
+    },
+};
 
 /// Dispatches each consumed event; unknown types are acknowledged and ignored.
-pub struct Handlers;
+pub struct Handlers {
+    clock: SharedClock,
+}
+
+impl Handlers {
+    /// Handlers stamping changes with `clock`.
+    pub fn new(clock: SharedClock) -> Self {
+        Self { clock }
+    }
+
+    /// Moves dossier `id` to `to` when it is in one of `from`, recording `reason`; anything
+    /// else (withdrawn meanwhile, already moved) is left alone.
+    async fn advance(
+        &self,
+        txn: &DatabaseTransaction,
+        envelope: &Envelope,
+        id: Uuid,
+        from: &[Status],
+        to: Status,
+        reason: Option<String>,
+    ) -> anyhow::Result<()> {
+        let Some(d) = dossier::Entity::find_by_id(id).one(txn).await? else {
+            tracing::warn!(dossier = %id, event_type = %envelope.event_type, "event about an unknown dossier");
+            return Ok(());
+        };
+        let current = Status::parse(&d.status).unwrap_or(Status::Draft);
+        if !from.contains(&current) || d.tenant != envelope.tenant {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let mut m = d.clone().into_active_model();
+        m.status = Set(to.as_str().into());
+        m.version = Set(d.version + 1);
+        m.updated_at = Set(now);
+        if let Some(r) = &reason {
+            m.outcome_reason = Set(Some(r.clone()));
+            m.last_reason = Set(Some(r.clone()));
+        }
+        dossier::Entity::update(m).exec(txn).await?;
+        let system = Caller {
+            user: Uuid::nil(),
+            tenant: d.tenant,
+            roles: Vec::new(),
+            name: Some("system".into()),
+            request_id: envelope.id.to_string(),
+            lang: Lang::Vi,
+        };
+        audit::record(
+            txn,
+            &system,
+            now,
+            AuditEntry {
+                action: &format!("dossier.{}", to.as_str()),
+                subject_type: "dossier",
+                subject_id: d.id,
+                role: "system",
+                details: serde_json::json!({ "event": envelope.event_type, "reason": reason }),
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
 
 #[async_trait]
 impl EventHandler for Handlers {
@@ -61,6 +139,46 @@ impl EventHandler for Handlers {
             )
             .exec_without_returning(txn)
             .await?;
+        } else if envelope.is::<CaseOpened>() {
+            let e: CaseOpened = envelope.decode()?;
+            self.advance(
+                txn,
+                envelope,
+                e.dossier_id,
+                &[Status::Received],
+                Status::InAppraisal,
+                None,
+            )
+            .await?;
+        } else if envelope.is::<CaseConcluded>() {
+            let e: CaseConcluded = envelope.decode()?;
+            self.advance(
+                txn,
+                envelope,
+                e.dossier_id,
+                &[Status::Received, Status::InAppraisal],
+                Status::Concluded,
+                Some(e.reason),
+            )
+            .await?;
+        } else if envelope.is::<DecisionIssued>() {
+            let e: DecisionIssued = envelope.decode()?;
+            for o in e.outcomes {
+                let to = if o.recognised {
+                    Status::Recognised
+                } else {
+                    Status::Refused
+                };
+                self.advance(
+                    txn,
+                    envelope,
+                    o.dossier_id,
+                    &[Status::Received, Status::InAppraisal, Status::Concluded],
+                    to,
+                    Some(format!("{} ({})", o.reason, e.number)),
+                )
+                .await?;
+            }
         } else {
             tracing::debug!(event_type = %envelope.event_type, "event type not handled here");
         }

@@ -29,11 +29,12 @@ pub async fn start(
     listener: TcpListener,
 ) -> anyhow::Result<RunningService> {
     let files = files::FileStore::from_settings(settings)?;
-    service::start::<store::Migrator>(spec(settings, files), settings, shared, listener).await
+    service::start::<store::Migrator>(spec(settings, shared, files), settings, shared, listener)
+        .await
 }
 
 /// The service's description, with the file store its handlers use.
-pub fn spec(settings: &Settings, files: files::FileStore) -> ServiceSpec {
+pub fn spec(settings: &Settings, shared: &Shared, files: files::FileStore) -> ServiceSpec {
     let files = actix_web::web::Data::new(files);
     ServiceSpec {
         name: NAME,
@@ -41,7 +42,9 @@ pub fn spec(settings: &Settings, files: files::FileStore) -> ServiceSpec {
             cfg.app_data(files.clone());
             api::configure(cfg);
         }),
-        handler: Some(std::sync::Arc::new(events::Handlers)),
+        handler: Some(std::sync::Arc::new(events::Handlers::new(
+            shared.clock.clone(),
+        ))),
         max_body_bytes: settings.intake.max_body_bytes,
     }
 }

@@ -18,6 +18,7 @@ fn local(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
 }
 
 struct People {
+    tenant: uuid::Uuid,
     secretariat: String,
     office: String,
     head: String,
@@ -89,6 +90,7 @@ async fn people(sys: &TestSystem) -> People {
         tokens.push(pair["access_token"].as_str().unwrap().to_owned());
     }
     People {
+        tenant: t.as_str().unwrap().parse().unwrap(),
         secretariat: tokens[0].clone(),
         office: tokens[1].clone(),
         head: tokens[2].clone(),
@@ -315,8 +317,11 @@ async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
         )
         .await
         .unwrap();
-    assert_eq!(seen.body["status"], "received");
-    assert_eq!(seen.body["status_label"], "Đã tiếp nhận");
+    assert!(
+        ["received", "in_appraisal"].contains(&seen.body["status"].as_str().unwrap()),
+        "{}",
+        seen.body["status"]
+    );
     assert_eq!(
         seen.body["unit_name"], "Trường THCS Lý Tự Trọng",
         "names from directory events"
@@ -354,6 +359,78 @@ async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
     assert_eq!(case["register_number"], 1);
     assert_eq!(case["stages"][0]["kind"], "appraisal_team");
     assert_eq!(case["authors"][1]["full_name"], "Trần Văn Nam");
+
+    // Appraisal's `case.opened` shows the dossier in appraisal to its author; the
+    // conclusion and the signed decision (published here as appraisal and decision will)
+    // show the outcome with its reason.
+    let status_of = |wanted: &'static str| {
+        let sys = &sys;
+        let id = id.clone();
+        let token = p.author.clone();
+        async move {
+            sangkien_kit::testing::eventually(std::time::Duration::from_secs(15), || async {
+                let d = sys
+                    .call(Method::GET, &format!("/api/v1/intake/dossiers/{id}"), Some(&token), None)
+                    .await
+                    .unwrap();
+                (d.body["status"] == wanted).then_some(d.body)
+            })
+            .await
+            .unwrap_or_else(|| panic!("dossier never became {wanted}"))
+        }
+    };
+    let in_appraisal = status_of("in_appraisal").await;
+    assert_eq!(in_appraisal["status_label"], "Đang thẩm định");
+    let system = sys.system.as_ref().unwrap();
+    let intake = system.services.iter().find(|s| s.name == "intake").unwrap();
+    let transport = intake.context.transport.clone();
+    let dossier_id: uuid::Uuid = id.parse().unwrap();
+    let send = |event: sangkien_proto::Envelope| {
+        let transport = transport.clone();
+        async move { transport.publish(&[event]).await.unwrap() }
+    };
+    send(
+        sangkien_proto::Envelope::new(
+            &sangkien_proto::events::CaseConcluded {
+                dossier_id,
+                recommended: true,
+                reason: "Hội đồng biểu quyết 7/9 đồng ý công nhận".into(),
+                average_score: Some(17.5),
+                grade: Some("A".into()),
+            },
+            p.tenant,
+            Utc::now(),
+            "e2e",
+            None,
+        )
+        .unwrap(),
+    )
+    .await;
+    let concluded = status_of("concluded").await;
+    assert_eq!(concluded["last_reason"], "Hội đồng biểu quyết 7/9 đồng ý công nhận");
+    send(
+        sangkien_proto::Envelope::new(
+            &sangkien_proto::events::DecisionIssued {
+                decision_id: uuid::Uuid::now_v7(),
+                number: "05/QĐ-UBND".into(),
+                signed_on: chrono::NaiveDate::from_ymd_opt(2022, 4, 5).unwrap(),
+                outcomes: vec![sangkien_proto::events::DossierOutcome {
+                    dossier_id,
+                    recognised: true,
+                    reason: "Đạt loại A".into(),
+                }],
+            },
+            p.tenant,
+            Utc::now(),
+            "e2e",
+            None,
+        )
+        .unwrap(),
+    )
+    .await;
+    let recognised = status_of("recognised").await;
+    assert_eq!(recognised["status_label"], "Được công nhận");
+    assert_eq!(recognised["last_reason"], "Đạt loại A (05/QĐ-UBND)");
     let _ = p.school;
     sys.stop().await;
 }
