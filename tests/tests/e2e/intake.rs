@@ -370,7 +370,12 @@ async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
         async move {
             sangkien_kit::testing::eventually(std::time::Duration::from_secs(15), || async {
                 let d = sys
-                    .call(Method::GET, &format!("/api/v1/intake/dossiers/{id}"), Some(&token), None)
+                    .call(
+                        Method::GET,
+                        &format!("/api/v1/intake/dossiers/{id}"),
+                        Some(&token),
+                        None,
+                    )
                     .await
                     .unwrap();
                 (d.body["status"] == wanted).then_some(d.body)
@@ -407,7 +412,10 @@ async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
     )
     .await;
     let concluded = status_of("concluded").await;
-    assert_eq!(concluded["last_reason"], "Hội đồng biểu quyết 7/9 đồng ý công nhận");
+    assert_eq!(
+        concluded["last_reason"],
+        "Hội đồng biểu quyết 7/9 đồng ý công nhận"
+    );
     send(
         sangkien_proto::Envelope::new(
             &sangkien_proto::events::DecisionIssued {
