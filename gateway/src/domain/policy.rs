@@ -238,6 +238,21 @@ pub const POLICY: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        pattern: "/api/v1/appraisal/rubrics",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/rubrics/{code}",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/rubrics",
+        access: Access::Roles(PLAN_EDITORS),
+    },
+    Rule {
+        method: "GET",
         pattern: "/api/v1/appraisal/probes/{id}",
         access: Access::Roles(ADMIN),
     },

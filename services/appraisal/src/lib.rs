@@ -6,6 +6,7 @@
 //! domain follows in its own issue.
 
 pub mod api;
+pub mod domain;
 pub mod events;
 pub mod store;
 

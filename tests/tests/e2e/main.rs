@@ -1,6 +1,7 @@
 //! The system through its gateway, as a client sees it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod appraisal;
 mod events;
 mod gateway;
 mod identity;

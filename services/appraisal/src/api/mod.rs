@@ -1,6 +1,7 @@
 //! Appraisal's HTTP API.
 
 pub mod cases;
+pub mod rubrics;
 
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
@@ -11,6 +12,7 @@ use sangkien_kit::{ApiError, auth::Caller, diagnostics, service::ServiceContext}
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/probes/{id}", web::get().to(get_probe_receipt));
     cases::configure(cfg);
+    rubrics::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached appraisal.
@@ -40,11 +42,25 @@ pub async fn get_probe_receipt(
         title = "sangkien appraisal",
         description = "Rubrics, panels, assignment, score sheets, sittings, conclusions."
     ),
-    paths(get_probe_receipt, cases::list_cases, cases::get_case),
+    paths(
+        get_probe_receipt,
+        cases::list_cases,
+        cases::get_case,
+        rubrics::list_rubrics,
+        rubrics::get_rubric,
+        rubrics::save_rubric
+    ),
     components(schemas(
         diagnostics::ProbeReceiptView,
         cases::CaseView,
         cases::CasePage,
+        rubrics::RubricView,
+        crate::domain::rubric::Rubric,
+        crate::domain::rubric::Criterion,
+        crate::domain::rubric::SubItem,
+        crate::domain::rubric::Band,
+        crate::domain::rubric::Grade,
+        crate::domain::rubric::CriterionMinimum,
         sangkien_proto::events::AuthorInfo,
         sangkien_proto::events::StageInfo,
         sangkien_proto::Problem,

@@ -1,6 +1,7 @@
 //! Appraisal's tables and migrations.
 
 pub mod cases;
+pub mod rubrics;
 
 use sea_orm_migration::prelude::*;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         let mut m = sangkien_kit::store::migrations::kit_migrations();
         m.push(Box::new(sangkien_kit::diagnostics::CreateProbeReceipts));
         m.push(Box::new(cases::CreateCases));
+        m.push(Box::new(rubrics::CreateRubrics));
         m
     }
 }

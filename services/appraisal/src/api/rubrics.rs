@@ -1,0 +1,223 @@
+//! Rubrics: the shipped defaults and a body's own, versioned; checked when saved.
+
+use actix_web::{HttpResponse, web};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    db::begin_write,
+    error::Issues,
+    service::ServiceContext,
+};
+use sangkien_proto::{ErrorCode, Role};
+
+use crate::{
+    domain::{
+        rubric::{Rubric, check},
+        shipped,
+    },
+    store::rubrics,
+};
+
+/// Who writes rubrics.
+pub const RUBRIC_EDITORS: &[Role] = &[Role::CouncilSecretariat, Role::Admin];
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/rubrics", web::get().to(list_rubrics))
+        .route("/rubrics", web::post().to(save_rubric))
+        .route("/rubrics/{code}", web::get().to(get_rubric));
+}
+
+/// A rubric version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RubricView {
+    /// True for the defaults shipped with sangkien.
+    pub shipped: bool,
+    pub version: i32,
+    pub rubric: Rubric,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Which version to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VersionQuery {
+    /// A version; the latest when absent.
+    pub version: Option<i32>,
+}
+
+fn shipped_view(r: Rubric) -> RubricView {
+    RubricView {
+        shipped: true,
+        version: 1,
+        rubric: r,
+        created_at: None,
+    }
+}
+
+fn stored_view(m: rubrics::Model) -> Result<RubricView, ApiError> {
+    Ok(RubricView {
+        shipped: false,
+        version: m.version,
+        rubric: serde_json::from_str(&m.definition).map_err(ApiError::internal)?,
+        created_at: Some(m.created_at),
+    })
+}
+
+/// Lists the latest version of every rubric: the shipped ones, then the body's own.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/rubrics",
+    tag = "rubrics",
+    responses((status = 200, description = "Every rubric, latest versions", body = Vec<RubricView>)),
+    security(("bearer" = []))
+)]
+pub async fn list_rubrics(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let mut items: Vec<RubricView> = shipped::all().into_iter().map(shipped_view).collect();
+    let rows = rubrics::Entity::find()
+        .filter(rubrics::Column::Tenant.eq(caller.tenant))
+        .order_by_asc(rubrics::Column::Code)
+        .order_by_desc(rubrics::Column::Version)
+        .all(&ctx.db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
+        if seen.insert(row.code.clone()) {
+            items.push(stored_view(row)?);
+        }
+    }
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Reads a rubric (the latest version, or `?version=`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/rubrics/{code}",
+    tag = "rubrics",
+    params(("code" = String, Path, description = "Rubric code"), VersionQuery),
+    responses(
+        (status = 200, description = "The rubric", body = RubricView),
+        (status = 404, description = "No such rubric or version", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_rubric(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    code: web::Path<String>,
+    query: web::Query<VersionQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let code = code.into_inner();
+    if let Some(r) = shipped::all().into_iter().find(|r| r.code == code) {
+        if query.version.is_some_and(|v| v != 1) {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
+        return Ok(HttpResponse::Ok().json(shipped_view(r)));
+    }
+    let mut q = rubrics::Entity::find()
+        .filter(rubrics::Column::Tenant.eq(caller.tenant))
+        .filter(rubrics::Column::Code.eq(code))
+        .order_by_desc(rubrics::Column::Version);
+    if let Some(v) = query.version {
+        q = q.filter(rubrics::Column::Version.eq(v));
+    }
+    let row = q
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    Ok(HttpResponse::Ok().json(stored_view(row)?))
+}
+
+/// Saves a rubric of the body: a new code starts at version 1, an existing one gets the next
+/// version; earlier versions stay as they were for the sheets scored with them. Checked
+/// first: items add up, bands cover the range, thresholds are reachable.
+#[utoipa::path(
+    post,
+    path = "/api/v1/appraisal/rubrics",
+    tag = "rubrics",
+    request_body = Rubric,
+    responses(
+        (status = 201, description = "Saved as a new version", body = RubricView),
+        (status = 409, description = "The code belongs to a shipped rubric", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem of the rubric", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn save_rubric(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    body: web::Json<Rubric>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(RUBRIC_EDITORS)?;
+    let rubric = body.into_inner();
+    let mut issues = Issues::new();
+    check(&rubric, &mut issues);
+    issues.finish()?;
+    if shipped::all().iter().any(|r| r.code == rubric.code) {
+        return Err(ApiError::new(ErrorCode::CodeTaken).with_detail(
+            format!("«{}» là phiếu chấm mặc định; hãy đặt mã khác", rubric.code),
+            format!("«{}» is a shipped rubric; choose another code", rubric.code),
+        ));
+    }
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let latest = rubrics::Entity::find()
+        .filter(rubrics::Column::Tenant.eq(caller.tenant))
+        .filter(rubrics::Column::Code.eq(rubric.code.clone()))
+        .order_by_desc(rubrics::Column::Version)
+        .one(&txn)
+        .await?;
+    let version = latest.map(|r| r.version + 1).unwrap_or(1);
+    let row = rubrics::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        code: rubric.code.clone(),
+        version,
+        definition: serde_json::to_string(&rubric).map_err(ApiError::internal)?,
+        created_by: caller.user,
+        created_at: now,
+    };
+    rubrics::Entity::insert(rubrics::ActiveModel {
+        id: Set(row.id),
+        tenant: Set(row.tenant),
+        code: Set(row.code.clone()),
+        version: Set(row.version),
+        definition: Set(row.definition.clone()),
+        created_by: Set(row.created_by),
+        created_at: Set(row.created_at),
+    })
+    .exec_without_returning(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::new(ErrorCode::Conflict)
+            .with_detail(
+                "Phiên bản vừa được lưu bởi người khác; hãy thử lại",
+                "Someone saved a version just now; retry",
+            ),
+        _ => ApiError::internal(e),
+    })?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "rubric.saved",
+            subject_type: "rubric",
+            subject_id: row.id,
+            role: role.as_str(),
+            details: serde_json::json!({ "code": row.code, "version": version }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(stored_view(row)?))
+}

@@ -1,0 +1,5 @@
+//! Appraisal rules as plain functions: rubrics as data, checked when saved, and the
+//! outcome of a score sheet under a rubric.
+
+pub mod rubric;
+pub mod shipped;
