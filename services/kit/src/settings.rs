@@ -323,9 +323,19 @@ impl Default for GatewaySettings {
 pub struct FilesSettings {
     /// Where files are stored. Absent: the local directory `<data_dir>/files`. A
     /// `file:///absolute/path` URL names another local directory (a mounted volume shared by
-    /// the intake replicas). S3-compatible stores are planned but not built in this version,
-    /// so any other scheme is refused at start-up.
+    /// the intake replicas); `s3://bucket/prefix` an S3-compatible bucket (distributed), with
+    /// the `s3_*` settings below. Any other scheme is refused at start-up.
     pub store_url: Option<String>,
+    /// S3 endpoint for a compatible store (MinIO, Ceph, a provincial cloud); AWS when absent.
+    pub s3_endpoint: Option<String>,
+    /// S3 region.
+    pub s3_region: String,
+    /// S3 access key id; else `AWS_ACCESS_KEY_ID`.
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret key; else `AWS_SECRET_ACCESS_KEY`.
+    pub s3_secret_access_key: Option<String>,
+    /// Allow a plain-HTTP endpoint (a store on the same private network).
+    pub s3_allow_http: bool,
     /// Largest single file in bytes (50 MiB). The gateway's `body_limits` entry for the
     /// attachments route must allow at least this much.
     pub max_file_bytes: u64,
@@ -337,10 +347,29 @@ impl Default for FilesSettings {
     fn default() -> Self {
         Self {
             store_url: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_allow_http: false,
             max_file_bytes: 50 * 1024 * 1024,
             max_dossier_bytes: 200 * 1024 * 1024,
         }
     }
+}
+
+/// Where attachments are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilesLocation {
+    /// A local directory.
+    Local(PathBuf),
+    /// An S3-compatible bucket, with a key prefix (possibly empty).
+    S3 {
+        /// Bucket name.
+        bucket: String,
+        /// Key prefix, without leading or trailing slash.
+        prefix: String,
+    },
 }
 
 /// Why settings could not be loaded.
@@ -432,7 +461,7 @@ impl Settings {
         {
             problems.push(format!("auth.jwks_url is not a URL: {u}"));
         }
-        if let Err(e) = self.files_dir() {
+        if let Err(e) = self.files_location() {
             problems.push(e.0);
         }
         if self.files.max_file_bytes == 0 {
@@ -466,21 +495,43 @@ impl Settings {
     /// `file:///absolute/path` URL, else `<data_dir>/files`. Any other URL is an error, since
     /// S3-compatible stores are not built in this version.
     pub fn files_dir(&self) -> Result<PathBuf, SettingsError> {
+        match self.files_location()? {
+            FilesLocation::Local(dir) => Ok(dir),
+            FilesLocation::S3 { .. } => Err(SettingsError(
+                "files.store_url names an S3 bucket, not a local directory".into(),
+            )),
+        }
+    }
+
+    /// Where attachments are kept: `<data_dir>/files`, a `file:///` directory or an
+    /// `s3://bucket/prefix`.
+    pub fn files_location(&self) -> Result<FilesLocation, SettingsError> {
         let Some(raw) = &self.files.store_url else {
-            return Ok(self.data_dir.join("files"));
+            return Ok(FilesLocation::Local(self.data_dir.join("files")));
         };
         let refused = |why: &str| {
             SettingsError(format!(
-                "files.store_url {why}: {raw} (only file:///absolute/path is supported; \
-                 S3-compatible stores are planned)"
+                "files.store_url {why}: {raw} (use file:///absolute/path or s3://bucket/prefix)"
             ))
         };
         let url = url::Url::parse(raw).map_err(|_| refused("is not a URL"))?;
-        if url.scheme() != "file" {
-            return Err(refused("has an unsupported scheme"));
+        match url.scheme() {
+            "file" => url
+                .to_file_path()
+                .map(FilesLocation::Local)
+                .map_err(|()| refused("is not an absolute local path")),
+            "s3" => {
+                let bucket = url.host_str().unwrap_or_default().to_owned();
+                if bucket.is_empty() {
+                    return Err(refused("names no bucket"));
+                }
+                Ok(FilesLocation::S3 {
+                    bucket,
+                    prefix: url.path().trim_matches('/').to_owned(),
+                })
+            }
+            _ => Err(refused("has an unsupported scheme")),
         }
-        url.to_file_path()
-            .map_err(|()| refused("is not an absolute local path"))
     }
 
     /// The database URL of a service: its own setting or its SQLite file.
@@ -613,7 +664,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.files_dir().unwrap(), PathBuf::from("/srv/sangkien/files"));
-        for url in ["s3://bucket/files", "relative/dir", "file://host/x"] {
+        let s3 = Settings::load_from_vars(
+            None,
+            &[(
+                "SANGKIEN_FILES__STORE_URL",
+                "s3://sangkien-files/vinh-phuc/",
+            )],
+        )
+        .unwrap();
+        assert_eq!(
+            s3.files_location().unwrap(),
+            FilesLocation::S3 {
+                bucket: "sangkien-files".into(),
+                prefix: "vinh-phuc".into()
+            }
+        );
+        for url in [
+            "ftp://bucket/files",
+            "relative/dir",
+            "file://host/x",
+            "s3:///x",
+        ] {
             let err = Settings::load_from_vars(None, &[("SANGKIEN_FILES__STORE_URL", url)])
                 .unwrap_err()
                 .to_string();

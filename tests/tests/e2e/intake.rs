@@ -849,3 +849,126 @@ async fn register_numbers_have_no_gap_and_no_repeat_under_concurrency() {
     assert_eq!(numbers, (1..=8).collect::<Vec<i64>>());
     sys.stop().await;
 }
+
+/// An S3-compatible server for the test (the Python `moto` server: `pip install
+/// 'moto[s3,server]'`), killed when dropped.
+struct S3Server {
+    child: std::process::Child,
+    url: String,
+}
+
+impl S3Server {
+    async fn start() -> Self {
+        sangkien_kit::install_crypto_provider();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 with moto is needed for the S3 test (pip install 'moto[s3,server]')");
+        // Owned at once, so the server is killed and waited for on every path.
+        let server = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            if http
+                .put(format!("{}/sangkien", server.url))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!(
+            "the S3 test server did not start (is moto installed? pip install 'moto[s3,server]')"
+        );
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn attachments_can_live_in_an_s3_compatible_bucket() {
+    let s3 = S3Server::start().await;
+    let clock = ManualClock::new(local(2022, 2, 5, 9));
+    let mut sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let endpoint = s3.url.clone();
+    sys.restart_with(|s| {
+        s.files.store_url = Some("s3://sangkien/ho-so".into());
+        s.files.s3_endpoint = Some(endpoint);
+        s.files.s3_allow_http = true;
+        s.files.s3_access_key_id = Some("kiem-thu".into());
+        s.files.s3_secret_access_key = Some("kiem-thu-bi-mat".into());
+    })
+    .await
+    .unwrap();
+    let p = people(&sys).await;
+    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
+    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
+    sys.http
+        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
+        .bearer_auth(&p.secretariat)
+        .header("If-Match", plan.header("etag").unwrap())
+        .send()
+        .await
+        .unwrap();
+    let created = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": form("Lưu trên S3") }),
+    )
+    .await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    // 12 MiB: several multipart parts.
+    let body = pdf(12 * 1024 * 1024);
+    let stored = upload(&sys, &p.author, &id, "bao-cao.pdf", body.clone()).await;
+    assert_eq!(stored.status, 201, "{}", stored.body);
+    let aid = stored.body["id"].as_str().unwrap().to_owned();
+    let listing = reqwest::get(format!("{}/sangkien?list-type=2&prefix=ho-so/", s3.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listing.contains(&aid),
+        "the object is in the bucket under the prefix: {listing}"
+    );
+    let back = sys
+        .http
+        .get(sys.at(&format!("/api/v1/intake/dossiers/{id}/attachments/{aid}")))
+        .bearer_auth(&p.author)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(back.len(), body.len());
+    assert!(back == body, "the same bytes come back");
+    sys.stop().await;
+}

@@ -14,9 +14,9 @@ use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt, stream::BoxStream};
 use object_store::{
     GetOptions, MultipartUpload, ObjectStore, ObjectStoreExt, PutMultipartOptions,
-    local::LocalFileSystem, path::Path,
+    aws::AmazonS3Builder, local::LocalFileSystem, path::Path, prefix::PrefixStore,
 };
-use sangkien_kit::Settings;
+use sangkien_kit::{Settings, settings::FilesLocation};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -72,18 +72,49 @@ pub enum UploadError {
 }
 
 impl FileStore {
-    /// The store `settings.files` names: `files.store_url` as a local directory, else
-    /// `<data_dir>/files`; the directory is created. Writes are fsynced on completion, since
-    /// a database row will point at the file.
+    /// The store `settings.files` names: a local directory (`<data_dir>/files` or a
+    /// `file:///` URL; created, writes fsynced since a database row will point at the file)
+    /// or an S3-compatible bucket (`s3://bucket/prefix` with the `s3_*` settings, falling
+    /// back to the `AWS_*` environment for credentials).
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let dir = settings.files_dir()?;
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("creating the file store directory {}", dir.display()))?;
-        let local = LocalFileSystem::new_with_prefix(&dir)
-            .with_context(|| format!("opening the file store directory {}", dir.display()))?
-            .with_fsync(true)
-            .with_automatic_cleanup(true);
-        Ok(Self::new(Arc::new(local)))
+        match settings.files_location()? {
+            FilesLocation::Local(dir) => {
+                std::fs::create_dir_all(&dir).with_context(|| {
+                    format!("creating the file store directory {}", dir.display())
+                })?;
+                let local = LocalFileSystem::new_with_prefix(&dir)
+                    .with_context(|| format!("opening the file store directory {}", dir.display()))?
+                    .with_fsync(true)
+                    .with_automatic_cleanup(true);
+                Ok(Self::new(Arc::new(local)))
+            }
+            FilesLocation::S3 { bucket, prefix } => {
+                let f = &settings.files;
+                let mut builder = AmazonS3Builder::from_env()
+                    .with_bucket_name(&bucket)
+                    .with_region(&f.s3_region)
+                    .with_allow_http(f.s3_allow_http);
+                if let Some(e) = &f.s3_endpoint {
+                    builder = builder
+                        .with_endpoint(e)
+                        .with_virtual_hosted_style_request(false);
+                }
+                if let Some(k) = &f.s3_access_key_id {
+                    builder = builder.with_access_key_id(k);
+                }
+                if let Some(k) = &f.s3_secret_access_key {
+                    builder = builder.with_secret_access_key(k);
+                }
+                let s3 = builder
+                    .build()
+                    .with_context(|| format!("configuring the S3 bucket {bucket}"))?;
+                if prefix.is_empty() {
+                    Ok(Self::new(Arc::new(s3)))
+                } else {
+                    Ok(Self::new(Arc::new(PrefixStore::new(s3, prefix.as_str()))))
+                }
+            }
+        }
     }
 
     /// A store over any `object_store` backend.
