@@ -1,5 +1,8 @@
 //! Appraisal rules as plain functions: rubrics as data, checked when saved, and the
 //! outcome of a score sheet under a rubric.
 
+pub mod assignment;
+pub mod conflicts;
+pub mod panel;
 pub mod rubric;
 pub mod shipped;
