@@ -155,6 +155,9 @@ error_codes! {
     AttachmentNotFound = ("attachment_not_found", 404, "Không tìm thấy tệp đính kèm", "Attachment not found"),
     /// The action does not fit the resource's current status; the detail names both.
     InvalidTransition = ("invalid_transition", 409, "Không thể thực hiện ở trạng thái hiện tại", "Not possible in the current status"),
+    /// The reviewer is an author, of an author's unit, confirmed the dossier, or declared a
+    /// conflict: they may neither be assigned nor open it; the detail names the reason.
+    ConflictOfInterest = ("conflict_of_interest", 403, "Người chấm có xung đột lợi ích với hồ sơ", "The reviewer has a conflict of interest"),
     /// Outside the receive window (or past the correction deadline); the detail names the window.
     WindowClosed = ("window_closed", 409, "Ngoài thời gian nhận hồ sơ", "Outside the receive window"),
 }

@@ -39,7 +39,17 @@ const INTAKE_READERS: &[Role] = &[
     Role::Admin,
 ];
 const AUTHOR: &[Role] = &[Role::Author];
-/// Who follows appraisal cases (reviewers see theirs once assignment exists).
+/// Who sets up panels and assigns reviewers.
+const ORGANISERS: &[Role] = &[Role::CouncilSecretariat, Role::ReceivingOffice, Role::Admin];
+/// Who may open a case (reviewers only those assigned to them, never a conflicted one).
+const CASE_OPENERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::CouncilChair,
+    Role::ReceivingOffice,
+    Role::Reviewer,
+    Role::Admin,
+];
+/// Who follows appraisal cases.
 const CASE_READERS: &[Role] = &[
     Role::CouncilSecretariat,
     Role::CouncilChair,
@@ -234,7 +244,47 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/appraisal/cases/{id}",
-        access: Access::Roles(CASE_READERS),
+        access: Access::Roles(CASE_OPENERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/cases/{id}/assignments",
+        access: Access::Roles(ORGANISERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/cases/{id}/assignments",
+        access: Access::Roles(ORGANISERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/cases/{id}/conflicts",
+        access: Access::Roles(&[Role::Reviewer, Role::CouncilChair]),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/panels",
+        access: Access::Roles(ORGANISERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/panels",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/panels/{id}",
+        access: Access::SignedIn,
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/appraisal/panels/{id}",
+        access: Access::Roles(ORGANISERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/panels/{id}/auto-assign",
+        access: Access::Roles(ORGANISERS),
     },
     Rule {
         method: "GET",

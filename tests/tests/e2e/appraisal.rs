@@ -145,3 +145,221 @@ async fn rubrics_ship_two_defaults_and_a_body_adds_checked_versions() {
     assert_eq!(shipped_code.status, 409);
     sys.stop().await;
 }
+
+#[tokio::test]
+async fn panels_assign_two_reviewers_and_never_a_conflicted_one() {
+    use crate::intake::{form, local, pdf, people, plan_163, post, upload};
+    use sangkien_kit::ManualClock;
+    use std::sync::Arc;
+
+    let clock = ManualClock::new(local(2022, 2, 10, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+    let admin = sys.admin_token().await.unwrap();
+    let mut reviewers = Vec::new();
+    for (username, unit) in [
+        ("to.truong", &p.education_office),
+        ("thanh.vien.kt", &p.economy_office),
+        ("gv.cung.truong", &p.school),
+    ] {
+        let u = post(
+            &sys,
+            "/api/v1/directory/users",
+            &admin,
+            json!({ "tenant_id": p.tenant, "username": username, "full_name": username,
+                    "password": "mat-khau-nguoi-cham", "grants": [{ "role": "reviewer", "unit_id": unit["id"] }] }),
+        )
+        .await;
+        assert_eq!(u.status, 201, "{}", u.body);
+        let token = sys.sign_in(username, "mat-khau-nguoi-cham").await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        reviewers.push((
+            u.body["id"].as_str().unwrap().to_owned(),
+            unit["id"].clone(),
+            token,
+        ));
+    }
+    // Two received dossiers of the school.
+    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
+    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
+    sys.http
+        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
+        .bearer_auth(&p.secretariat)
+        .header("If-Match", plan.header("etag").unwrap())
+        .send()
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        let d = post(
+            &sys,
+            "/api/v1/intake/dossiers",
+            &p.author,
+            json!({ "plan_id": plan_id, "field": "education", "form": form(&format!("Sáng kiến {i}")) }),
+        )
+        .await;
+        let id = d.body["id"].as_str().unwrap().to_owned();
+        upload(&sys, &p.author, &id, "mo-ta.pdf", pdf(4096)).await;
+        post(
+            &sys,
+            &format!("/api/v1/intake/dossiers/{id}/submit"),
+            &p.author,
+            json!({}),
+        )
+        .await;
+        post(
+            &sys,
+            &format!("/api/v1/intake/dossiers/{id}/confirm"),
+            &p.head,
+            json!({}),
+        )
+        .await;
+        post(
+            &sys,
+            &format!("/api/v1/intake/dossiers/{id}/register"),
+            &p.office,
+            json!({}),
+        )
+        .await;
+        ids.push(id);
+    }
+    for id in &ids {
+        sangkien_kit::testing::eventually(std::time::Duration::from_secs(15), || async {
+            let c = sys
+                .call(
+                    Method::GET,
+                    &format!("/api/v1/appraisal/cases/{id}"),
+                    Some(&p.office),
+                    None,
+                )
+                .await
+                .unwrap();
+            (c.status == 200).then_some(())
+        })
+        .await
+        .expect("case opened");
+    }
+
+    // The Education Office sets up its appraisal team.
+    let members: Vec<serde_json::Value> = reviewers
+        .iter()
+        .zip(["chair", "member", "member"])
+        .map(|((id, unit, _), role)| json!({ "user_id": id, "full_name": "Thành viên", "unit_id": unit, "role": role }))
+        .collect();
+    let bad = post(
+        &sys,
+        "/api/v1/appraisal/panels",
+        &p.office,
+        json!({ "plan_id": plan_id, "field": "education", "kind": "appraisal_team", "name": "Tổ thẩm định", "members": [members[1]] }),
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let panel = post(
+        &sys,
+        "/api/v1/appraisal/panels",
+        &p.office,
+        json!({ "plan_id": plan_id, "field": "education", "kind": "appraisal_team",
+                "name": "Tổ thẩm định SKKN ngành GD&ĐT năm 2022", "members": members }),
+    )
+    .await;
+    assert_eq!(panel.status, 201, "{}", panel.body);
+    let panel_id = panel.body["id"].as_str().unwrap();
+
+    // A colleague of the authors cannot be assigned; the reason is given.
+    let (colleague, _, colleague_token) = &reviewers[2];
+    let refused = post(
+        &sys,
+        &format!("/api/v1/appraisal/cases/{}/assignments", ids[0]),
+        &p.office,
+        json!({ "reviewer": colleague }),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.body["code"], "conflict_of_interest");
+    assert!(
+        refused.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cùng đơn vị")
+    );
+
+    // Automatic assignment: two unconflicted reviewers each.
+    let report = post(
+        &sys,
+        &format!("/api/v1/appraisal/panels/{panel_id}/auto-assign"),
+        &p.office,
+        json!({}),
+    )
+    .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(report.body["assigned"].as_array().unwrap().len(), 2);
+    assert!(report.body["short"].as_array().unwrap().is_empty());
+    for a in report.body["assigned"].as_array().unwrap() {
+        let chosen: Vec<&str> = a["reviewers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert_eq!(chosen.len(), 2);
+        assert!(!chosen.contains(&colleague.as_str()));
+    }
+
+    // The conflicted colleague cannot open the dossier; an assigned reviewer can.
+    let blocked = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/appraisal/cases/{}", ids[0]),
+            Some(colleague_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(blocked.status, 403);
+    assert_eq!(blocked.body["code"], "conflict_of_interest");
+    let (_, _, chair_token) = &reviewers[0];
+    let open = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/appraisal/cases/{}", ids[0]),
+            Some(chair_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(open.status, 200);
+
+    // A reviewer declares a conflict: taken off the case.
+    let (member, _, member_token) = &reviewers[1];
+    let declared = post(
+        &sys,
+        &format!("/api/v1/appraisal/cases/{}/conflicts", ids[0]),
+        member_token,
+        json!({ "reason": "Là người hướng dẫn tác giả" }),
+    )
+    .await;
+    assert_eq!(declared.status, 201, "{}", declared.body);
+    let left = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/appraisal/cases/{}/assignments", ids[0]),
+            Some(&p.office),
+            None,
+        )
+        .await
+        .unwrap();
+    let now: Vec<&str> = left
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["reviewer"].as_str().unwrap())
+        .collect();
+    assert!(!now.contains(&member.as_str()));
+    assert_eq!(now.len(), 1);
+    sys.stop().await;
+}

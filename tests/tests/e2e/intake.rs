@@ -13,29 +13,34 @@ use sangkien_e2e::TestSystem;
 use sangkien_kit::ManualClock;
 
 /// Local time in Vĩnh Tường (UTC+7) as UTC.
-fn local(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
+pub(crate) fn local(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap() - chrono::Duration::hours(7)
 }
 
-struct People {
-    tenant: uuid::Uuid,
-    secretariat: String,
-    office: String,
-    head: String,
-    author: String,
-    education_office: Value,
-    economy_office: Value,
-    school: Value,
+pub(crate) struct People {
+    pub(crate) tenant: uuid::Uuid,
+    pub(crate) secretariat: String,
+    pub(crate) office: String,
+    pub(crate) head: String,
+    pub(crate) author: String,
+    pub(crate) education_office: Value,
+    pub(crate) economy_office: Value,
+    pub(crate) school: Value,
 }
 
-async fn post(sys: &TestSystem, path: &str, token: &str, body: Value) -> sangkien_e2e::Answer {
+pub(crate) async fn post(
+    sys: &TestSystem,
+    path: &str,
+    token: &str,
+    body: Value,
+) -> sangkien_e2e::Answer {
     sys.call(Method::POST, path, Some(token), Some(body))
         .await
         .unwrap()
 }
 
 /// The admin sets up Vĩnh Tường's offices, a school and the people of this story.
-async fn people(sys: &TestSystem) -> People {
+pub(crate) async fn people(sys: &TestSystem) -> People {
     let admin = sys.admin_token().await.unwrap();
     let tenant = post(
         sys,
@@ -101,7 +106,7 @@ async fn people(sys: &TestSystem) -> People {
     }
 }
 
-fn plan_163(p: &People) -> Value {
+pub(crate) fn plan_163(p: &People) -> Value {
     json!({
         "symbol": "163/KH-UBND",
         "title": "Triển khai công tác sáng kiến năm 2022",
@@ -131,7 +136,7 @@ fn plan_163(p: &People) -> Value {
     })
 }
 
-fn form(name: &str) -> Value {
+pub(crate) fn form(name: &str) -> Value {
     json!({
         "authors": [
             { "full_name": "Nguyễn Thị Hoa", "date_of_birth": "1985-04-12", "workplace": "Trường THCS Lý Tự Trọng",
@@ -157,7 +162,7 @@ fn form(name: &str) -> Value {
     })
 }
 
-async fn upload(
+pub(crate) async fn upload(
     sys: &TestSystem,
     token: &str,
     dossier: &str,
@@ -177,7 +182,7 @@ async fn upload(
     sangkien_e2e::Answer::read(res).await.unwrap()
 }
 
-fn pdf(size: usize) -> Vec<u8> {
+pub(crate) fn pdf(size: usize) -> Vec<u8> {
     let mut b = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
     b.resize(size, b' ');
     b

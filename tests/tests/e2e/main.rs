@@ -5,7 +5,7 @@ mod appraisal;
 mod events;
 mod gateway;
 mod identity;
-mod intake;
+pub(crate) mod intake;
 mod policy;
 mod rotation;
 mod tokens;

@@ -17,7 +17,11 @@ use sangkien_proto::{
     events::{AuthorInfo, StageInfo},
 };
 
-use crate::store::cases;
+use super::assignments::{conflicted, member_of_stage, parties_of};
+use crate::{
+    domain::conflicts::conflict_of,
+    store::{cases, panels::assignment},
+};
 
 /// Who follows every case of the tenant.
 pub const CASE_READERS: &[Role] = &[
@@ -150,11 +154,47 @@ pub async fn get_case(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(CASE_READERS)?;
     let c = cases::Entity::find_by_id(id.into_inner())
         .one(&ctx.db)
         .await?
         .filter(|c| c.tenant == caller.tenant)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    if CASE_READERS.iter().any(|r| caller.has_role(*r)) {
+        return Ok(HttpResponse::Ok().json(view(c)?));
+    }
+    // A reviewer: refused with the reason when conflicted, else only what is assigned.
+    caller.require_any(&[Role::Reviewer, Role::CouncilChair])?;
+    if let Some(member) = member_of_stage(&ctx.db, &c, caller.user).await?
+        && let Some(conflict) = conflict_of(
+            member.user_id,
+            member.unit_id,
+            &parties_of(&ctx.db, &c).await?,
+        )
+    {
+        let txn = sangkien_kit::db::begin_write(&ctx.db).await?;
+        sangkien_kit::audit::record(
+            &txn,
+            &caller,
+            ctx.clock.now(),
+            sangkien_kit::audit::AuditEntry {
+                action: "case.access_refused_conflict",
+                subject_type: "case",
+                subject_id: c.id,
+                role: Role::Reviewer.as_str(),
+                details: serde_json::json!({ "reason": conflict.reason().1 }),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(conflicted(conflict));
+    }
+    let assigned = assignment::Entity::find()
+        .filter(assignment::Column::CaseId.eq(c.id))
+        .filter(assignment::Column::Reviewer.eq(caller.user))
+        .one(&ctx.db)
+        .await?;
+    if assigned.is_none() {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
     Ok(HttpResponse::Ok().json(view(c)?))
 }

@@ -1,6 +1,8 @@
 //! Appraisal's HTTP API.
 
+pub mod assignments;
 pub mod cases;
+pub mod panels;
 pub mod rubrics;
 
 use actix_web::{HttpResponse, web};
@@ -13,6 +15,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/probes/{id}", web::get().to(get_probe_receipt));
     cases::configure(cfg);
     rubrics::configure(cfg);
+    panels::configure(cfg);
+    assignments::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached appraisal.
@@ -48,13 +52,33 @@ pub async fn get_probe_receipt(
         cases::get_case,
         rubrics::list_rubrics,
         rubrics::get_rubric,
-        rubrics::save_rubric
+        rubrics::save_rubric,
+        panels::create_panel,
+        panels::list_panels,
+        panels::get_panel,
+        panels::update_panel,
+        panels::auto_assign,
+        assignments::assign_reviewer,
+        assignments::list_assignments,
+        assignments::declare_conflict
     ),
     components(schemas(
         diagnostics::ProbeReceiptView,
         cases::CaseView,
         cases::CasePage,
         rubrics::RubricView,
+        panels::PanelInput,
+        panels::MembersInput,
+        panels::PanelView,
+        panels::AutoAssignReport,
+        panels::CaseReviewers,
+        panels::CaseShort,
+        assignments::AssignInput,
+        assignments::ConflictInput,
+        assignments::AssignmentView,
+        crate::domain::panel::Member,
+        crate::domain::panel::PanelRole,
+        crate::domain::panel::PanelKind,
         crate::domain::rubric::Rubric,
         crate::domain::rubric::Criterion,
         crate::domain::rubric::SubItem,

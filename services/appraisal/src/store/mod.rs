@@ -1,6 +1,7 @@
 //! Appraisal's tables and migrations.
 
 pub mod cases;
+pub mod panels;
 pub mod rubrics;
 
 use sea_orm_migration::prelude::*;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(sangkien_kit::diagnostics::CreateProbeReceipts));
         m.push(Box::new(cases::CreateCases));
         m.push(Box::new(rubrics::CreateRubrics));
+        m.push(Box::new(panels::CreatePanels));
         m
     }
 }
