@@ -237,11 +237,13 @@ async fn the_openapi_document_passes_a_real_validator() {
     }
     let file = std::env::temp_dir().join(format!("sangkien-openapi-{}.json", uuid::Uuid::now_v7()));
     std::fs::write(&file, &doc).unwrap();
-    let out = std::process::Command::new("python3")
-        .args(["-m", "openapi_spec_validator"])
-        .arg(&file)
-        .output()
-        .expect("python3 is needed to validate the OpenAPI document");
+    let out =
+        sangkien_kit::testing::python_with("openapi_spec_validator", "openapi-spec-validator")
+            .unwrap()
+            .args(["-m", "openapi_spec_validator"])
+            .arg(&file)
+            .output()
+            .expect("python3 is needed to validate the OpenAPI document");
     let _ = std::fs::remove_file(&file);
     assert!(
         out.status.success(),

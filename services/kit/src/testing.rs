@@ -322,3 +322,40 @@ impl Drop for ChaosProxy {
         }
     }
 }
+
+/// A `python3` command that can import `module`: when the system's Python lacks it, `pip`
+/// installs `requirement` once into a directory under the system's temp dir, put on
+/// `PYTHONPATH`. Tests that need a real tool from PyPI (an OpenAPI validator, an
+/// S3-compatible server) call this, so `cargo test` needs only Python and the network.
+pub fn python_with(module: &str, requirement: &str) -> anyhow::Result<std::process::Command> {
+    let importable = |path: Option<&std::path::Path>| {
+        let mut check = std::process::Command::new("python3");
+        check.args(["-c", &format!("import {module}")]);
+        if let Some(p) = path {
+            check.env("PYTHONPATH", p);
+        }
+        check
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if importable(None) {
+        return Ok(std::process::Command::new("python3"));
+    }
+    let dir = std::env::temp_dir().join("sangkien-test-python");
+    if !importable(Some(&dir)) {
+        let status = std::process::Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--target"])
+            .arg(&dir)
+            .arg(requirement)
+            .status()?;
+        anyhow::ensure!(
+            status.success() && importable(Some(&dir)),
+            "python3 cannot import {module}; `pip install '{requirement}'` failed"
+        );
+    }
+    let mut cmd = std::process::Command::new("python3");
+    cmd.env("PYTHONPATH", &dir);
+    Ok(cmd)
+}

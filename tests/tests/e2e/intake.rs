@@ -870,7 +870,8 @@ impl S3Server {
             .local_addr()
             .unwrap()
             .port();
-        let child = std::process::Command::new("python3")
+        let child = sangkien_kit::testing::python_with("moto.server", "moto[s3,server]")
+            .unwrap()
             .args([
                 "-m",
                 "moto.server",

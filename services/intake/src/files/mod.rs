@@ -6,7 +6,7 @@
 //! of [`storage::PART_BYTES`] plus a few bytes of sniffing. Storage keys are built from ids;
 //! a client's file name is kept for display only ([`storage::safe_display_name`]).
 //!
-//! ```ignore
+//! ```text
 //! let key = key_for(caller.tenant, dossier.id, attachment_id);
 //! let stored = files.put_stream(&key, payload.map_err(|e| e.to_string()), cap).await?;
 //! // stored.size, stored.sha256 (hex), stored.file_type.mime()
