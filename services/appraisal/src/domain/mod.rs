@@ -5,4 +5,5 @@ pub mod assignment;
 pub mod conflicts;
 pub mod panel;
 pub mod rubric;
+pub mod sheet;
 pub mod shipped;
