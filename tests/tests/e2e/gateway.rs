@@ -111,3 +111,61 @@ async fn a_service_that_is_down_gives_a_502_problem_not_a_hang() {
     assert_eq!(res.status(), 503);
     sys.stop().await;
 }
+
+#[tokio::test]
+async fn wrong_oversized_and_malformed_bodies_get_problems_in_both_languages() {
+    let sys = TestSystem::start().await.unwrap();
+    let secretariat = sys.token(Role::CouncilSecretariat).unwrap();
+    let big = format!("{{\"symbol\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    let res = sys
+        .http
+        .post(sys.at("/api/v1/intake/plans"))
+        .bearer_auth(&secretariat)
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "payload_too_large");
+
+    for (lang, word) in [("vi", "JSON"), ("en", "JSON")] {
+        let res = sys
+            .http
+            .post(sys.at("/api/v1/intake/plans"))
+            .bearer_auth(&secretariat)
+            .header("content-type", "application/json")
+            .header("Accept-Language", lang)
+            .body("{\"symbol\": ")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        assert_eq!(res.headers()["content-language"], lang);
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "malformed_body");
+        assert!(body["detail"].as_str().unwrap().contains(word) || body["title"].is_string());
+    }
+    let wrong_type = sys
+        .http
+        .post(sys.at("/api/v1/intake/plans"))
+        .bearer_auth(&secretariat)
+        .header("Accept-Language", "en")
+        .json(&serde_json::json!({ "symbol": "163/KH-UBND", "title": "", "issued_on": "2022-01-18", "year": 1800, "fields": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_type.status(), 422);
+    let body: serde_json::Value = wrong_type.json().await.unwrap();
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "year", "fields"], "every problem listed");
+    assert_eq!(body["errors"][0]["message"], "title is required");
+    sys.stop().await;
+}
