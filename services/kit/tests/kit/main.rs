@@ -4,5 +4,6 @@
 
 mod delivery;
 mod harness;
+mod idempotency;
 mod outbox;
 mod settings_and_http;
