@@ -257,6 +257,16 @@ pub const POLICY: &[Rule] = &[
         access: Access::Roles(ORGANISERS),
     },
     Rule {
+        method: "PUT",
+        pattern: "/api/v1/appraisal/cases/{id}/sheet",
+        access: Access::Roles(&[Role::Reviewer, Role::CouncilChair]),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/cases/{id}/sheets",
+        access: Access::Roles(CASE_OPENERS),
+    },
+    Rule {
         method: "POST",
         pattern: "/api/v1/appraisal/cases/{id}/conflicts",
         access: Access::Roles(&[Role::Reviewer, Role::CouncilChair]),

@@ -333,6 +333,94 @@ async fn panels_assign_two_reviewers_and_never_a_conflicted_one() {
         .unwrap();
     assert_eq!(open.status, 200);
 
+    // The two assigned reviewers score case 1 on the education rubric.
+    let (_, _, second_token) = &reviewers[1];
+    let sheet =
+        |scores: serde_json::Value, submit: bool| json!({ "scores": scores, "submit": submit });
+    let url = format!("/api/v1/appraisal/cases/{}/sheet", ids[1]);
+    let put = |token: String, body: serde_json::Value| {
+        let sys = &sys;
+        let url = url.clone();
+        async move {
+            sys.call(Method::PUT, &url, Some(&token), Some(body))
+                .await
+                .unwrap()
+        }
+    };
+    let draft = put(
+        chair_token.clone(),
+        sheet(
+            json!([{ "item": "main_content", "points": 12.5, "comment": "Giải pháp rõ ràng" }]),
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(draft.status, 200, "{}", draft.body);
+    assert_eq!(draft.body["status"], "draft");
+    let incomplete = put(
+        chair_token.clone(),
+        sheet(json!([{ "item": "main_content", "points": 12.3 }]), true),
+    )
+    .await;
+    assert_eq!(incomplete.status, 422);
+    assert_eq!(
+        incomplete.body["errors"].as_array().unwrap().len(),
+        4,
+        "off step and three items missing"
+    );
+    let full = json!([
+        { "item": "introduction", "points": 1.75 }, { "item": "main_content", "points": 12.5 },
+        { "item": "conclusion", "points": 1.5 }, { "item": "presentation", "points": 2 }
+    ]);
+    let submitted = put(chair_token.clone(), sheet(full.clone(), true)).await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    assert_eq!(submitted.body["grade"], "A");
+    assert_eq!(submitted.body["total"], 17.75);
+    // The second reviewer sees only their own until they submit.
+    let before = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/appraisal/cases/{}/sheets", ids[1]),
+            Some(second_token),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(before.body.as_array().unwrap().len(), 0);
+    let theirs = put(second_token.clone(), sheet(full, true)).await;
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    let after = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/appraisal/cases/{}/sheets", ids[1]),
+            Some(second_token),
+            None,
+        )
+        .await
+        .unwrap();
+    let all = sys
+        .call(
+            Method::GET,
+            &format!("/api/v1/appraisal/cases/{}/sheets", ids[1]),
+            Some(&p.office),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        after.body.as_array().unwrap().len(),
+        2,
+        "{} / all: {} / chair sheet {}",
+        after.body,
+        all.body,
+        submitted.body["reviewer"]
+    );
+    let outsider = put(colleague_token.clone(), sheet(json!([]), false)).await;
+    assert_eq!(
+        outsider.status, 403,
+        "the conflicted colleague cannot score"
+    );
+
     // A reviewer declares a conflict: taken off the case.
     let (member, _, member_token) = &reviewers[1];
     let declared = post(

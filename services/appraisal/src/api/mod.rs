@@ -4,6 +4,7 @@ pub mod assignments;
 pub mod cases;
 pub mod panels;
 pub mod rubrics;
+pub mod sheets;
 
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
@@ -17,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     rubrics::configure(cfg);
     panels::configure(cfg);
     assignments::configure(cfg);
+    sheets::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached appraisal.
@@ -60,7 +62,9 @@ pub async fn get_probe_receipt(
         panels::auto_assign,
         assignments::assign_reviewer,
         assignments::list_assignments,
-        assignments::declare_conflict
+        assignments::declare_conflict,
+        sheets::save_sheet,
+        sheets::list_sheets
     ),
     components(schemas(
         diagnostics::ProbeReceiptView,
@@ -76,6 +80,9 @@ pub async fn get_probe_receipt(
         assignments::AssignInput,
         assignments::ConflictInput,
         assignments::AssignmentView,
+        sheets::ScoreInput,
+        sheets::SheetInput,
+        sheets::SheetView,
         crate::domain::panel::Member,
         crate::domain::panel::PanelRole,
         crate::domain::panel::PanelKind,

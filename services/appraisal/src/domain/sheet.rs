@@ -22,6 +22,8 @@ pub struct Score {
 pub fn check_sheet(r: &Rubric, scores: &[Score], issues: &mut Issues) -> Vec<(String, Centi)> {
     let step = to_centi(r.step).unwrap_or(1).max(1);
     let mut given: HashMap<&str, Centi> = HashMap::new();
+    // Items scored at all, valid or not: an invalid one is reported once, not also missing.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, s) in scores.iter().enumerate() {
         let field = format!("scores[{i}]");
         let known = r.criteria.iter().any(|c| {
@@ -39,7 +41,7 @@ pub fn check_sheet(r: &Rubric, scores: &[Score], issues: &mut Issues) -> Vec<(St
             );
             continue;
         }
-        if given.contains_key(s.item.as_str()) {
+        if !seen.insert(s.item.as_str()) {
             issues.push(
                 field,
                 "duplicate",
@@ -73,6 +75,7 @@ pub fn check_sheet(r: &Rubric, scores: &[Score], issues: &mut Issues) -> Vec<(St
         let mut sum = 0;
         for (item, max) in items {
             match given.get(item.as_str()) {
+                None if seen.contains(item.as_str()) => {}
                 None => issues.push(
                     format!("scores.{item}"),
                     "required",
@@ -146,10 +149,8 @@ mod tests {
                 "scores[0]:off_step",
                 "scores[2]:off_step",
                 "scores[3]:unknown_item",
-                "scores.introduction:required",
                 "scores.main_content:out_of_range",
                 "scores.conclusion:required",
-                "scores.presentation:required",
             ]
         );
     }

@@ -3,6 +3,7 @@
 pub mod cases;
 pub mod panels;
 pub mod rubrics;
+pub mod sheets;
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(cases::CreateCases));
         m.push(Box::new(rubrics::CreateRubrics));
         m.push(Box::new(panels::CreatePanels));
+        m.push(Box::new(sheets::CreateSheets));
         m
     }
 }
