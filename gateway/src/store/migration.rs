@@ -12,21 +12,11 @@ impl MigrationName for CreateDirectory {
 }
 
 fn unique(name: &str, table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(table).unique().if_not_exists();
-    for c in cols {
-        idx.col(*c);
-    }
-    idx.to_owned()
+    sangkien_kit::store::migrations::index(name, table, cols, true)
 }
 
 fn index(name: &str, table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(table).if_not_exists();
-    for c in cols {
-        idx.col(*c);
-    }
-    idx.to_owned()
+    sangkien_kit::store::migrations::index(name, table, cols, false)
 }
 
 #[async_trait::async_trait]

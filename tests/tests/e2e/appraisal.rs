@@ -148,7 +148,7 @@ async fn rubrics_ship_two_defaults_and_a_body_adds_checked_versions() {
 
 #[tokio::test]
 async fn panels_assign_two_reviewers_and_never_a_conflicted_one() {
-    use crate::intake::{form, local, pdf, people, plan_163, post, upload};
+    use crate::intake::{form, local, pdf, people, post, published_plan, upload};
     use sangkien_kit::ManualClock;
     use std::sync::Arc;
 
@@ -184,15 +184,7 @@ async fn panels_assign_two_reviewers_and_never_a_conflicted_one() {
         ));
     }
     // Two received dossiers of the school.
-    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
-    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
-    sys.http
-        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
-        .bearer_auth(&p.secretariat)
-        .header("If-Match", plan.header("etag").unwrap())
-        .send()
-        .await
-        .unwrap();
+    let plan_id = published_plan(&sys, &p).await;
     let mut ids = Vec::new();
     for i in 0..2 {
         let d = post(

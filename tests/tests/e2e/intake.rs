@@ -106,6 +106,23 @@ pub(crate) async fn people(sys: &TestSystem) -> People {
     }
 }
 
+/// The 2022 plan drafted and published by the secretariat; its id.
+pub(crate) async fn published_plan(sys: &TestSystem, p: &People) -> String {
+    let plan = post(sys, "/api/v1/intake/plans", &p.secretariat, plan_163(p)).await;
+    assert_eq!(plan.status, 201, "{}", plan.body);
+    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
+    let published = sys
+        .http
+        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
+        .bearer_auth(&p.secretariat)
+        .header("If-Match", plan.header("etag").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
+    plan_id
+}
+
 pub(crate) fn plan_163(p: &People) -> Value {
     json!({
         "symbol": "163/KH-UBND",
@@ -455,15 +472,7 @@ async fn late_returned_and_corrected_dossiers_follow_the_rules() {
         .await
         .unwrap();
     let p = people(&sys).await;
-    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
-    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
-    sys.http
-        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
-        .bearer_auth(&p.secretariat)
-        .header("If-Match", plan.header("etag").unwrap())
-        .send()
-        .await
-        .unwrap();
+    let plan_id = published_plan(&sys, &p).await;
 
     // Incomplete: every gap listed at once.
     let created = post(
@@ -683,15 +692,7 @@ async fn attachments_are_capped_typed_by_their_bytes_and_stream_back() {
     .await
     .unwrap();
     let p = people(&sys).await;
-    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
-    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
-    sys.http
-        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
-        .bearer_auth(&p.secretariat)
-        .header("If-Match", plan.header("etag").unwrap())
-        .send()
-        .await
-        .unwrap();
+    let plan_id = published_plan(&sys, &p).await;
     let created = post(
         &sys,
         "/api/v1/intake/dossiers",
@@ -793,15 +794,7 @@ async fn register_numbers_have_no_gap_and_no_repeat_under_concurrency() {
         .await
         .unwrap();
     let p = people(&sys).await;
-    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
-    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
-    sys.http
-        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
-        .bearer_auth(&p.secretariat)
-        .header("If-Match", plan.header("etag").unwrap())
-        .send()
-        .await
-        .unwrap();
+    let plan_id = published_plan(&sys, &p).await;
     let mut ids = Vec::new();
     for i in 0..8 {
         let created = post(
@@ -932,15 +925,7 @@ async fn attachments_can_live_in_an_s3_compatible_bucket() {
     .await
     .unwrap();
     let p = people(&sys).await;
-    let plan = post(&sys, "/api/v1/intake/plans", &p.secretariat, plan_163(&p)).await;
-    let plan_id = plan.body["id"].as_str().unwrap().to_owned();
-    sys.http
-        .post(sys.at(&format!("/api/v1/intake/plans/{plan_id}/publish")))
-        .bearer_auth(&p.secretariat)
-        .header("If-Match", plan.header("etag").unwrap())
-        .send()
-        .await
-        .unwrap();
+    let plan_id = published_plan(&sys, &p).await;
     let created = post(
         &sys,
         "/api/v1/intake/dossiers",

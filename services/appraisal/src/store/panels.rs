@@ -89,12 +89,7 @@ impl MigrationName for CreatePanels {
 }
 
 fn unique(name: &str, table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(table).unique().if_not_exists();
-    for c in cols {
-        idx.col(*c);
-    }
-    idx.to_owned()
+    sangkien_kit::store::migrations::index(name, table, cols, true)
 }
 
 #[async_trait::async_trait]

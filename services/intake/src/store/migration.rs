@@ -11,22 +11,7 @@ impl MigrationName for CreateIntake {
     }
 }
 
-fn index(
-    name: &str,
-    table: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
-    let mut idx = Index::create();
-    idx.name(name).table(table).if_not_exists();
-    if unique {
-        idx.unique();
-    }
-    for c in cols {
-        idx.col(*c);
-    }
-    idx.to_owned()
-}
+use sangkien_kit::store::migrations::index;
 
 #[async_trait::async_trait]
 impl MigrationTrait for CreateIntake {

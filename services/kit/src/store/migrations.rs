@@ -11,6 +11,25 @@ pub fn kit_migrations() -> Vec<Box<dyn MigrationTrait>> {
     ]
 }
 
+/// An index on `cols` of `table`, unique or not, created only if missing: the one helper
+/// every service's migrations use.
+pub fn index(
+    name: &str,
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(name).table(table).if_not_exists();
+    if unique {
+        idx.unique();
+    }
+    for c in cols {
+        idx.col(*c);
+    }
+    idx.to_owned()
+}
+
 /// Creates `outbox_events`, `inbox_events` and the append-only `audit_log`.
 pub struct CreateOutboxInboxAudit;
 
