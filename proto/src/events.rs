@@ -217,6 +217,12 @@ impl Event for CaseOpened {
 pub struct CaseConcluded {
     /// The dossier (and case) id.
     pub dossier_id: Uuid,
+    /// Its plan.
+    pub plan_id: Uuid,
+    /// The plan's field code.
+    pub field: String,
+    /// The stage whose conclusion this is: `appraisal_team` or `council`.
+    pub stage: String,
     /// True when recommended for recognition.
     pub recommended: bool,
     /// The conclusion's reason, as the author will read it.
@@ -229,6 +235,103 @@ pub struct CaseConcluded {
 
 impl Event for CaseConcluded {
     const TYPE: &'static str = "case.concluded";
+    const VERSION: u16 = 1;
+}
+
+/// A panel member, as carried in `panel.changed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PanelMemberInfo {
+    /// Their account.
+    pub user_id: Uuid,
+    /// Full name.
+    pub full_name: String,
+    /// `chair`, `vice_chair`, `secretary`, `member`, `expert`, `trade_union` or `other`:
+    /// what they may do and what the budget pays them.
+    pub panel_role: String,
+}
+
+/// A panel (appraisal team or council) of a plan's field was created or changed, so the budget
+/// can estimate its sittings from its size and roles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PanelChanged {
+    /// The panel.
+    pub panel_id: Uuid,
+    /// Its plan.
+    pub plan_id: Uuid,
+    /// The plan's field code.
+    pub field: String,
+    /// `appraisal_team` or `council`.
+    pub stage: String,
+    /// Name, as on the decision establishing it.
+    pub name: String,
+    /// Every member with their panel role.
+    pub members: Vec<PanelMemberInfo>,
+}
+
+impl Event for PanelChanged {
+    const TYPE: &'static str = "panel.changed";
+    const VERSION: u16 = 1;
+}
+
+/// Someone present at a sitting, with the panel role that decides what they are paid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AttendeeInfo {
+    /// Their account.
+    pub user_id: Uuid,
+    /// Full name.
+    pub full_name: String,
+    /// Panel role, as in [`PanelMemberInfo::panel_role`].
+    pub panel_role: String,
+}
+
+/// A sitting was held and its minutes closed: who attended in which role (what the budget
+/// pays, once per sitting) and which dossiers it discussed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SittingHeld {
+    /// The sitting.
+    pub sitting_id: Uuid,
+    /// The panel that sat.
+    pub panel_id: Uuid,
+    /// Its plan.
+    pub plan_id: Uuid,
+    /// The plan's field code.
+    pub field: String,
+    /// `appraisal_team` or `council`.
+    pub stage: String,
+    /// Local date of the sitting.
+    pub held_on: chrono::NaiveDate,
+    /// Everyone present.
+    pub attendees: Vec<AttendeeInfo>,
+    /// The dossiers discussed.
+    pub dossier_ids: Vec<Uuid>,
+}
+
+impl Event for SittingHeld {
+    const TYPE: &'static str = "sitting.held";
+    const VERSION: u16 = 1;
+}
+
+/// A reviewer submitted (or revised) a score sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SheetSubmitted {
+    /// The dossier (and case) id.
+    pub dossier_id: Uuid,
+    /// The reviewer.
+    pub reviewer_id: Uuid,
+    /// `appraisal_team` or `council`.
+    pub stage: String,
+    /// 1 for the first submission, then one more per revision.
+    pub revision: i32,
+    /// Total score.
+    pub total: f64,
+    /// Whether the sheet passes the rubric's rule.
+    pub passed: bool,
+    /// Grade when the rubric grades.
+    pub grade: Option<String>,
+}
+
+impl Event for SheetSubmitted {
+    const TYPE: &'static str = "sheet.submitted";
     const VERSION: u16 = 1;
 }
 
@@ -297,6 +400,9 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
         entry::<DossierWithdrawn>(),
         entry::<CaseOpened>(),
         entry::<CaseConcluded>(),
+        entry::<PanelChanged>(),
+        entry::<SittingHeld>(),
+        entry::<SheetSubmitted>(),
         entry::<DecisionIssued>(),
     ]
 }
@@ -324,7 +430,17 @@ pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
                 DossierWithdrawn::TYPE,
             ],
         ),
-        ("decision", vec![ProbeSent::TYPE]),
+        (
+            "decision",
+            vec![
+                ProbeSent::TYPE,
+                PlanPublished::TYPE,
+                DossierReceived::TYPE,
+                CaseConcluded::TYPE,
+                PanelChanged::TYPE,
+                SittingHeld::TYPE,
+            ],
+        ),
     ]
 }
 

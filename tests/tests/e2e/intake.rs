@@ -420,6 +420,9 @@ async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
         sangkien_proto::Envelope::new(
             &sangkien_proto::events::CaseConcluded {
                 dossier_id,
+                plan_id: seen.body["plan_id"].as_str().unwrap().parse().unwrap(),
+                field: "education".into(),
+                stage: "council".into(),
                 recommended: true,
                 reason: "Hội đồng biểu quyết 7/9 đồng ý công nhận".into(),
                 average_score: Some(17.5),
