@@ -24,7 +24,12 @@ impl EventHandler for Handlers {
     async fn handle(&self, txn: &DatabaseTransaction, envelope: &Envelope) -> anyhow::Result<()> {
         if envelope.is::<ProbeSent>() {
             diagnostics::record_probe(txn, envelope, self.clock.now()).await?;
-        } else {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let by_decisions = crate::decisions::handle(txn, envelope, now).await?;
+        let by_budget = crate::budget::handle(txn, envelope, now).await?;
+        if !by_decisions && !by_budget {
             tracing::debug!(event_type = %envelope.event_type, "event type not handled here");
         }
         Ok(())

@@ -2,10 +2,11 @@
 //!
 //! This crate is a library with a thin `main.rs`; [`start`] builds the service from its
 //! settings, so the standalone binary, the distributed binary and the tests start the same
-//! thing. So far it consumes the diagnostic `probe.sent` event through its inbox; its
-//! domain follows in its own issue.
+//! thing. Its two halves live in [`decisions`] and [`budget`].
 
 pub mod api;
+pub mod budget;
+pub mod decisions;
 pub mod events;
 pub mod store;
 
@@ -48,5 +49,9 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 
 /// Decision's OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    <api::ApiDoc as utoipa::OpenApi>::openapi()
+    use utoipa::OpenApi as _;
+    let mut doc = api::ApiDoc::openapi();
+    doc.merge(decisions::ApiDoc::openapi());
+    doc.merge(budget::ApiDoc::openapi());
+    doc
 }

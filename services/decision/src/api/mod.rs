@@ -8,6 +8,8 @@ use sangkien_kit::{ApiError, auth::Caller, diagnostics, service::ServiceContext}
 /// Registers every route under `/api/v1/decision`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/probes/{id}", web::get().to(get_probe_receipt));
+    crate::decisions::configure(cfg);
+    crate::budget::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached decision.

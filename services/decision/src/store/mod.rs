@@ -10,6 +10,8 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         let mut m = sangkien_kit::store::migrations::kit_migrations();
         m.push(Box::new(sangkien_kit::diagnostics::CreateProbeReceipts));
+        m.extend(crate::decisions::migrations());
+        m.extend(crate::budget::migrations());
         m
     }
 }
