@@ -425,6 +425,7 @@ pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
         (
             "appraisal",
             vec![
+                UserChanged::TYPE,
                 ProbeSent::TYPE,
                 DossierReceived::TYPE,
                 DossierWithdrawn::TYPE,

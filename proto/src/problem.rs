@@ -160,6 +160,14 @@ error_codes! {
     ConflictOfInterest = ("conflict_of_interest", 403, "Người chấm có xung đột lợi ích với hồ sơ", "The reviewer has a conflict of interest"),
     /// Outside the receive window (or past the correction deadline); the detail names the window.
     WindowClosed = ("window_closed", 409, "Ngoài thời gian nhận hồ sơ", "Outside the receive window"),
+    /// The appraisal stage's window has ended or its result is recorded: sheets and votes are
+    /// closed; the detail names the stage and its last day.
+    StageClosed = ("stage_closed", 409, "Vòng thẩm định đã kết thúc", "The appraisal stage is closed"),
+    /// The sitting cannot conclude; the detail and `errors` name each quorum rule broken.
+    QuorumNotMet = ("quorum_not_met", 409, "Phiên họp không đủ điều kiện để kết luận", "The sitting does not meet its quorum"),
+    /// The head of the recognising body is an author: only the council may conclude, without
+    /// the head.
+    CouncilRequired = ("council_required", 409, "Hồ sơ phải được Hội đồng sáng kiến xét", "The dossier must go before the council"),
 }
 
 /// One offending field of a request.

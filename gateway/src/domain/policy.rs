@@ -56,6 +56,24 @@ const CASE_READERS: &[Role] = &[
     Role::ReceivingOffice,
     Role::Admin,
 ];
+/// Who reads an appraisal's outcome: the dossier's authors (the service checks which) and
+/// those who follow every case.
+const OUTCOME_READERS: &[Role] = &[
+    Role::Author,
+    Role::CouncilSecretariat,
+    Role::CouncilChair,
+    Role::ReceivingOffice,
+    Role::Admin,
+];
+/// Who records a stage's result: the organisers, and the chair (the service checks that a
+/// reviewer is the team's chair).
+const RESULT_RECORDERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::ReceivingOffice,
+    Role::Admin,
+    Role::CouncilChair,
+    Role::Reviewer,
+];
 const UNIT_HEAD: &[Role] = &[Role::UnitHead];
 const RECEIVING_OFFICE: &[Role] = &[Role::ReceivingOffice];
 
@@ -310,6 +328,61 @@ pub const POLICY: &[Rule] = &[
         method: "POST",
         pattern: "/api/v1/appraisal/rubrics",
         access: Access::Roles(PLAN_EDITORS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/cases/{id}/result",
+        access: Access::Roles(RESULT_RECORDERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/cases/{id}/results",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/cases/{id}/outcome",
+        access: Access::Roles(OUTCOME_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/panels/{id}/progress",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/sittings",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/sittings",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/sittings/{id}",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/appraisal/sittings/{id}/attendance",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/appraisal/sittings/{id}/votes/{dossier_id}",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/appraisal/sittings/{id}/close",
+        access: Access::Roles(CASE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/sittings/{id}/minutes",
+        access: Access::Roles(CASE_READERS),
     },
     Rule {
         method: "GET",

@@ -12,11 +12,11 @@ use sangkien_kit::{
     events::{EventHandler, Outbox},
 };
 use sangkien_proto::{
-    Envelope,
-    events::{CaseOpened, DossierReceived, DossierWithdrawn, ProbeSent},
+    Envelope, Role,
+    events::{CaseOpened, DossierReceived, DossierWithdrawn, ProbeSent, UserChanged},
 };
 
-use crate::store::cases;
+use crate::store::{cases, sittings::person};
 
 /// Dispatches each consumed event to its handler; unknown types are acknowledged and
 /// ignored, so a newer publisher never blocks an older consumer.
@@ -40,6 +40,8 @@ impl EventHandler for Handlers {
             open_case(txn, envelope, envelope.decode()?, self.clock.now()).await?;
         } else if envelope.is::<DossierWithdrawn>() {
             close_withdrawn(txn, envelope.decode()?, self.clock.now()).await?;
+        } else if envelope.is::<UserChanged>() {
+            keep_person(txn, envelope, envelope.decode()?, self.clock.now()).await?;
         } else {
             tracing::debug!(event_type = %envelope.event_type, "event type not handled here");
         }
@@ -126,5 +128,37 @@ async fn close_withdrawn(
         .filter(cases::Column::Id.eq(e.dossier_id))
         .exec(txn)
         .await?;
+    Ok(())
+}
+
+/// Keeps who the person is and whether they hold `signer` (the recognising body's head, for
+/// the council-mandatory rule); the latest announcement wins.
+async fn keep_person(
+    txn: &DatabaseTransaction,
+    envelope: &Envelope,
+    e: UserChanged,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let signer = e.grants.iter().any(|g| g.role == Role::Signer);
+    person::Entity::insert(person::ActiveModel {
+        user_id: Set(e.user_id),
+        tenant: Set(envelope.tenant),
+        full_name: Set(e.full_name),
+        active: Set(e.active),
+        signer: Set(signer),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(person::Column::UserId)
+            .update_columns([
+                person::Column::FullName,
+                person::Column::Active,
+                person::Column::Signer,
+                person::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }

@@ -2,12 +2,13 @@
 //!
 //! This crate is a library with a thin `main.rs`; [`start`] builds the service from its
 //! settings, so the standalone binary, the distributed binary and the tests start the same
-//! thing. So far it consumes the diagnostic `probe.sent` event through its inbox; its
-//! domain follows in its own issue.
+//! thing. Cases open from `dossier.received`; reviewers score them; the council votes at
+//! sittings; conclusions leave as `case.concluded`, sittings as `sitting.held`.
 
 pub mod api;
 pub mod domain;
 pub mod events;
+pub mod minutes;
 pub mod store;
 
 use std::{net::TcpListener, sync::Arc};

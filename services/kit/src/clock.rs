@@ -5,8 +5,22 @@
 //! setting, header or endpoint can move time; only code that builds a service with a
 //! [`ManualClock`] (tests) can.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Offset, Utc};
 use std::sync::{Arc, RwLock};
+
+/// Seconds east of UTC in Vietnam: UTC+7 all year, no daylight saving.
+const VIETNAM_OFFSET_SECS: i32 = 7 * 3600;
+
+/// Vietnam's offset (7 h is always a valid offset; UTC is the unreachable fallback).
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(VIETNAM_OFFSET_SECS).unwrap_or(Utc.fix())
+}
+
+/// The local date in Vietnam at the instant `at`: windows, stages and document dates are
+/// local dates, both ends included.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&vietnam()).date_naive()
+}
 
 /// Where the current instant comes from.
 pub trait Clock: Send + Sync + std::fmt::Debug {

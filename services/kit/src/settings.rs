@@ -36,6 +36,8 @@ pub struct Settings {
     pub appraisal: ServiceSettings,
     /// The decision & budget service.
     pub decision: ServiceSettings,
+    /// What authors see of the appraisal of their dossier.
+    pub author_view: AuthorViewSettings,
     /// The gateway.
     pub gateway: GatewaySettings,
     /// Attachment storage (the intake service's files).
@@ -58,6 +60,7 @@ impl Default for Settings {
             intake: ServiceSettings::with_port(8081),
             appraisal: ServiceSettings::with_port(8082),
             decision: ServiceSettings::with_port(8083),
+            author_view: AuthorViewSettings::default(),
             gateway: GatewaySettings::default(),
             files: FilesSettings::default(),
             admin_password: None,
@@ -203,6 +206,21 @@ impl Default for AuthSettings {
             leeway_secs: 30,
             jwks_cache_secs: 300,
         }
+    }
+}
+
+/// What an author sees of the appraisal: never the individual sheets; the conclusion always;
+/// the average score and grade only when the recognising body chooses to show them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthorViewSettings {
+    /// Show the average score and grade with the conclusion.
+    pub show_average: bool,
+}
+
+impl Default for AuthorViewSettings {
+    fn default() -> Self {
+        Self { show_average: true }
     }
 }
 

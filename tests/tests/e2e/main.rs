@@ -8,4 +8,5 @@ mod identity;
 pub(crate) mod intake;
 mod policy;
 mod rotation;
+mod sittings;
 mod tokens;

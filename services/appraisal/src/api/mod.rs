@@ -2,9 +2,13 @@
 
 pub mod assignments;
 pub mod cases;
+pub mod minutes;
 pub mod panels;
+pub mod progress;
+pub mod results;
 pub mod rubrics;
 pub mod sheets;
+pub mod sittings;
 
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
@@ -19,6 +23,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     panels::configure(cfg);
     assignments::configure(cfg);
     sheets::configure(cfg);
+    results::configure(cfg);
+    sittings::configure(cfg);
+    progress::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached appraisal.
@@ -64,7 +71,18 @@ pub async fn get_probe_receipt(
         assignments::list_assignments,
         assignments::declare_conflict,
         sheets::save_sheet,
-        sheets::list_sheets
+        sheets::list_sheets,
+        results::record_result,
+        results::list_results,
+        results::get_outcome,
+        sittings::schedule_sitting,
+        sittings::list_sittings,
+        sittings::get_sitting,
+        sittings::record_attendance,
+        sittings::record_vote,
+        sittings::close_sitting,
+        minutes::download_minutes,
+        progress::panel_progress
     ),
     components(schemas(
         diagnostics::ProbeReceiptView,
@@ -83,6 +101,20 @@ pub async fn get_probe_receipt(
         sheets::ScoreInput,
         sheets::SheetInput,
         sheets::SheetView,
+        results::ResultInput,
+        results::ResultView,
+        results::OutcomeView,
+        sittings::SittingInput,
+        sittings::AttendanceInput,
+        sittings::VoteMethod,
+        sittings::VoteInput,
+        sittings::Attendee,
+        sittings::VoteView,
+        sittings::SittingView,
+        sittings::SittingPage,
+        progress::PanelProgress,
+        progress::ReviewerProgress,
+        progress::CaseProgress,
         crate::domain::panel::Member,
         crate::domain::panel::PanelRole,
         crate::domain::panel::PanelKind,

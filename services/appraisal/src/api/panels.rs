@@ -18,9 +18,16 @@ use sangkien_kit::{
     http::paging::{etag, require_if_match},
     service::ServiceContext,
 };
-use sangkien_proto::{ErrorCode, Role};
+use sangkien_proto::{
+    ErrorCode, Role,
+    events::{PanelChanged, PanelMemberInfo},
+};
 
-use super::assignments::{parties_of, stage_kind_of};
+use super::{
+    assignments::{parties_of, stage_kind_of},
+    results::publish,
+    sittings::role_name,
+};
 use crate::{
     domain::{
         assignment::{Candidate, assign},
@@ -204,6 +211,7 @@ pub async fn create_panel(
                 ),
             _ => ApiError::internal(e),
         })?;
+    announce(&ctx, &txn, &caller, &model).await?;
     audit::record(
         &txn,
         &caller,
@@ -219,6 +227,32 @@ pub async fn create_panel(
     .await?;
     txn.commit().await?;
     Ok(ok(actix_web::http::StatusCode::CREATED, view(model)?))
+}
+
+/// Publishes `panel.changed` with the members as they now stand (the budget estimates
+/// sittings from them).
+async fn announce<C: ConnectionTrait>(
+    ctx: &ServiceContext,
+    txn: &C,
+    caller: &Caller,
+    p: &panel::Model,
+) -> Result<(), ApiError> {
+    let event = PanelChanged {
+        panel_id: p.id,
+        plan_id: p.plan_id,
+        field: p.field.clone(),
+        stage: p.kind.clone(),
+        name: p.name.clone(),
+        members: members_of(p)?
+            .into_iter()
+            .map(|m| PanelMemberInfo {
+                user_id: m.user_id,
+                full_name: m.full_name,
+                panel_role: role_name(m.role).into(),
+            })
+            .collect(),
+    };
+    publish(ctx, txn, caller, &event).await
 }
 
 /// Lists panels.
@@ -305,6 +339,7 @@ pub async fn update_panel(
     m.version = Set(p.version + 1);
     m.updated_at = Set(now);
     let updated = panel::Entity::update(m).exec(&txn).await?;
+    announce(&ctx, &txn, &caller, &updated).await?;
     audit::record(
         &txn,
         &caller,

@@ -14,26 +14,33 @@ use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
     auth::Caller,
+    clock::local_date,
     db::begin_write,
     error::Issues,
     service::ServiceContext,
 };
-use sangkien_proto::{ErrorCode, Role, events::StageInfo};
+use sangkien_proto::{
+    ErrorCode, Role,
+    events::{SheetSubmitted, StageInfo},
+};
 
 use super::{
     assignments::{conflicted, member_of_stage, parties_of, stage_kind_of},
-    panels::ORGANISERS,
+    panels::{ORGANISERS, members_of},
+    results::{points, publish, submitted_outcomes},
     rubrics::current_rubric,
 };
 use crate::{
     domain::{
+        assignment::{Candidate, assign_one},
         conflicts::conflict_of,
         rubric::outcome,
+        scoring::sheets_required,
         sheet::{Score, check_sheet},
     },
     store::{
         cases,
-        panels::assignment,
+        panels::{assignment, panel},
         sheets::{revision, sheet},
     },
 };
@@ -182,10 +189,16 @@ pub async fn save_sheet(
     }
     let stage = require_assigned(&txn, &caller, &c).await?;
     let stages: Vec<StageInfo> = serde_json::from_str(&c.stages).map_err(ApiError::internal)?;
-    let code = stages
-        .get(usize::try_from(c.stage).unwrap_or(0))
-        .map(|s| s.rubric.clone())
-        .unwrap_or_default();
+    let current = stages.get(usize::try_from(c.stage).unwrap_or(0));
+    if let Some(end) = current.map(|s| s.to)
+        && local_date(now) > end
+    {
+        return Err(ApiError::new(ErrorCode::StageClosed).with_detail(
+            format!("Vòng thẩm định đã kết thúc ngày {}", end.format("%d/%m/%Y")),
+            format!("The stage ended on {end}"),
+        ));
+    }
+    let code = current.map(|s| s.rubric.clone()).unwrap_or_default();
     let (rubric, rubric_version) = current_rubric(&txn, c.tenant, &code).await?;
     let scores: Vec<Score> = body
         .scores
@@ -281,6 +294,24 @@ pub async fn save_sheet(
         .exec_without_returning(&txn)
         .await?;
     }
+    if let (true, Some(o)) = (body.submit, &result) {
+        publish(
+            &ctx,
+            &txn,
+            &caller,
+            &SheetSubmitted {
+                dossier_id: c.id,
+                reviewer_id: caller.user,
+                stage: stage.clone(),
+                revision: revision_no,
+                total: points(o.total),
+                passed: o.passed,
+                grade: o.grade.clone(),
+            },
+        )
+        .await?;
+        request_third_reviewer(&txn, &caller, &c, &stage, now).await?;
+    }
     audit::record(
         &txn,
         &caller,
@@ -336,4 +367,83 @@ pub async fn list_sheets(
         .map(view)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(items))
+}
+
+/// When the first two submitted sheets of the stage disagree (pass/fail or grade) and the case
+/// has fewer than three reviewers, assigns a third automatically: a scoring member of the
+/// panel, unconflicted, least loaded. When nobody is free the panel's progress shows the case
+/// as needing one, for the secretariat to assign by hand.
+async fn request_third_reviewer<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    c: &cases::Model,
+    stage: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    let outcomes = submitted_outcomes(txn, c.id, stage).await?;
+    let first_two: Vec<_> = outcomes.iter().take(2).map(|(_, o)| o.clone()).collect();
+    if sheets_required(&first_two) < 3 {
+        return Ok(());
+    }
+    let assigned: Vec<Uuid> = assignment::Entity::find()
+        .filter(assignment::Column::CaseId.eq(c.id))
+        .filter(assignment::Column::Stage.eq(stage))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| a.reviewer)
+        .collect();
+    if assigned.len() >= 3 {
+        return Ok(());
+    }
+    let Some(p) = panel::Entity::find()
+        .filter(panel::Column::Tenant.eq(c.tenant))
+        .filter(panel::Column::PlanId.eq(c.plan_id))
+        .filter(panel::Column::Field.eq(c.field.clone()))
+        .filter(panel::Column::Kind.eq(stage))
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let loads = assignment::Entity::find()
+        .filter(assignment::Column::Stage.eq(stage))
+        .all(txn)
+        .await?;
+    let candidates: Vec<Candidate> = members_of(&p)?
+        .iter()
+        .filter(|m| m.role.scores())
+        .map(|m| Candidate {
+            user_id: m.user_id,
+            unit_id: m.unit_id,
+            load: loads.iter().filter(|a| a.reviewer == m.user_id).count(),
+        })
+        .collect();
+    let Some(third) = assign_one(&parties_of(txn, c).await?, &assigned, &candidates) else {
+        return Ok(());
+    };
+    assignment::Entity::insert(assignment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(c.id),
+        reviewer: Set(third),
+        stage: Set(stage.to_owned()),
+        assigned_by: Set(Uuid::nil()),
+        assigned_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    audit::record(
+        txn,
+        caller,
+        now,
+        AuditEntry {
+            action: "assignment.third_reviewer",
+            subject_type: "case",
+            subject_id: c.id,
+            role: "system",
+            details: serde_json::json!({ "reviewer": third, "stage": stage, "reason": "the first two sheets disagree" }),
+        },
+    )
+    .await?;
+    Ok(())
 }

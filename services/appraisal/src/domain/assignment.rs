@@ -75,6 +75,21 @@ pub fn assign(cases: &[(Uuid, CaseParties, Vec<Uuid>)], candidates: &[Candidate]
     plan
 }
 
+/// One more reviewer for a case that already has `existing` (the third, when the first two
+/// disagree): the least loaded unconflicted candidate not already on it, by id among equals.
+pub fn assign_one(
+    parties: &CaseParties,
+    existing: &[Uuid],
+    candidates: &[Candidate],
+) -> Option<Uuid> {
+    candidates
+        .iter()
+        .filter(|c| !existing.contains(&c.user_id))
+        .filter(|c| conflict_of(c.user_id, c.unit_id, parties).is_none())
+        .min_by_key(|c| (c.load, c.user_id))
+        .map(|c| c.user_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +160,35 @@ mod tests {
         );
         assert_eq!(plan.short, vec![(case, 1)]);
         assert_eq!(plan.assigned[0].1.len(), 1);
+    }
+
+    #[test]
+    fn the_third_reviewer_is_never_conflicted_nor_already_on_the_case() {
+        let author_unit = Uuid::from_u128(100);
+        let parties = CaseParties {
+            author_users: vec![Uuid::from_u128(1)],
+            author_units: vec![author_unit],
+            confirmed_by: None,
+            declared: vec![Uuid::from_u128(4)],
+        };
+        let c = |id: u128, unit: u128, load: usize| Candidate {
+            user_id: Uuid::from_u128(id),
+            unit_id: Uuid::from_u128(unit),
+            load,
+        };
+        let candidates = [
+            c(2, 200, 0),
+            c(3, 100, 0),
+            c(4, 300, 0),
+            c(5, 300, 5),
+            c(6, 300, 1),
+        ];
+        let existing = [Uuid::from_u128(2)];
+        assert_eq!(
+            assign_one(&parties, &existing, &candidates),
+            Some(Uuid::from_u128(6)),
+            "3 shares the author's unit, 4 declared a conflict, 2 is on it, 6 is less loaded than 5"
+        );
+        assert_eq!(assign_one(&parties, &existing, &candidates[..3]), None);
     }
 }

@@ -3,7 +3,9 @@
 
 pub mod assignment;
 pub mod conflicts;
+pub mod council;
 pub mod panel;
 pub mod rubric;
+pub mod scoring;
 pub mod sheet;
 pub mod shipped;

@@ -4,6 +4,7 @@ pub mod cases;
 pub mod panels;
 pub mod rubrics;
 pub mod sheets;
+pub mod sittings;
 
 use sea_orm_migration::prelude::*;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(rubrics::CreateRubrics));
         m.push(Box::new(panels::CreatePanels));
         m.push(Box::new(sheets::CreateSheets));
+        m.push(Box::new(sittings::CreateSittings));
         m
     }
 }

@@ -1,20 +1,9 @@
 //! Receive and stage windows are local dates of Asia/Ho_Chi_Minh, both ends included
 //! [plan 163/KH-UBND §II.1: "Từ ngày 01/2-28/02/2022" includes the whole of 28/02].
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-/// Seconds east of UTC in Vietnam: UTC+7 all year, no daylight saving.
-const VIETNAM_OFFSET_SECS: i32 = 7 * 3600;
-
-/// Vietnam's offset (7 h is always a valid offset; UTC is the unreachable fallback).
-pub fn vietnam() -> FixedOffset {
-    FixedOffset::east_opt(VIETNAM_OFFSET_SECS).unwrap_or(Utc.fix())
-}
-
-/// The local date in Vietnam at the instant `at`.
-pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&vietnam()).date_naive()
-}
+pub use sangkien_kit::clock::{local_date, vietnam};
 
 /// A window of local dates, both ends included.
 #[derive(

@@ -1,0 +1,158 @@
+//! The minutes of a held sitting, downloaded as DOCX.
+
+use actix_web::{HttpResponse, web};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use sangkien_kit::{ApiError, auth::Caller, service::ServiceContext};
+use sangkien_proto::{ErrorCode, Role, events::AuthorInfo};
+
+use super::{
+    panels::{members_of, panel_of},
+    sittings::{Attendee, VoteView, sitting_of, sitting_view},
+};
+use crate::{
+    domain::panel::PanelRole,
+    minutes::{Minutes, MinutesItem, MinutesMember, render},
+    store::{cases, sittings::stage_result},
+};
+
+/// The DOCX media type.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+fn role_label(r: PanelRole, council: bool) -> &'static str {
+    match (r, council) {
+        (PanelRole::Chair, true) => "Chủ tịch Hội đồng",
+        (PanelRole::Chair, false) => "Tổ trưởng",
+        (PanelRole::ViceChair, _) => "Phó Chủ tịch",
+        (PanelRole::Secretary, _) => "Thư ký",
+        (PanelRole::Member, _) => "Ủy viên",
+        (PanelRole::Expert, _) => "Chuyên gia",
+        (PanelRole::TradeUnion, _) => "Đại diện Công đoàn",
+        (PanelRole::Other, _) => "Thành phần khác",
+    }
+}
+
+fn comma_points(centi: i64) -> String {
+    format!("{},{:02}", centi / 100, centi % 100)
+}
+
+/// Minutes (biên bản) of a held sitting: attendance by panel role, each dossier with its
+/// scores, vote and conclusion, signed off by the secretary and the chair.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/sittings/{id}/minutes",
+    tag = "sittings",
+    params(("id" = Uuid, Path, description = "Sitting id")),
+    responses(
+        (status = 200, description = "The minutes", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 409, description = "The sitting is not held yet", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn download_minutes(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[
+        Role::CouncilSecretariat,
+        Role::ReceivingOffice,
+        Role::Admin,
+        Role::CouncilChair,
+    ])?;
+    let s = sitting_of(&ctx.db, &caller, id.into_inner()).await?;
+    if s.status != "held" {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Biên bản có sau khi phiên họp kết thúc",
+            "The minutes exist once the sitting is closed",
+        ));
+    }
+    let p = panel_of(&ctx.db, &caller, s.panel_id).await?;
+    let members = members_of(&p)?;
+    let v = sitting_view(s)?;
+    let council = v.kind == "council";
+    let present = |id: Uuid| v.attendance.iter().any(|a: &Attendee| a.user_id == id);
+    let name_of = |role: PanelRole| {
+        members
+            .iter()
+            .find(|m| m.role == role && present(m.user_id))
+            .or_else(|| members.iter().find(|m| m.role == role))
+            .map(|m| m.full_name.clone())
+            .unwrap_or_default()
+    };
+    let found = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(v.dossier_ids.clone()))
+        .order_by_asc(cases::Column::RegisterNumber)
+        .all(&ctx.db)
+        .await?;
+    let results = stage_result::Entity::find()
+        .filter(stage_result::Column::CaseId.is_in(v.dossier_ids.clone()))
+        .order_by_asc(stage_result::Column::DecidedAt)
+        .all(&ctx.db)
+        .await?;
+    let mut items = Vec::new();
+    for c in found {
+        let authors: Vec<AuthorInfo> =
+            serde_json::from_str(&c.authors).map_err(ApiError::internal)?;
+        let of_case: Vec<&stage_result::Model> =
+            results.iter().filter(|r| r.case_id == c.id).collect();
+        let scored = of_case.iter().rev().find(|r| r.average.is_some());
+        let here = of_case.iter().find(|r| r.sitting_id == Some(v.id));
+        let vote: Option<&VoteView> = v.votes.get(&c.id);
+        items.push(MinutesItem {
+            register_number: c.register_number,
+            name: c.name,
+            authors: authors
+                .iter()
+                .map(|a| a.full_name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            average: scored
+                .and_then(|r| r.average)
+                .map(comma_points)
+                .unwrap_or_default(),
+            grade: scored.and_then(|r| r.grade.clone()).unwrap_or_default(),
+            vote: vote
+                .map(|x| {
+                    format!(
+                        "{}/{} tán thành (cần {})",
+                        x.in_favour, x.members, x.required
+                    )
+                })
+                .unwrap_or_default(),
+            conclusion: match here.map(|r| r.passed) {
+                Some(true) => "Đề nghị công nhận".into(),
+                Some(false) => "Không đề nghị công nhận".into(),
+                None => "Đã thảo luận".into(),
+            },
+        });
+    }
+    let minutes = Minutes {
+        panel_name: p.name.clone(),
+        council,
+        held_on: v.held_on,
+        place: v.place.clone(),
+        members: members
+            .iter()
+            .map(|m| MinutesMember {
+                full_name: m.full_name.clone(),
+                role_label: role_label(m.role, council).into(),
+                present: present(m.user_id),
+            })
+            .collect(),
+        items,
+        notes: v.notes.clone(),
+        chair: name_of(PanelRole::Chair),
+        secretary: name_of(PanelRole::Secretary),
+    };
+    let bytes = render(&minutes).map_err(ApiError::internal)?;
+    let file = format!("bien-ban-{}.docx", v.held_on.format("%Y-%m-%d"));
+    Ok(HttpResponse::Ok()
+        .content_type(DOCX)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .body(bytes))
+}

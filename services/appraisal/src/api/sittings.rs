@@ -1,0 +1,849 @@
+//! Sittings (phiên họp) of a panel: scheduled inside the stage's window, attendance with each
+//! person's panel role, a vote per dossier at a council (two thirds of the members in
+//! favour), closed under the quorum rules, announced with `sitting.held` (what the budget pays)
+//! and `case.concluded`, and written up as minutes (biên bản).
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    clock::local_date,
+    db::begin_write,
+    error::Issues,
+    http::paging::{PageQuery, etag, next_cursor, require_if_match},
+    service::ServiceContext,
+};
+use sangkien_proto::{
+    ErrorCode, Role,
+    events::{AttendeeInfo, AuthorInfo, SittingHeld},
+};
+
+use super::{
+    assignments::stage_kind_of,
+    panels::{members_of, panel_of},
+    results::{Recorded, publish, record_stage_result, stages_of},
+};
+use crate::{
+    domain::{
+        council::{
+            QuorumRule, Tally, carried, quorum_broken, tally_problem, two_thirds_required,
+            voting_members,
+        },
+        panel::{Member, PanelRole},
+        scoring::StageResult,
+    },
+    store::{
+        cases,
+        panels::panel,
+        sittings::{sitting, stage_result},
+    },
+};
+
+/// Who runs sittings: the organisers and the council's chair.
+const CONVENERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::ReceivingOffice,
+    Role::Admin,
+    Role::CouncilChair,
+];
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sittings", web::post().to(schedule_sitting))
+        .route("/sittings", web::get().to(list_sittings))
+        .route("/sittings/{id}", web::get().to(get_sitting))
+        .route(
+            "/sittings/{id}/attendance",
+            web::put().to(record_attendance),
+        )
+        .route(
+            "/sittings/{id}/votes/{dossier_id}",
+            web::put().to(record_vote),
+        )
+        .route("/sittings/{id}/close", web::post().to(close_sitting))
+        .route(
+            "/sittings/{id}/minutes",
+            web::get().to(super::minutes::download_minutes),
+        );
+}
+
+/// A sitting to schedule.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SittingInput {
+    pub panel_id: Uuid,
+    /// Local date, inside the stage's window.
+    pub held_on: chrono::NaiveDate,
+    /// `Hội trường UBND huyện`.
+    pub place: String,
+    /// The dossiers to discuss: open cases of the panel's field at the panel's stage.
+    pub dossier_ids: Vec<Uuid>,
+    /// Notes for the minutes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// Who is present.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceInput {
+    /// Panel members present.
+    pub present: Vec<Uuid>,
+}
+
+/// How the vote was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteMethod {
+    /// Biểu quyết giơ tay.
+    ShowOfHands,
+    /// Bỏ phiếu kín.
+    SecretBallot,
+}
+
+/// A council's vote on one dossier.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoteInput {
+    pub method: VoteMethod,
+    pub in_favour: usize,
+    pub against: usize,
+    pub abstaining: usize,
+}
+
+/// A person present, with the panel role that decides what they are paid.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Attendee {
+    pub user_id: Uuid,
+    pub full_name: String,
+    pub role: PanelRole,
+}
+
+/// A recorded vote, with what it means.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct VoteView {
+    pub method: VoteMethod,
+    pub in_favour: usize,
+    pub against: usize,
+    pub abstaining: usize,
+    /// Members who may vote on this dossier (authors among them may not).
+    pub members: usize,
+    /// Votes in favour needed: two thirds of `members`, rounded up.
+    pub required: usize,
+    pub carried: bool,
+}
+
+/// A sitting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SittingView {
+    pub id: Uuid,
+    pub panel_id: Uuid,
+    pub plan_id: Uuid,
+    pub field: String,
+    /// `appraisal_team` or `council`.
+    pub kind: String,
+    pub held_on: chrono::NaiveDate,
+    pub place: String,
+    /// `scheduled` or `held`.
+    pub status: String,
+    pub dossier_ids: Vec<Uuid>,
+    pub attendance: Vec<Attendee>,
+    /// Dossier id → vote.
+    pub votes: BTreeMap<Uuid, VoteView>,
+    pub notes: String,
+    pub held_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub version: i32,
+}
+
+/// A page of sittings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SittingPage {
+    pub items: Vec<SittingView>,
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of the sitting list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SittingFilter {
+    pub panel_id: Option<Uuid>,
+    pub plan_id: Option<Uuid>,
+}
+
+/// Parses a stored sitting.
+pub fn sitting_view(s: sitting::Model) -> Result<SittingView, ApiError> {
+    Ok(SittingView {
+        dossier_ids: serde_json::from_str(&s.dossier_ids).map_err(ApiError::internal)?,
+        attendance: serde_json::from_str(&s.attendance).map_err(ApiError::internal)?,
+        votes: serde_json::from_str(&s.votes).map_err(ApiError::internal)?,
+        id: s.id,
+        panel_id: s.panel_id,
+        plan_id: s.plan_id,
+        field: s.field,
+        kind: s.kind,
+        held_on: s.held_on,
+        place: s.place,
+        status: s.status,
+        notes: s.notes,
+        held_at: s.held_at,
+        version: s.version,
+    })
+}
+
+fn answer(status: actix_web::http::StatusCode, v: SittingView) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(("ETag", etag(v.version)))
+        .json(v)
+}
+
+/// The sitting in the caller's tenant.
+pub async fn sitting_of<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<sitting::Model, ApiError> {
+    sitting::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|s| s.tenant == caller.tenant)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+fn still_scheduled(s: &sitting::Model) -> Result<(), ApiError> {
+    if s.status != "scheduled" {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Phiên họp đã kết thúc; biên bản không sửa được",
+            "The sitting is closed; its minutes cannot change",
+        ));
+    }
+    Ok(())
+}
+
+/// Authors of a case who sit on the panel: they may not vote on it (the head of the body
+/// among them may not sit at all).
+fn authors_of(c: &cases::Model) -> Result<Vec<Uuid>, ApiError> {
+    let authors: Vec<AuthorInfo> = serde_json::from_str(&c.authors).map_err(ApiError::internal)?;
+    let mut ids: Vec<Uuid> = authors.iter().filter_map(|a| a.user_id).collect();
+    ids.push(c.owner);
+    Ok(ids)
+}
+
+/// Schedules a sitting of a panel inside its stage's window, for open cases at its stage.
+#[utoipa::path(
+    post,
+    path = "/api/v1/appraisal/sittings",
+    tag = "sittings",
+    request_body = SittingInput,
+    responses(
+        (status = 201, description = "Scheduled", body = SittingView),
+        (status = 422, description = "Every problem: date outside the stage, dossiers not at this stage", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn schedule_sitting(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    body: web::Json<SittingInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(CONVENERS)?;
+    let now = ctx.clock.now();
+    let mut issues = Issues::new();
+    let place = issues.text("place", &body.place, 300);
+    let notes = body.notes.clone().unwrap_or_default();
+    if notes.chars().count() > 10_000 {
+        issues.push(
+            "notes",
+            "too_long",
+            "Tối đa 10000 ký tự",
+            "At most 10000 characters",
+        );
+    }
+    if body.dossier_ids.is_empty() {
+        issues.push(
+            "dossier_ids",
+            "required",
+            "Cần ít nhất một hồ sơ",
+            "At least one dossier is needed",
+        );
+    }
+    let txn = begin_write(&ctx.db).await?;
+    let p = panel_of(&txn, &caller, body.panel_id).await?;
+    let found = cases::Entity::find()
+        .filter(cases::Column::Tenant.eq(caller.tenant))
+        .filter(cases::Column::Id.is_in(body.dossier_ids.clone()))
+        .all(&txn)
+        .await?;
+    let mut window = None;
+    for (i, id) in body.dossier_ids.iter().enumerate() {
+        let field = format!("dossier_ids[{i}]");
+        if body.dossier_ids[..i].contains(id) {
+            issues.push(
+                field,
+                "duplicate",
+                "Hồ sơ bị lặp",
+                "The dossier is listed twice",
+            );
+            continue;
+        }
+        let Some(c) = found.iter().find(|c| c.id == *id) else {
+            issues.push(field, "not_found", "Không có hồ sơ này", "No such dossier");
+            continue;
+        };
+        let at_stage = c.plan_id == p.plan_id
+            && c.field == p.field
+            && c.status == "open"
+            && stage_kind_of(c).as_deref() == Some(p.kind.as_str());
+        if !at_stage {
+            issues.push(
+                field,
+                "not_at_this_stage",
+                "Hồ sơ không ở vòng của hội đồng (tổ) này",
+                "The dossier is not at this panel's stage",
+            );
+            continue;
+        }
+        if window.is_none() {
+            window = stages_of(c)?
+                .into_iter()
+                .nth(usize::try_from(c.stage).unwrap_or(0));
+        }
+    }
+    if let Some(w) = &window
+        && (body.held_on < w.from || body.held_on > w.to)
+    {
+        issues.push(
+            "held_on",
+            "outside_stage_window",
+            format!(
+                "Ngày họp phải trong thời gian của vòng: {} – {}",
+                w.from.format("%d/%m/%Y"),
+                w.to.format("%d/%m/%Y")
+            ),
+            format!(
+                "The sitting must fall within the stage: {} – {}",
+                w.from, w.to
+            ),
+        );
+    }
+    issues.finish()?;
+    let model = sitting::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        panel_id: p.id,
+        plan_id: p.plan_id,
+        field: p.field.clone(),
+        kind: p.kind.clone(),
+        held_on: body.held_on,
+        place,
+        status: "scheduled".into(),
+        dossier_ids: serde_json::to_string(&body.dossier_ids).map_err(ApiError::internal)?,
+        attendance: "[]".into(),
+        votes: "{}".into(),
+        notes,
+        created_by: caller.user,
+        created_at: now,
+        held_at: None,
+        version: 1,
+    };
+    sitting::Entity::insert(model.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "sitting.scheduled",
+            subject_type: "sitting",
+            subject_id: model.id,
+            role: role.as_str(),
+            details: serde_json::json!({ "panel": p.id, "held_on": model.held_on, "dossiers": body.dossier_ids }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(answer(
+        actix_web::http::StatusCode::CREATED,
+        sitting_view(model)?,
+    ))
+}
+
+/// Lists sittings, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/sittings",
+    tag = "sittings",
+    params(PageQuery, SittingFilter),
+    responses((status = 200, description = "A page of sittings", body = SittingPage)),
+    security(("bearer" = []))
+)]
+pub async fn list_sittings(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    page: web::Query<PageQuery>,
+    filter: web::Query<SittingFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(CONVENERS)?;
+    let limit = page.limit()?;
+    let mut q = sitting::Entity::find()
+        .filter(sitting::Column::Tenant.eq(caller.tenant))
+        .order_by_desc(sitting::Column::Id);
+    if let Some(p) = filter.panel_id {
+        q = q.filter(sitting::Column::PanelId.eq(p));
+    }
+    if let Some(p) = filter.plan_id {
+        q = q.filter(sitting::Column::PlanId.eq(p));
+    }
+    if let Some(c) = page.cursor()? {
+        q = q.filter(sitting::Column::Id.lt(c));
+    }
+    let rows = q.limit(limit).all(&ctx.db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    Ok(HttpResponse::Ok().json(SittingPage {
+        next_cursor: next_cursor(&ids, limit),
+        items: rows
+            .into_iter()
+            .map(sitting_view)
+            .collect::<Result<_, _>>()?,
+    }))
+}
+
+/// Reads a sitting; the ETag is its version.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/sittings/{id}",
+    tag = "sittings",
+    params(("id" = Uuid, Path, description = "Sitting id")),
+    responses((status = 200, description = "The sitting", body = SittingView)),
+    security(("bearer" = []))
+)]
+pub async fn get_sitting(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(CONVENERS)?;
+    let s = sitting_of(&ctx.db, &caller, id.into_inner()).await?;
+    Ok(answer(actix_web::http::StatusCode::OK, sitting_view(s)?))
+}
+
+/// Records who is present (`If-Match`), each with their panel role.
+#[utoipa::path(
+    put,
+    path = "/api/v1/appraisal/sittings/{id}/attendance",
+    tag = "sittings",
+    params(("id" = Uuid, Path, description = "Sitting id")),
+    request_body = AttendanceInput,
+    responses(
+        (status = 200, description = "Recorded", body = SittingView),
+        (status = 409, description = "The sitting is closed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Someone listed is not a member", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn record_attendance(
+    req: HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<AttendanceInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(CONVENERS)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let s = sitting_of(&txn, &caller, id.into_inner()).await?;
+    require_if_match(&req, s.version)?;
+    still_scheduled(&s)?;
+    let members = members_of(&panel_of(&txn, &caller, s.panel_id).await?)?;
+    let mut issues = Issues::new();
+    let mut present: Vec<Attendee> = Vec::new();
+    for (i, id) in body.present.iter().enumerate() {
+        match members.iter().find(|m| m.user_id == *id) {
+            _ if present.iter().any(|a| a.user_id == *id) => issues.push(
+                format!("present[{i}]"),
+                "duplicate",
+                "Người này bị ghi hai lần",
+                "Listed twice",
+            ),
+            Some(m) => present.push(Attendee {
+                user_id: m.user_id,
+                full_name: m.full_name.clone(),
+                role: m.role,
+            }),
+            None => issues.push(
+                format!("present[{i}]"),
+                "not_a_member",
+                "Không phải thành viên của hội đồng (tổ)",
+                "Not a member of the panel",
+            ),
+        }
+    }
+    issues.finish()?;
+    let mut am = s.clone().into_active_model();
+    am.attendance = Set(serde_json::to_string(&present).map_err(ApiError::internal)?);
+    am.version = Set(s.version + 1);
+    let updated = sitting::Entity::update(am).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "sitting.attendance_recorded",
+            subject_type: "sitting",
+            subject_id: s.id,
+            role: role.as_str(),
+            details: serde_json::json!({ "present": present.iter().map(|a| serde_json::json!({ "user": a.user_id, "role": a.role })).collect::<Vec<_>>() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(answer(
+        actix_web::http::StatusCode::OK,
+        sitting_view(updated)?,
+    ))
+}
+
+/// Members of the panel who may vote on `c` (its authors may not; when the body's head is one
+/// of them, the head does not sit at all) and how many of them are present.
+fn voters(
+    members: &[Member],
+    present: &[Attendee],
+    c: &cases::Model,
+) -> Result<(usize, usize), ApiError> {
+    let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let eligible = voting_members(&ids, &authors_of(c)?);
+    let here = present
+        .iter()
+        .filter(|a| eligible.contains(&a.user_id))
+        .count();
+    Ok((eligible.len(), here))
+}
+
+/// Records the council's vote on one dossier of the sitting (`If-Match`): the counts in
+/// favour, against and abstaining, never more than the members present who may vote.
+#[utoipa::path(
+    put,
+    path = "/api/v1/appraisal/sittings/{id}/votes/{dossier_id}",
+    tag = "sittings",
+    params(
+        ("id" = Uuid, Path, description = "Sitting id"),
+        ("dossier_id" = Uuid, Path, description = "A dossier discussed"),
+    ),
+    request_body = VoteInput,
+    responses(
+        (status = 200, description = "Recorded", body = SittingView),
+        (status = 409, description = "Closed, not a council, or attendance not recorded", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "More votes than voters present", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn record_vote(
+    req: HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<VoteInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(CONVENERS)?;
+    let (id, dossier_id) = path.into_inner();
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let s = sitting_of(&txn, &caller, id).await?;
+    require_if_match(&req, s.version)?;
+    still_scheduled(&s)?;
+    if s.kind != "council" {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Chỉ Hội đồng sáng kiến biểu quyết; tổ thẩm định kết luận bằng phiếu chấm",
+            "Only the council votes; the appraisal team concludes from its sheets",
+        ));
+    }
+    let listed: Vec<Uuid> = serde_json::from_str(&s.dossier_ids).map_err(ApiError::internal)?;
+    if !listed.contains(&dossier_id) {
+        return Err(ApiError::new(ErrorCode::NotFound).with_detail(
+            "Hồ sơ không thuộc phiên họp này",
+            "The dossier is not on this sitting's agenda",
+        ));
+    }
+    let present: Vec<Attendee> = serde_json::from_str(&s.attendance).map_err(ApiError::internal)?;
+    if present.is_empty() {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Cần ghi danh sách có mặt trước khi biểu quyết",
+            "Record the attendance before the vote",
+        ));
+    }
+    let c = cases::Entity::find_by_id(dossier_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let members = members_of(&panel_of(&txn, &caller, s.panel_id).await?)?;
+    let (eligible, here) = voters(&members, &present, &c)?;
+    let tally = Tally {
+        in_favour: body.in_favour,
+        against: body.against,
+        abstaining: body.abstaining,
+    };
+    if let Some((vi, en)) = tally_problem(&tally, here) {
+        let mut i = Issues::new();
+        i.push("in_favour", "more_votes_than_voters", vi, en);
+        i.finish()?;
+    }
+    let mut votes: BTreeMap<Uuid, VoteView> =
+        serde_json::from_str(&s.votes).map_err(ApiError::internal)?;
+    let vote = VoteView {
+        method: body.method,
+        in_favour: tally.in_favour,
+        against: tally.against,
+        abstaining: tally.abstaining,
+        members: eligible,
+        required: two_thirds_required(eligible),
+        carried: carried(eligible, tally.in_favour),
+    };
+    votes.insert(dossier_id, vote.clone());
+    let mut am = s.clone().into_active_model();
+    am.votes = Set(serde_json::to_string(&votes).map_err(ApiError::internal)?);
+    am.version = Set(s.version + 1);
+    let updated = sitting::Entity::update(am).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "sitting.vote_recorded",
+            subject_type: "case",
+            subject_id: dossier_id,
+            role: role.as_str(),
+            details: serde_json::json!({ "sitting": s.id, "vote": vote }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(answer(
+        actix_web::http::StatusCode::OK,
+        sitting_view(updated)?,
+    ))
+}
+
+fn quorum_refusal(broken: &[QuorumRule]) -> ApiError {
+    let mut e = ApiError::new(ErrorCode::QuorumNotMet);
+    let (vi, en): (Vec<&str>, Vec<&str>) = broken.iter().map(|r| r.text()).unzip();
+    e = e.with_detail(vi.join("; "), en.join("; "));
+    e.errors = broken
+        .iter()
+        .map(|r| {
+            let (vi, en) = r.text();
+            sangkien_kit::error::FieldIssue {
+                field: "attendance".into(),
+                code: serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                message: sangkien_kit::error::Localized::new(vi, en),
+            }
+        })
+        .collect();
+    e
+}
+
+/// The sheets' result at the stage before the council, which gives the grade and average.
+async fn scored_result<C: ConnectionTrait>(
+    db: &C,
+    case_id: Uuid,
+) -> Result<Option<stage_result::Model>, ApiError> {
+    Ok(stage_result::Entity::find()
+        .filter(stage_result::Column::CaseId.eq(case_id))
+        .filter(stage_result::Column::Average.is_not_null())
+        .order_by_desc(stage_result::Column::DecidedAt)
+        .one(db)
+        .await?)
+}
+
+/// Closes the sitting: the quorum rules are checked (each broken rule named), a council's
+/// vote on every dossier decides it under the two-thirds rule, each case concludes
+/// (`case.concluded`), and `sitting.held` announces the attendance for the budget.
+#[utoipa::path(
+    post,
+    path = "/api/v1/appraisal/sittings/{id}/close",
+    tag = "sittings",
+    params(("id" = Uuid, Path, description = "Sitting id")),
+    responses(
+        (status = 200, description = "Held; the cases concluded", body = SittingView),
+        (status = 409, description = "Quorum not met (each rule named), before its date, or already closed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Dossiers without a vote", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn close_sitting(
+    req: HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(CONVENERS)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let s = sitting_of(&txn, &caller, id.into_inner()).await?;
+    require_if_match(&req, s.version)?;
+    still_scheduled(&s)?;
+    if local_date(now) < s.held_on {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            format!("Phiên họp diễn ra ngày {}", s.held_on.format("%d/%m/%Y")),
+            format!("The sitting is on {}", s.held_on),
+        ));
+    }
+    let p: panel::Model = panel_of(&txn, &caller, s.panel_id).await?;
+    let members = members_of(&p)?;
+    let present: Vec<Attendee> = serde_json::from_str(&s.attendance).map_err(ApiError::internal)?;
+    let council = s.kind == "council";
+    let broken = quorum_broken(
+        council,
+        &members.iter().map(|m| m.role).collect::<Vec<_>>(),
+        &present.iter().map(|a| a.role).collect::<Vec<_>>(),
+    );
+    if !broken.is_empty() {
+        return Err(quorum_refusal(&broken));
+    }
+    let dossier_ids: Vec<Uuid> =
+        serde_json::from_str(&s.dossier_ids).map_err(ApiError::internal)?;
+    let votes: BTreeMap<Uuid, VoteView> =
+        serde_json::from_str(&s.votes).map_err(ApiError::internal)?;
+    let cases_here = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(dossier_ids.clone()))
+        .all(&txn)
+        .await?;
+    if council {
+        let mut issues = Issues::new();
+        for (i, d) in dossier_ids.iter().enumerate() {
+            let open_here = cases_here.iter().any(|c| {
+                c.id == *d && c.status == "open" && stage_kind_of(c).as_deref() == Some("council")
+            });
+            if open_here && !votes.contains_key(d) {
+                issues.push(
+                    format!("votes[{i}]"),
+                    "vote_missing",
+                    "Chưa biểu quyết hồ sơ này",
+                    "This dossier has not been voted on",
+                );
+            }
+        }
+        issues.finish()?;
+        for c in &cases_here {
+            let Some(v) = votes.get(&c.id) else { continue };
+            if c.status != "open" || stage_kind_of(c).as_deref() != Some("council") {
+                continue; // withdrawn meanwhile: nothing to conclude
+            }
+            let scored = scored_result(&txn, c.id).await?;
+            let verdict_vi = if v.carried {
+                "đề nghị công nhận"
+            } else {
+                "không đề nghị công nhận"
+            };
+            let verdict_en = if v.carried {
+                "recommended for recognition"
+            } else {
+                "not recommended"
+            };
+            let reason = format!(
+                "Hội đồng sáng kiến biểu quyết ngày {}: {}/{} thành viên tán thành (cần {}), {} không tán thành, {} không biểu quyết — {verdict_vi}. / The council voted {} of {} in favour ({} needed): {verdict_en}.",
+                s.held_on.format("%d/%m/%Y"),
+                v.in_favour,
+                v.members,
+                v.required,
+                v.against,
+                v.abstaining,
+                v.in_favour,
+                v.members,
+                v.required,
+            );
+            record_stage_result(
+                &ctx,
+                &txn,
+                c,
+                Recorded {
+                    result: StageResult {
+                        passed: v.carried,
+                        grade: scored
+                            .as_ref()
+                            .and_then(|r| r.grade.clone())
+                            .filter(|_| v.carried),
+                        average: scored.as_ref().and_then(|r| r.average),
+                        method: "vote",
+                    },
+                    reason,
+                    sitting_id: Some(s.id),
+                    caller: &caller,
+                },
+            )
+            .await?;
+        }
+    }
+    let mut am = s.clone().into_active_model();
+    am.status = Set("held".into());
+    am.held_at = Set(Some(now));
+    am.version = Set(s.version + 1);
+    let updated = sitting::Entity::update(am).exec(&txn).await?;
+    publish(
+        &ctx,
+        &txn,
+        &caller,
+        &SittingHeld {
+            sitting_id: s.id,
+            panel_id: s.panel_id,
+            plan_id: s.plan_id,
+            field: s.field.clone(),
+            stage: s.kind.clone(),
+            held_on: s.held_on,
+            attendees: present
+                .iter()
+                .map(|a| AttendeeInfo {
+                    user_id: a.user_id,
+                    full_name: a.full_name.clone(),
+                    panel_role: role_name(a.role).into(),
+                })
+                .collect(),
+            dossier_ids,
+        },
+    )
+    .await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "sitting.held",
+            subject_type: "sitting",
+            subject_id: s.id,
+            role: role.as_str(),
+            details: serde_json::json!({ "present": present.len(), "members": members.len(), "votes": votes }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(answer(
+        actix_web::http::StatusCode::OK,
+        sitting_view(updated)?,
+    ))
+}
+
+/// The snake_case name of a panel role, as events carry it.
+pub fn role_name(r: PanelRole) -> &'static str {
+    match r {
+        PanelRole::Chair => "chair",
+        PanelRole::ViceChair => "vice_chair",
+        PanelRole::Secretary => "secretary",
+        PanelRole::Member => "member",
+        PanelRole::Expert => "expert",
+        PanelRole::TradeUnion => "trade_union",
+        PanelRole::Other => "other",
+    }
+}
