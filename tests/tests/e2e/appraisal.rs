@@ -443,3 +443,84 @@ async fn panels_assign_two_reviewers_and_never_a_conflicted_one() {
     assert_eq!(now.len(), 1);
     sys.stop().await;
 }
+
+#[tokio::test]
+async fn the_same_dossier_received_delivered_twice_opens_one_case() {
+    use sangkien_proto::{Envelope, events::DossierReceived, events::StageInfo};
+
+    let sys = TestSystem::start().await.unwrap();
+    let system = sys.system.as_ref().unwrap();
+    let transport = system
+        .services
+        .iter()
+        .find(|s| s.name == "intake")
+        .unwrap()
+        .context
+        .transport
+        .clone();
+    let dossier_id = uuid::Uuid::now_v7();
+    let date = |m, d| chrono::NaiveDate::from_ymd_opt(2022, m, d).unwrap();
+    let event = DossierReceived {
+        dossier_id,
+        plan_id: uuid::Uuid::now_v7(),
+        field: "education".into(),
+        register_number: 1,
+        name: "Sáng kiến gửi hai lần".into(),
+        kind: "operational".into(),
+        owner: uuid::Uuid::now_v7(),
+        unit_id: uuid::Uuid::now_v7(),
+        confirmed_by: None,
+        authors: vec![],
+        version: 1,
+        received_on: date(2, 15),
+        decision_due_on: date(5, 15),
+        stages: vec![StageInfo {
+            kind: "appraisal_team".into(),
+            from: date(3, 1),
+            to: date(3, 10),
+            rubric: "education-20".into(),
+        }],
+    };
+    let first = Envelope::new(&event, sys.tenant, chrono::Utc::now(), "e2e", None).unwrap();
+    // The same envelope redelivered, and a second envelope about the same dossier.
+    let again = first.clone();
+    let other = Envelope::new(&event, sys.tenant, chrono::Utc::now(), "e2e", None).unwrap();
+    for e in [first, again, other] {
+        transport.publish(&[e]).await.unwrap();
+    }
+    let secretariat = sys.token(Role::CouncilSecretariat).unwrap();
+    let case = sangkien_kit::testing::eventually(std::time::Duration::from_secs(15), || async {
+        let c = sys
+            .call(
+                Method::GET,
+                &format!("/api/v1/appraisal/cases/{dossier_id}"),
+                Some(&secretariat),
+                None,
+            )
+            .await
+            .unwrap();
+        (c.status == 200).then_some(c.body)
+    })
+    .await
+    .expect("case opened");
+    assert_eq!(case["name"], "Sáng kiến gửi hai lần");
+    // Give the duplicates time to arrive, then count.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let list = sys
+        .call(
+            Method::GET,
+            "/api/v1/appraisal/cases?limit=100",
+            Some(&secretariat),
+            None,
+        )
+        .await
+        .unwrap();
+    let same: Vec<_> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] == dossier_id.to_string())
+        .collect();
+    assert_eq!(same.len(), 1);
+    sys.stop().await;
+}

@@ -183,6 +183,37 @@ mod tests {
     }
 
     #[test]
+    fn pass_rule_boundaries_69_75_fails_70_passes_and_one_step_under_a_minimum_fails() {
+        // A body's version of the general rubric scored in quarter points.
+        // (Its bands are whole-point ranges, so this version drops them.)
+        let mut r = general_100();
+        r.step = 0.25;
+        for c in &mut r.criteria {
+            c.bands.clear();
+        }
+        let mut issues = sangkien_kit::error::Issues::new();
+        crate::domain::rubric::check(&r, &mut issues);
+        assert!(issues.is_empty(), "still a valid rubric");
+        let total = |n: f64, a: f64, e: f64| {
+            outcome(
+                &r,
+                &scores(&[("novelty", n), ("applicability", a), ("effectiveness", e)]),
+            )
+        };
+        assert!(!total(21.0, 23.75, 25.0).passed, "69.75 is under 70");
+        assert_eq!(total(21.0, 23.75, 25.0).total, 6975);
+        assert!(total(21.0, 24.0, 25.0).passed, "70 passes");
+        assert!(
+            !total(20.75, 30.0, 40.0).passed,
+            "novelty one step under its minimum of 21"
+        );
+        assert!(
+            !total(21.0, 30.0, 24.75).passed,
+            "effectiveness one step under 25"
+        );
+    }
+
+    #[test]
     fn education_20_grades_a_b_c_on_total_and_main_content() {
         let r = education_20();
         let a = outcome(
