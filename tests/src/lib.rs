@@ -1,6 +1,9 @@
 //! End-to-end harness: the whole system started in this process on the test backend
 //! (SQLite and in-process events, or PostgreSQL and RabbitMQ with
-//! `SK_TEST_BACKEND=distributed`), driven only through the gateway's HTTP API.
+//! `SK_TEST_BACKEND=distributed`), or the distributed topology of separate processes started
+//! by `tests/topology.sh` (`SK_TOPOLOGY_URL`), driven only through the gateway's HTTP API.
+
+pub mod clock;
 
 use std::{sync::Arc, time::Duration};
 
@@ -64,7 +67,35 @@ pub struct TestSystem {
     pub tenant: Uuid,
     /// The services' clock.
     pub clock: sangkien_kit::clock::SharedClock,
+    /// The same clock, when the test may move it in this process.
+    manual: Option<sangkien_kit::ManualClock>,
+    /// The separate processes of `tests/topology.sh`, when the test runs against them.
+    topology: Option<Topology>,
     dir: std::path::PathBuf,
+}
+
+/// The distributed topology started by `tests/topology.sh`: where to reach it, the file its
+/// services read the time from, and the script that restarts one of its processes.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    /// The clock file (`SK_TOPOLOGY_CLOCK`).
+    pub clock_file: std::path::PathBuf,
+    /// The control script (`SK_TOPOLOGY_CONTROL`).
+    pub control: String,
+}
+
+impl Topology {
+    /// The topology this test process was started inside, if any.
+    pub fn from_env() -> Option<(String, Self)> {
+        let url = std::env::var("SK_TOPOLOGY_URL").ok()?;
+        Some((
+            url,
+            Self {
+                clock_file: std::env::var("SK_TOPOLOGY_CLOCK").ok()?.into(),
+                control: std::env::var("SK_TOPOLOGY_CONTROL").ok()?,
+            },
+        ))
+    }
 }
 
 impl TestSystem {
@@ -96,8 +127,74 @@ impl TestSystem {
                 .build()?,
             tenant: Uuid::now_v7(),
             clock,
+            manual: None,
+            topology: None,
             dir,
         })
+    }
+
+    /// A system whose time the test moves, starting at `at`: the distributed topology of
+    /// separate processes when `tests/topology.sh` started this test (`SK_TOPOLOGY_URL`),
+    /// else the whole system in this process on a `ManualClock`.
+    pub async fn start_at(at: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Self> {
+        let Some((url, topology)) = Topology::from_env() else {
+            let manual = sangkien_kit::ManualClock::new(at);
+            let mut sys = Self::start_with_clock(Arc::new(manual.clone())).await?;
+            sys.manual = Some(manual);
+            return Ok(sys);
+        };
+        sangkien_kit::install_crypto_provider();
+        sangkien_kit::telemetry::init_for_tests();
+        clock::FileClock::set(&topology.clock_file, at)?;
+        Ok(Self {
+            backend: Backend::Distributed,
+            settings: Settings::default(),
+            system: None,
+            keys: TestKeys::generate()?,
+            url,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()?,
+            tenant: Uuid::now_v7(),
+            clock: Arc::new(clock::FileClock::new(&topology.clock_file)),
+            manual: None,
+            topology: Some(topology),
+            dir: testing::scratch_dir("sk-topology"),
+        })
+    }
+
+    /// True when the test drives separate processes.
+    pub fn is_topology(&self) -> bool {
+        self.topology.is_some()
+    }
+
+    /// Moves the services' time to `at` (a system started with [`Self::start_at`]).
+    pub fn set_time(&self, at: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+        match (&self.manual, &self.topology) {
+            (Some(m), _) => m.set(at),
+            (None, Some(t)) => clock::FileClock::set(&t.clock_file, at)?,
+            (None, None) => anyhow::bail!("this system runs on the real clock"),
+        }
+        Ok(())
+    }
+
+    /// Kills one process of the topology (`intake`, `appraisal`, `decision`, `gateway`) and
+    /// starts it again; in one process, restarts the whole system on the same databases.
+    pub async fn restart_service(&mut self, name: &str) -> anyhow::Result<()> {
+        let Some(t) = &self.topology else {
+            return self.restart_with(|_| {}).await;
+        };
+        let (control, name_owned) = (t.control.clone(), name.to_owned());
+        let status = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("bash")
+                .arg(control)
+                .arg("restart")
+                .arg(name_owned)
+                .status()
+        })
+        .await??;
+        anyhow::ensure!(status.success(), "restarting {name} failed: {status}");
+        Ok(())
     }
 
     /// A token for a new user holding `role` on a new unit of this test's tenant.
@@ -170,8 +267,12 @@ impl TestSystem {
         format!("{}{path}", self.url)
     }
 
-    /// Stops everything and removes its databases and broker names.
+    /// Stops everything and removes its databases and broker names (the topology script
+    /// does that for its own processes).
     pub async fn stop(mut self) {
+        if self.topology.is_some() {
+            return;
+        }
         if let Some(system) = self.system.take() {
             system.stop().await;
         }
