@@ -18,6 +18,13 @@ struct Cli {
     /// A TOML settings file (also `SANGKIEN_CONFIG`).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// Serve with the shipped example (Vĩnh Tường 2022) loaded at the first start, every
+    /// window open around today and one demo person per role, passwords printed once.
+    #[arg(long)]
+    demo: bool,
+    /// Another example file for `--demo` (same format as `examples/vinh-tuong-2022.yaml`).
+    #[arg(long, requires = "demo")]
+    demo_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -73,6 +80,13 @@ fn main() -> anyhow::Result<()> {
         sangkien_kit::install_crypto_provider();
         sangkien_kit::telemetry::init(&settings.log);
         match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve if cli.demo => {
+                let text = match &cli.demo_file {
+                    Some(path) => std::fs::read_to_string(path)?,
+                    None => sangkien::example::VINH_TUONG_2022.to_owned(),
+                };
+                system::serve_demo(settings, &text).await
+            }
             Command::Serve => system::serve(settings).await,
             Command::Migrate => system::migrate(&settings).await,
             Command::DeadLetters { action } => {

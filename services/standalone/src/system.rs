@@ -64,6 +64,69 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `sangkien --demo`: serves, and at the first start loads the shipped example (Vĩnh Tường's
+/// 2022 plan, its offices, schools, communes and one person per role) with every window
+/// opened around today, printing each demo person's password once.
+pub async fn serve_demo(mut settings: Settings, example_text: &str) -> anyhow::Result<()> {
+    let example = crate::example::Example::parse(example_text)?;
+    let marker = settings.data_dir.join("demo-loaded");
+    let first = !marker.exists();
+    let generated = (first && settings.admin_password.is_none()).then(|| {
+        let pw = crate::example::password();
+        settings.admin_password = Some(pw.clone());
+        pw
+    });
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let shared = Shared::from_settings(&settings, Arc::new(SystemClock)).await?;
+    let system = start(&settings, &shared).await?;
+    let url = system.gateway.url();
+    println!("sangkien (demo) listening on {url}");
+    println!("  API docs: {url}/docs/   health: {url}/healthz");
+    if first {
+        let today = sangkien_kit::clock::local_date(chrono::Utc::now());
+        let admin_pw = settings.admin_password.clone().unwrap_or_default();
+        let loaded = crate::example::load(&url, &admin_pw, &example, crate::example::Dating::OpenAround(today))
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the demo failed: {e:#}\n(an existing data directory needs SANGKIEN_ADMIN_PASSWORD, or start with an empty one)"))?;
+        std::fs::write(&marker, &loaded.tenant)?;
+        println!();
+        println!(
+            "Demo: {} — every window is open around today ({today}).",
+            example.body.name
+        );
+        println!("These passwords are shown once; keep them.");
+        if let Some(pw) = &generated {
+            println!(
+                "  {:<16} {:<28} {:<40} {}",
+                "admin", "Quản trị hệ thống", "admin (system)", pw
+            );
+        }
+        for username in &loaded.order {
+            let (_, name, pw) = &loaded.users[username];
+            let roles = example
+                .users
+                .iter()
+                .find(|u| &u.username == username)
+                .map(|u| {
+                    u.grants
+                        .iter()
+                        .map(|g| format!("{}@{}", g.role, g.unit))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            println!("  {username:<16} {name:<28} {roles:<40} {pw}");
+        }
+        println!("Walkthrough: README.md, section \"Try it\".");
+    } else {
+        println!("Demo data was loaded at the first start; its passwords were printed then.");
+    }
+    shutdown_signal().await;
+    println!("sangkien stopping…");
+    system.stop().await;
+    Ok(())
+}
+
 /// `sangkien migrate`.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     sangkien_intake::migrate(settings).await?;
