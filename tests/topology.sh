@@ -35,8 +35,8 @@ start_one() { # name
   # shellcheck disable=SC1091
   source "$SK_TOPOLOGY_STATE/env.sh"
   if [ "$SK_NODE" = test ]; then cmd=("$SK_BIN/sangkien-node" "$name"); else cmd=("$SK_BIN/sangkien-$name"); fi
-  "${cmd[@]}" >>"$SK_TOPOLOGY_STATE/$name.log" 2>&1 &
-  echo $! >"$SK_TOPOLOGY_STATE/$name.pid"
+  # In a subshell, so a process killed on purpose is not reported by this shell's job control.
+  ( "${cmd[@]}" >>"$SK_TOPOLOGY_STATE/$name.log" 2>&1 & echo $! >"$SK_TOPOLOGY_STATE/$name.pid" )
 }
 
 url_of() { # name
@@ -90,9 +90,14 @@ run() {
       pid=$(cat "$SK_TOPOLOGY_STATE/$name.pid" 2>/dev/null || true)
       [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
     done
+    local i
     for name in "${PROCESSES[@]}"; do
       pid=$(cat "$SK_TOPOLOGY_STATE/$name.pid" 2>/dev/null || true)
-      [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+      for ((i = 0; i < 100; i++)); do
+        if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+        sleep 0.1
+      done
+      [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
     done
     for name in "${PROCESSES[@]}"; do
       psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS ${run_id}_${name} WITH (FORCE)" >/dev/null 2>&1 || true

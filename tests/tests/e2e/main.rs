@@ -10,3 +10,4 @@ mod policy;
 mod rotation;
 mod sittings;
 mod tokens;
+mod year;
