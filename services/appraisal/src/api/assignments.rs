@@ -17,7 +17,10 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, events::AuthorInfo, events::StageInfo};
 
-use super::panels::{ORGANISERS, members_of};
+use super::{
+    panels::{ORGANISERS, members_of},
+    results::case_in_tenant,
+};
 use crate::{
     domain::{
         conflicts::{CaseParties, Conflict, conflict_of},
@@ -127,18 +130,6 @@ pub fn conflicted(c: Conflict) -> ApiError {
     )
 }
 
-async fn case_of<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: Uuid,
-) -> Result<cases::Model, ApiError> {
-    cases::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|c| c.tenant == caller.tenant)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
 /// Assigns a reviewer of the stage's panel to the case; a conflicted reviewer is refused
 /// with the reason, and the refusal is recorded.
 #[utoipa::path(
@@ -164,7 +155,7 @@ pub async fn assign_reviewer(
     let role = caller.require_any(ORGANISERS)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let c = case_of(&txn, &caller, id.into_inner()).await?;
+    let c = case_in_tenant(&txn, &caller, id.into_inner()).await?;
     let stage = stage_kind_of(&c).unwrap_or_default();
     let Some(member) = member_of_stage(&txn, &c, body.reviewer)
         .await?
@@ -264,7 +255,7 @@ pub async fn list_assignments(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(ORGANISERS)?;
-    let c = case_of(&ctx.db, &caller, id.into_inner()).await?;
+    let c = case_in_tenant(&ctx.db, &caller, id.into_inner()).await?;
     let items: Vec<AssignmentView> = assignment::Entity::find()
         .filter(assignment::Column::CaseId.eq(c.id))
         .all(&ctx.db)
@@ -302,7 +293,7 @@ pub async fn declare_conflict(
     issues.finish()?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let c = case_of(&txn, &caller, id.into_inner()).await?;
+    let c = case_in_tenant(&txn, &caller, id.into_inner()).await?;
     if member_of_stage(&txn, &c, caller.user).await?.is_none() {
         return Err(ApiError::new(ErrorCode::NotFound));
     }

@@ -27,7 +27,7 @@ use sangkien_proto::{
 use super::{
     assignments::{conflicted, member_of_stage, parties_of, stage_kind_of},
     panels::{ORGANISERS, members_of},
-    results::{points, publish, submitted_outcomes},
+    results::{case_in_tenant, points, publish, submitted_outcomes},
     rubrics::current_rubric,
 };
 use crate::{
@@ -114,18 +114,6 @@ fn view(s: sheet::Model) -> Result<SheetView, ApiError> {
     })
 }
 
-async fn case_of<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: Uuid,
-) -> Result<cases::Model, ApiError> {
-    cases::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|c| c.tenant == caller.tenant)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
 /// Fails unless the caller is an unconflicted, assigned reviewer of the case's stage.
 async fn require_assigned<C: ConnectionTrait>(
     db: &C,
@@ -180,7 +168,7 @@ pub async fn save_sheet(
     caller.require_any(&[Role::Reviewer, Role::CouncilChair])?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let c = case_of(&txn, &caller, id.into_inner()).await?;
+    let c = case_in_tenant(&txn, &caller, id.into_inner()).await?;
     if c.status != "open" {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Hồ sơ không còn được chấm",
@@ -344,7 +332,7 @@ pub async fn list_sheets(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let c = case_of(&ctx.db, &caller, id.into_inner()).await?;
+    let c = case_in_tenant(&ctx.db, &caller, id.into_inner()).await?;
     let all = sheet::Entity::find()
         .filter(sheet::Column::CaseId.eq(c.id))
         .all(&ctx.db)
