@@ -256,6 +256,11 @@ pub const POLICY: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        pattern: "/api/v1/intake/dashboard",
+        access: Access::Roles(ORGANISERS),
+    },
+    Rule {
+        method: "GET",
         pattern: "/api/v1/appraisal/cases",
         access: Access::Roles(CASE_READERS),
     },

@@ -1,6 +1,7 @@
 //! Intake's HTTP API.
 
 pub mod common;
+pub mod dashboard;
 pub mod dossiers;
 pub mod plans;
 pub mod probes;
@@ -12,6 +13,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     probes::configure(cfg);
     plans::configure(cfg);
     dossiers::configure(cfg);
+    dashboard::configure(cfg);
 }
 
 /// Intake's OpenAPI document.
@@ -50,6 +52,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         dossiers::attachments::list,
         dossiers::attachments::download,
         dossiers::attachments::remove,
+        dashboard::dashboard,
     ),
     components(schemas(
         probes::ProbeCreate,
@@ -79,6 +82,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         dossiers::lifecycle::Receipt,
         dossiers::versions::VersionView,
         dossiers::versions::HistoryEntry,
+        dashboard::Dashboard,
+        dashboard::FieldCounts,
         sangkien_proto::Problem,
         sangkien_proto::ErrorCode,
         sangkien_proto::FieldError
