@@ -1,0 +1,255 @@
+//! Reports at scale: a bulk seed of dossiers (intake's database) and their cases (appraisal's),
+//! written straight into PostgreSQL with `INSERT … SELECT generate_series` in batches, then
+//! the dashboard counts and the budget execution report timed through the gateway.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, Value as SqlValue};
+use serde_json::{Value, json};
+
+use super::{
+    Ctx,
+    api::{PASSWORD, form, publish_plan},
+    stats::{Recorder, Row, round},
+};
+
+/// Rows per INSERT statement.
+const BATCH: i64 = 10_000;
+
+/// Where the seeded rows go.
+pub struct SeedTarget<'a> {
+    pub intake_db: &'a str,
+    pub appraisal_db: &'a str,
+    pub tenant: uuid::Uuid,
+    pub plan: uuid::Uuid,
+    /// Owner and unit of the seeded dossiers.
+    pub owner: uuid::Uuid,
+    pub unit: uuid::Uuid,
+}
+
+/// Seeds `n` dossiers of the plan: 70 % education, 30 % socio-economic; per 20 dossiers 2
+/// drafts, 2 submitted, 2 confirmed, 4 received, 8 in appraisal, 1 concluded, 1 withdrawn.
+/// Every received or later dossier gets a register number and an open case in appraisal,
+/// with the same id (`md5(plan || n)` as a UUID). Returns (dossiers, cases, seconds).
+pub async fn seed(t: &SeedTarget<'_>, n: i64) -> Result<(i64, i64, f64)> {
+    let start = Instant::now();
+    let intake = Database::connect(t.intake_db).await?;
+    let appraisal = Database::connect(t.appraisal_db).await?;
+    let form = serde_json::to_string(&form("Sáng kiến nạp sẵn"))?;
+    let authors = json!([{ "full_name": "Nguyễn Thị Hoa", "contribution_percent": 60.0 },
+                         { "full_name": "Trần Văn Nam", "contribution_percent": 40.0 }])
+    .to_string();
+    let stages = json!([{ "kind": "appraisal_team", "from": "2026-01-01", "to": "2026-12-31", "rubric": "education-20" }]).to_string();
+    let status = "CASE g % 20 WHEN 0 THEN 'draft' WHEN 1 THEN 'draft' WHEN 2 THEN 'submitted' \
+        WHEN 3 THEN 'submitted' WHEN 4 THEN 'confirmed' WHEN 5 THEN 'confirmed' \
+        WHEN 6 THEN 'received' WHEN 7 THEN 'received' WHEN 8 THEN 'received' WHEN 9 THEN 'received' \
+        WHEN 18 THEN 'concluded' WHEN 19 THEN 'withdrawn' ELSE 'in_appraisal' END";
+    let received = "(g % 20) >= 6";
+    let field = "CASE WHEN g % 10 < 7 THEN 'education' ELSE 'socio_economic' END";
+    let id = "md5($2::text || g::text)::uuid";
+    let mut dossiers = 0;
+    let mut cases = 0;
+    let mut from = 1;
+    while from <= n {
+        let to = (from + BATCH - 1).min(n);
+        let sql = format!(
+            "INSERT INTO dossiers (id, tenant, plan_id, field, owner, unit_id, status, form, search, \
+             submissions, register_number, received_on, decision_due_on, correction_due_on, \
+             confirmed_by, last_reason, outcome_reason, version, created_at, updated_at, submitted_at) \
+             SELECT {id}, $1, $2, {field}, $3, $4, {status}, $5, 'sang kien nap san ' || g, \
+             CASE WHEN g % 20 < 2 THEN 0 ELSE 1 END, \
+             CASE WHEN {received} THEN g::int END, \
+             CASE WHEN {received} THEN current_date END, \
+             CASE WHEN {received} THEN current_date + 90 END, NULL, \
+             CASE WHEN g % 20 >= 4 THEN $4 END, NULL, NULL, 1, now(), now(), \
+             CASE WHEN g % 20 >= 2 THEN now() END \
+             FROM generate_series($6::bigint, $7::bigint) AS g"
+        );
+        let r = intake
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                [
+                    SqlValue::from(t.tenant),
+                    t.plan.into(),
+                    t.owner.into(),
+                    t.unit.into(),
+                    form.clone().into(),
+                    from.into(),
+                    to.into(),
+                ],
+            ))
+            .await?;
+        dossiers += r.rows_affected() as i64;
+        let sql = format!(
+            "INSERT INTO cases (id, tenant, plan_id, field, register_number, name, kind, owner, \
+             unit_id, confirmed_by, authors, stages, stage, status, dossier_version, received_on, \
+             decision_due_on, opened_at, updated_at, closed_reason) \
+             SELECT {id}, $1, $2, {field}, g::int, 'Sáng kiến nạp sẵn ' || g, 'operational', $3, $4, $4, \
+             $5, $6, 0, CASE WHEN g % 20 = 19 THEN 'withdrawn' ELSE 'open' END, 1, current_date, \
+             current_date + 90, now(), now(), NULL \
+             FROM generate_series($7::bigint, $8::bigint) AS g WHERE {received}"
+        );
+        let r = appraisal
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                [
+                    SqlValue::from(t.tenant),
+                    t.plan.into(),
+                    t.owner.into(),
+                    t.unit.into(),
+                    authors.clone().into(),
+                    stages.clone().into(),
+                    from.into(),
+                    to.into(),
+                ],
+            ))
+            .await?;
+        cases += r.rows_affected() as i64;
+        from = to + 1;
+    }
+    // What autovacuum would do soon after such a load; without it the planner guesses.
+    intake.execute_unprepared("ANALYZE dossiers").await?;
+    appraisal.execute_unprepared("ANALYZE cases").await?;
+    let _ = intake.close().await;
+    let _ = appraisal.close().await;
+    Ok((dossiers, cases, start.elapsed().as_secs_f64()))
+}
+
+/// Times `path` `times` times one after another (plus one cold call first).
+async fn time_get(
+    cx: &Ctx,
+    token: &str,
+    path: &str,
+    step: &str,
+    times: usize,
+    rec: &Recorder,
+) -> Result<(f64, Value)> {
+    let cold = cx.api.get(path, token).await?;
+    let first = cold.took.as_secs_f64() * 1000.0;
+    let body = cold.body.clone();
+    if cold.status != 200 {
+        rec.error(step, format!("{} {}", cold.status, cold.body));
+        return Ok((first, body));
+    }
+    for _ in 0..times {
+        let r = cx.api.get(path, token).await?;
+        if r.status == 200 {
+            rec.ok(step, r.took);
+        } else {
+            rec.error(step, format!("{} {}", r.status, r.body));
+        }
+    }
+    Ok((first, body))
+}
+
+/// The budget execution report's route in the merged OpenAPI document, if the decision
+/// service has one.
+async fn execution_route(cx: &Ctx) -> Result<Option<String>> {
+    let doc = cx
+        .api
+        .send(reqwest::Method::GET, "/api/openapi.json", None, None, &[])
+        .await?;
+    let paths = doc.body["paths"].as_object().cloned().unwrap_or_default();
+    Ok(paths
+        .iter()
+        .filter(|(p, v)| p.starts_with("/api/v1/decision") && v.get("get").is_some())
+        .map(|(p, _)| p.clone())
+        .find(|p| p.contains("execution")))
+}
+
+/// Reports at scale.
+pub async fn reports(cx: &Ctx, dossiers: i64, rows: &mut Vec<Row>) -> Result<Value> {
+    let w = &cx.world;
+    let secretariat = cx.api.sign_in(&w.secretariat.username, PASSWORD).await?;
+    let plan = publish_plan(
+        &cx.api,
+        &secretariat,
+        w,
+        &format!("{}/KH-BC", &w.tenant[..8]),
+    )
+    .await?;
+    let author = w.authors.first().context("no author")?;
+    let target = SeedTarget {
+        intake_db: cx
+            .intake_db
+            .as_deref()
+            .context("SANGKIEN_INTAKE__DATABASE_URL is needed to seed")?,
+        appraisal_db: cx
+            .appraisal_db
+            .as_deref()
+            .context("SANGKIEN_APPRAISAL__DATABASE_URL is needed to seed")?,
+        tenant: w.tenant.parse()?,
+        plan: plan.parse()?,
+        owner: author.id.parse()?,
+        unit: author.unit.parse()?,
+    };
+    eprintln!("reports: seeding {dossiers} dossiers and their cases");
+    let (n_dossiers, n_cases, seed_secs) = seed(&target, dossiers).await?;
+    eprintln!("reports: seeded {n_dossiers} dossiers, {n_cases} cases in {seed_secs:.1} s");
+    let rec = Recorder::default();
+    let path = format!("/api/v1/intake/dashboard?plan_id={plan}");
+    let (dash_cold, dash_body) = time_get(cx, &secretariat, &path, "dashboard", 30, &rec).await?;
+    let d = rec.summary("dashboard");
+    rows.push(Row::info(
+        "reports",
+        "seeded straight into PostgreSQL",
+        format!("{n_dossiers} dossiers + {n_cases} cases in {seed_secs:.1} s"),
+    ));
+    rows.push(Row::judged(
+        "reports",
+        format!(
+            "dashboard counts at {n_dossiers} dossiers: first / p50 / p99 of 30 (total {})",
+            dash_body["total"]
+        ),
+        format!("{dash_cold:.1} / {:.1} / {:.1} ms", d.p50_ms, d.p99_ms),
+        "< 500 ms",
+        dash_cold < 500.0 && d.p99_ms < 500.0 && dash_body["total"] == json!(n_dossiers),
+    ));
+    let cases_path = format!("/api/v1/appraisal/cases?plan_id={plan}&limit=50");
+    let (cases_cold, _) = time_get(cx, &secretariat, &cases_path, "case_list", 30, &rec).await?;
+    let c = rec.summary("case_list");
+    rows.push(Row::info(
+        "reports",
+        format!("appraisal case list, first page of 50 at {n_cases} cases: first / p50 / p99"),
+        format!("{cases_cold:.1} / {:.1} / {:.1} ms", c.p50_ms, c.p99_ms),
+    ));
+    let execution = match execution_route(cx).await? {
+        None => {
+            rows.push(Row::judged(
+                "reports",
+                "budget execution report",
+                "not measurable: the decision service has no execution report route yet",
+                "< 500 ms",
+                false,
+            ));
+            json!({ "measurable": false, "reason": "no /api/v1/decision/…execution… route in /api/openapi.json" })
+        }
+        Some(route) => {
+            let year = super::api::local_today().format("%Y").to_string();
+            let p = route.replace("{year}", &year).replace("{plan_id}", &plan);
+            let sep = if p.contains('?') { '&' } else { '?' };
+            let p = format!("{p}{sep}year={year}&plan_id={plan}");
+            let (cold, body) = time_get(cx, &secretariat, &p, "execution", 30, &rec).await?;
+            let e = rec.summary("execution");
+            rows.push(Row::judged(
+                "reports",
+                format!("budget execution report ({route})"),
+                format!(
+                    "{cold:.1} / {:.1} / {:.1} ms (first / p50 / p99)",
+                    e.p50_ms, e.p99_ms
+                ),
+                "< 500 ms",
+                e.count > 0 && cold < 500.0 && e.p99_ms < 500.0,
+            ));
+            json!({ "measurable": e.count > 0, "route": route, "path": p, "first_ms": round(cold), "sample": body.to_string().chars().take(500).collect::<String>() })
+        }
+    };
+    Ok(json!({
+        "plan_id": plan, "dossiers": n_dossiers, "cases": n_cases, "seed_s": round(seed_secs),
+        "dashboard_first_ms": round(dash_cold), "dashboard": dash_body,
+        "case_list_first_ms": round(cases_cold), "execution": execution, "record": rec.json(),
+    }))
+}
