@@ -93,6 +93,9 @@ struct Cli {
     /// Reading: requests per second of the paced (moderate load) part.
     #[arg(long, default_value_t = 100.0)]
     reading_rate: f64,
+    /// Reading: page size of the list requests.
+    #[arg(long, default_value_t = 20)]
+    reading_list_limit: usize,
     /// Scoring storm: reviewers.
     #[arg(long, default_value_t = 50)]
     reviewers: usize,
@@ -234,6 +237,7 @@ async fn run(cli: Cli) -> Result<()> {
                         seconds: cli.reading_seconds,
                         rounds: cli.reading_rounds.max(1),
                         rate: cli.reading_rate,
+                        list_limit: cli.reading_list_limit.max(1),
                     },
                     &registered,
                     &mut rows,

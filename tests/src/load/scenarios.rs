@@ -505,11 +505,13 @@ pub struct ReadingOptions {
     pub rounds: usize,
     /// Requests per second of the paced (moderate load) part.
     pub rate: f64,
+    /// Page size of the list requests.
+    pub list_limit: usize,
 }
 
-fn read_path(plan: &str, ids: &[String], k: usize) -> String {
+fn read_path(plan: &str, ids: &[String], k: usize, limit: usize) -> String {
     if k.is_multiple_of(5) || ids.is_empty() {
-        format!("/api/v1/intake/dossiers?plan_id={plan}&limit=20")
+        format!("/api/v1/intake/dossiers?plan_id={plan}&limit={limit}")
     } else {
         format!(
             "/api/v1/intake/dossiers/{}",
@@ -529,6 +531,7 @@ async fn closed(
     o: &ReadingOptions,
 ) -> usize {
     let until = Instant::now() + Duration::from_secs_f64(o.seconds);
+    let o_limit = o.list_limit;
     let mut tasks = Vec::new();
     for c in 0..o.concurrency {
         let (api, token, plan, ids, rec, step) = (
@@ -542,12 +545,13 @@ async fn closed(
         tasks.push(tokio::spawn(async move {
             let mut done = 0;
             let mut k = c * 7919;
+            let limit = o_limit;
             while Instant::now() < until {
                 k += 1;
                 if check(
                     &step,
                     &rec,
-                    api.get(&read_path(&plan, &ids, k), &token).await,
+                    api.get(&read_path(&plan, &ids, k, limit), &token).await,
                     200,
                 )
                 .is_some()
@@ -583,7 +587,7 @@ async fn paced(
         let (api, token, path, rec, step) = (
             api.clone(),
             token.to_owned(),
-            read_path(plan, ids, k),
+            read_path(plan, ids, k, o.list_limit),
             rec.clone(),
             step.to_owned(),
         );
@@ -662,8 +666,8 @@ pub async fn reading(
     rows.push(Row::judged(
         "reading",
         format!(
-            "throughput via gateway / straight to intake ({} readers, lists 1:4 details)",
-            o.concurrency
+            "throughput via gateway / straight to intake ({} readers, lists of {} 1:4 details)",
+            o.concurrency, o.list_limit
         ),
         format!(
             "{:.0}% ({gw_rps:.0} vs {direct_rps:.0} req/s)",
@@ -674,7 +678,10 @@ pub async fn reading(
     ));
     rows.push(Row::judged(
         "reading",
-        format!("p99 added by the gateway at {}/s", o.rate),
+        format!(
+            "p99 added by the gateway at {}/s (lists of {} 1:4 details)",
+            o.rate, o.list_limit
+        ),
         format!(
             "{added:+.2} ms (p99 {:.2} vs {:.2} ms; p50 {:.2} vs {:.2})",
             g.p99_ms, d.p99_ms, g.p50_ms, d.p50_ms
