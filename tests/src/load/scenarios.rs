@@ -152,6 +152,8 @@ pub async fn deadline(
     let n_authors = o.authors.min(authors.len()).max(1);
     mem::reset_peaks(&cx.pids);
     let sampler = mem::Sampler::start(&cx.pids, Duration::from_millis(200));
+    // Peak memory of each phase (VmHWM, reset after each).
+    let mut phases: Vec<(&str, std::collections::BTreeMap<&str, f64>)> = Vec::new();
 
     // Phase 1: every author prepares drafts with the description report the form requires
     // (a small PDF): the days before the deadline.
@@ -198,6 +200,8 @@ pub async fn deadline(
         drafts.push(t.await?);
     }
     let prep_wall = start.elapsed().as_secs_f64();
+    phases.push(("prepare", mem::peaks(&cx.pids)));
+    mem::reset_peaks(&cx.pids);
     let prepared: usize = drafts.iter().map(|(_, v)| v.len()).sum();
 
     // Phase 2: the deadline rush: every author submits their drafts at once (metadata only:
@@ -227,6 +231,8 @@ pub async fn deadline(
         submitted.extend(t.await?);
     }
     let meta_wall = start.elapsed().as_secs_f64();
+    phases.push(("submit rush", mem::peaks(&cx.pids)));
+    mem::reset_peaks(&cx.pids);
     let meta_rate = submitted.len() as f64 / meta_wall;
 
     // Phase 3: one new dossier per author, all at once, a share with a 2 MB PDF.
@@ -270,6 +276,8 @@ pub async fn deadline(
         submitted.extend(t.await?);
     }
     let mixed_wall = start.elapsed().as_secs_f64();
+    phases.push(("new with files", mem::peaks(&cx.pids)));
+    mem::reset_peaks(&cx.pids);
     let mixed_rate = n_authors as f64 / mixed_wall;
 
     // Phase 3: the heads confirm everything (32 at a time).
@@ -302,6 +310,8 @@ pub async fn deadline(
         .collect()
         .await;
     let confirm_wall = start.elapsed().as_secs_f64();
+    phases.push(("confirm", mem::peaks(&cx.pids)));
+    mem::reset_peaks(&cx.pids);
     let confirmed: Vec<String> = confirmed.into_iter().flatten().collect();
 
     // Phase 4: the office registers at a steady rate; each registration's answer time.
@@ -338,8 +348,16 @@ pub async fn deadline(
         }
     }
     let register_wall = start.elapsed().as_secs_f64();
+    phases.push(("register", mem::peaks(&cx.pids)));
+    mem::reset_peaks(&cx.pids);
     let memory = sampler.finish().await;
-    let peaks = mem::peaks(&cx.pids);
+    let mut peaks: std::collections::BTreeMap<&str, f64> = Default::default();
+    for (_, p) in &phases {
+        for (n, v) in p {
+            let e = peaks.entry(*n).or_insert(0.0);
+            *e = e.max(*v);
+        }
+    }
 
     // Event lag: each case's `opened_at` (appraisal's clock) against the moment the office
     // got its receipt (same machine clock). Give the last events a moment, then read once.
@@ -444,7 +462,24 @@ pub async fn deadline(
             *mib * 1.048_576 < 50.0,
         ));
     }
+    for name in ["intake", "gateway"] {
+        rows.push(Row::info(
+            "deadline",
+            format!("peak resident memory of {name} per phase"),
+            phases
+                .iter()
+                .map(|(phase, p)| format!("{phase} {:.1}", p.get(name).copied().unwrap_or(0.0)))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " MiB",
+        ));
+    }
+    let phase_peaks: serde_json::Map<String, Value> = phases
+        .iter()
+        .map(|(phase, p)| ((*phase).to_owned(), json!(p)))
+        .collect();
     let result = json!({
+        "peak_rss_mib_per_phase": phase_peaks,
         "authors": n_authors,
         "prepare": { "drafts": prepared, "wall_s": round(prep_wall), "record": prep.json() },
         "metadata_only_submissions": { "count": prepared, "wall_s": round(meta_wall), "per_s": round(meta_rate), "record": meta.json() },
