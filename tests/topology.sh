@@ -123,6 +123,7 @@ export SANGKIEN_EVENTS__AMQP_URL="amqp://guest:guest@127.0.0.1:5672/%2f"
 export SANGKIEN_EVENTS__EXCHANGE="sangkien-${run_id}"
 export SANGKIEN_LOG__FORMAT=json
 export SANGKIEN_LOG__LEVEL="${SANGKIEN_LOG__LEVEL:-warn}"
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_-1048576}" # as the image sets it (deploy/Dockerfile)
 export SANGKIEN_DATA_DIR=$SK_TOPOLOGY_STATE/data
 export SANGKIEN_FILES__STORE_URL=file://$SK_TOPOLOGY_STATE/files
 export SANGKIEN_INTAKE__DATABASE_URL="$pg/${run_id}_intake"

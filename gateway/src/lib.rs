@@ -250,6 +250,7 @@ pub async fn start(
             )
             .default_service(web::to(http::problems::not_found))
     })
+    .on_connect(http::no_delay)
     .workers(2)
     .disable_signals()
     .shutdown_timeout(10)

@@ -250,6 +250,7 @@ pub async fn start<M: MigratorTrait>(
             .service(web::scope(&format!("/api/v1/{name}")).configure(|cfg| routes(cfg)))
             .default_service(web::to(not_found))
     })
+    .on_connect(http::no_delay)
     .workers(2)
     .disable_signals()
     .shutdown_timeout(10)
