@@ -37,6 +37,7 @@ use crate::api::{auth, directory, views};
         directory::users::create_service_account,
         directory::users::rotate_secret,
         directory::audit_log::list_audit,
+        sangkien_kit::http::audit::list,
     ),
     components(schemas(
         views::TokenPair,
@@ -48,6 +49,8 @@ use crate::api::{auth, directory, views};
         views::TenantPage,
         views::UnitPage,
         views::UserPage,
+        sangkien_kit::audit::AuditPage,
+        sangkien_kit::audit::AuditView,
         crate::keys::Jwks,
         crate::keys::Jwk,
         sangkien_proto::Problem,

@@ -115,6 +115,21 @@ pub const POLICY: &[Rule] = &[
         access: Access::Roles(ADMIN),
     },
     Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/audit",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/audit",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/audit",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
         method: "POST",
         pattern: "/api/v1/intake/probes",
         access: Access::Roles(ADMIN),

@@ -247,7 +247,11 @@ pub async fn start<M: MigratorTrait>(
             .wrap(from_fn(http::problems))
             .wrap(from_fn(http::request_id))
             .configure(health::configure)
-            .service(web::scope(&format!("/api/v1/{name}")).configure(|cfg| routes(cfg)))
+            .service(
+                web::scope(&format!("/api/v1/{name}"))
+                    .route("/audit", web::get().to(http::audit::list))
+                    .configure(|cfg| routes(cfg)),
+            )
             .default_service(web::to(not_found))
     })
     .on_connect(http::no_delay)

@@ -492,6 +492,55 @@ async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
         .await;
     assert_eq!(held.status, 200, "{}", held.body);
 
+    // The body's admin audits appraisal: every sheet, the third reviewer, every vote.
+    let audit = y
+        .get(
+            "quan.tri",
+            &format!("/api/v1/appraisal/audit?subject_id={split}&limit=100"),
+        )
+        .await;
+    assert_eq!(audit.status, 200, "{}", audit.body);
+    let actions: Vec<String> = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} as {}",
+                e["action"].as_str().unwrap(),
+                e["actor_role"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.starts_with("sheet.submitted as reviewer"))
+            .count(),
+        3,
+        "{actions:?}"
+    );
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.starts_with("assignment.third_reviewer")),
+        "{actions:?}"
+    );
+    let votes = y
+        .get(
+            "quan.tri",
+            "/api/v1/appraisal/audit?action=sitting.vote_recorded&limit=100",
+        )
+        .await;
+    assert_eq!(
+        votes.body["items"].as_array().unwrap().len(),
+        27,
+        "{}",
+        votes.body
+    );
+    let refused = y.get("phong.gd", "/api/v1/appraisal/audit").await;
+    assert_eq!(refused.status, 403, "only admins read the audit log");
+
     // Every author sees the outcome: 26 recommended, 1 not carried, 2 failed the team.
     let mut recommended = 0;
     for id in &ids {

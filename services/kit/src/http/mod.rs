@@ -1,6 +1,7 @@
 //! HTTP plumbing every process shares: request ids, problem+json rendering, extractor
 //! error mapping, health, readiness and metrics endpoints.
 
+pub mod audit;
 pub mod health;
 pub mod paging;
 pub mod problems;
