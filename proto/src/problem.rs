@@ -168,6 +168,17 @@ error_codes! {
     /// The head of the recognising body is an author: only the council may conclude, without
     /// the head.
     CouncilRequired = ("council_required", 409, "Hồ sơ phải được Hội đồng sáng kiến xét", "The dossier must go before the council"),
+    /// An amount per unit is above the maximum of the rate that applies (Circular 03/2019/TT-BTC
+    /// or a provincial resolution); the detail and `errors` name the legal basis, maximum and validity.
+    RateAboveCap = ("rate_above_cap", 422, "Mức chi vượt mức tối đa được phép", "The rate is above the allowed maximum"),
+    /// No rate of this spending line is in force on the date (before its validity, or after it ended).
+    RateNotInForce = ("rate_not_in_force", 422, "Không có mức chi có hiệu lực vào ngày này", "No rate is in force on this date"),
+    /// The voucher number is already booked in this recognising body.
+    VoucherTaken = ("voucher_taken", 409, "Số chứng từ đã được ghi nhận", "This voucher number is already booked"),
+    /// The estimate is approved (or superseded) and locked: open a revision to change it.
+    EstimateLocked = ("estimate_locked", 409, "Dự toán đã được phê duyệt, không sửa được", "The estimate is approved and locked"),
+    /// The year's settlement is done: no expense is accepted any more.
+    YearSettled = ("year_settled", 409, "Năm ngân sách đã quyết toán", "The budget year is settled"),
 }
 
 /// One offending field of a request.

@@ -29,6 +29,19 @@ pub struct Rule {
 }
 
 const ADMIN: &[Role] = &[Role::Admin];
+/// Who reads the budget and its reports (Circular 03/2019/TT-BTC).
+const BUDGET_READERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::FinanceOffice,
+    Role::Signer,
+    Role::Admin,
+];
+/// Who drafts and edits the budget estimate.
+const BUDGET_DRAFTERS: &[Role] = &[Role::CouncilSecretariat];
+/// Who appraises, approves and settles the budget.
+const BUDGET_FINANCE: &[Role] = &[Role::FinanceOffice];
+/// Who enters expenses with their vouchers.
+const BUDGET_SPENDERS: &[Role] = &[Role::CouncilSecretariat, Role::FinanceOffice];
 const PLAN_EDITORS: &[Role] = &[Role::CouncilSecretariat, Role::Admin];
 /// Who reads dossiers in intake (the service narrows it to the dossiers each may see).
 const INTAKE_READERS: &[Role] = &[
@@ -413,6 +426,111 @@ pub const POLICY: &[Rule] = &[
         method: "GET",
         pattern: "/api/v1/decision/probes/{id}",
         access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/rates",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/budget/rates",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/rates/applicable",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/profile",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/decision/budget/profile",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/estimates",
+        access: Access::Roles(BUDGET_DRAFTERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/estimates",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/estimates/{id}",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/budget/estimates/{id}/lines",
+        access: Access::Roles(BUDGET_DRAFTERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/decision/budget/estimates/{id}/lines/{line_id}",
+        access: Access::Roles(BUDGET_DRAFTERS),
+    },
+    Rule {
+        method: "DELETE",
+        pattern: "/api/v1/decision/budget/estimates/{id}/lines/{line_id}",
+        access: Access::Roles(BUDGET_DRAFTERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/decision/budget/estimates/{id}/lines/{line_id}/appraisal",
+        access: Access::Roles(BUDGET_FINANCE),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/budget/estimates/{id}/approve",
+        access: Access::Roles(BUDGET_FINANCE),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/budget/estimates/{id}/revisions",
+        access: Access::Roles(BUDGET_DRAFTERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/budget/expenses",
+        access: Access::Roles(BUDGET_SPENDERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/expenses",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/execution",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/execution.xlsx",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/settlement",
+        access: Access::Roles(BUDGET_FINANCE),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/settlement",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/plans/{plan_id}/settlement.xlsx",
+        access: Access::Roles(BUDGET_READERS),
     },
 ];
 

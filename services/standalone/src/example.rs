@@ -406,12 +406,16 @@ mod tests {
                 r.caller
             );
         }
+        // The last panel is the socio-economic council (the budget profile follows it).
+        let last_panel = e
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.path == "/api/v1/appraisal/panels")
+            .unwrap();
+        assert_eq!(last_panel.body.as_ref().unwrap()["field"], "socio_economic");
         assert_eq!(
-            e.requests.last().unwrap().body.as_ref().unwrap()["field"],
-            "socio_economic"
-        );
-        assert_eq!(
-            e.requests.last().unwrap().body.as_ref().unwrap()["members"]
+            last_panel.body.as_ref().unwrap()["members"]
                 .as_array()
                 .unwrap()
                 .len(),

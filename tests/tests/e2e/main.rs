@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod appraisal;
+mod budget;
 mod dashboard;
 mod events;
 mod gateway;

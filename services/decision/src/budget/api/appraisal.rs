@@ -1,0 +1,232 @@
+//! Finance appraisal (thẩm định dự toán): the finance office approves, adjusts with a reason,
+//! or rejects each line, then approves the estimate, which locks it and makes it the ceiling.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    db::begin_write,
+    error::{FieldIssue, Issues, Localized},
+    http::paging::require_if_match,
+    service::ServiceContext,
+};
+use sangkien_proto::ErrorCode;
+
+use super::{FINANCE, cap_refusal, locked, views::*};
+use crate::budget::{
+    domain::{lines::Appraisal, money},
+    store::{
+        entities::{estimate, line},
+        queries,
+    },
+};
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/budget/estimates/{id}/lines/{line_id}/appraisal",
+        web::put().to(appraise_line),
+    )
+    .route("/budget/estimates/{id}/approve", web::post().to(approve));
+}
+
+/// The finance office's decision on a line.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppraisalInput {
+    /// `approve`, `adjust` or `reject`.
+    pub decision: String,
+    /// The adjusted amount in đồng (for `adjust`).
+    pub amount: Option<i64>,
+    /// Required for `adjust` and `reject`.
+    pub reason: Option<String>,
+}
+
+/// Records the decision on one line of a draft.
+pub async fn appraise_line(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<AppraisalInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(FINANCE)?;
+    let (id, line_id) = path.into_inner();
+    let mut issues = Issues::new();
+    let reason = body
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    let decision = match body.decision.as_str() {
+        "approve" => Some(Appraisal::Approve),
+        "adjust" => match body.amount {
+            Some(a) if (0..=money::MAX_AMOUNT).contains(&a) => Some(Appraisal::Adjust(a)),
+            _ => {
+                issues.push(
+                    "amount",
+                    "required",
+                    "Cần số tiền điều chỉnh hợp lệ",
+                    "An adjusted amount is required",
+                );
+                None
+            }
+        },
+        "reject" => Some(Appraisal::Reject),
+        _ => {
+            issues.push(
+                "decision",
+                "unknown",
+                "Quyết định phải là approve, adjust hoặc reject",
+                "decision must be approve, adjust or reject",
+            );
+            None
+        }
+    };
+    if matches!(body.decision.as_str(), "adjust" | "reject") && reason.is_none() {
+        issues.push(
+            "reason",
+            "required",
+            "Cần nêu lý do điều chỉnh hoặc không duyệt",
+            "A reason is required to adjust or reject",
+        );
+    }
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
+        issues.push(
+            "reason",
+            "too_long",
+            "Lý do dài tối đa 1000 ký tự",
+            "reason may have at most 1000 characters",
+        );
+    }
+    issues.finish()?;
+    let Some(decision) = decision else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "decision checked above"
+        )));
+    };
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let e = estimate_of(&txn, &caller, id).await?;
+    if e.status != "draft" {
+        return Err(locked());
+    }
+    require_if_match(&req, e.version)?;
+    let before = line::Entity::find_by_id(line_id)
+        .one(&txn)
+        .await?
+        .filter(|l| l.estimate_id == e.id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    if let Appraisal::Adjust(a) = decision {
+        // An adjusted amount stays within quantity × the cap of the line's rate.
+        let rates = queries::rates_of(&txn, caller.tenant).await?;
+        if let Some(rate) = rates.iter().find(|r| Some(r.id) == before.rate_id)
+            && let Some(max) = rate.max_amount
+            && money::amount(before.quantity, max).is_some_and(|ceiling| a > ceiling)
+        {
+            return Err(cap_refusal(
+                crate::budget::domain::rates::CapBreach::AboveCap(rate.clone()),
+                "amount",
+                rate.valid_from
+                    .max(chrono::NaiveDate::from_ymd_opt(e.year, 1, 1).unwrap_or_default()),
+            ));
+        }
+    }
+    let approved_amount = decision.approved_amount(before.amount);
+    let mut am = before.clone().into_active_model();
+    am.appraisal = Set(decision.as_str().into());
+    am.approved_amount = Set(Some(approved_amount));
+    am.appraisal_reason = Set(reason.clone());
+    am.appraised_by = Set(Some(caller.user));
+    line::Entity::update(am).exec(&txn).await?;
+    let e = super::estimates::touch(&txn, &e).await?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.estimate.line_appraised",
+        subject_type: "budget_estimate_line",
+        subject_id: line_id,
+        role: role.as_str(),
+        details: serde_json::json!({
+            "estimate_id": e.id, "decision": decision.as_str(), "drafted": before.amount,
+            "before": { "appraisal": before.appraisal, "approved_amount": before.approved_amount },
+            "after": { "appraisal": decision.as_str(), "approved_amount": approved_amount }, "reason": reason,
+        }),
+    })
+    .await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::OK, e).await
+}
+
+/// Approves the estimate once every line is appraised: it is locked and becomes the ceiling;
+/// the version it revises is superseded.
+pub async fn approve(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(FINANCE)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let e = estimate_of(&txn, &caller, *id).await?;
+    if e.status != "draft" {
+        return Err(locked());
+    }
+    require_if_match(&req, e.version)?;
+    let lines = queries::lines_of(&txn, e.id).await?;
+    let pending: Vec<FieldIssue> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.appraisal == "pending")
+        .map(|(i, l)| FieldIssue {
+            field: format!("lines[{i}]"),
+            code: "not_appraised".into(),
+            message: Localized::new(
+                format!("Chưa thẩm định: {}", l.description),
+                format!("Not appraised yet: {}", l.description),
+            ),
+        })
+        .collect();
+    if !pending.is_empty() {
+        let mut err = ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            format!("Còn {} dòng chưa thẩm định", pending.len()),
+            format!("{} line(s) are not appraised yet", pending.len()),
+        );
+        err.errors = pending;
+        return Err(err);
+    }
+    let total = money::total(lines.iter().map(|l| l.approved_amount.unwrap_or(0)))
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("total overflow")))?;
+    estimate::Entity::update_many()
+        .col_expr(
+            estimate::Column::Status,
+            sea_orm::sea_query::Expr::value("superseded"),
+        )
+        .filter(estimate::Column::Tenant.eq(caller.tenant))
+        .filter(estimate::Column::PlanId.eq(e.plan_id))
+        .filter(estimate::Column::Status.eq("approved"))
+        .exec(&txn)
+        .await?;
+    let mut am = e.clone().into_active_model();
+    am.status = Set("approved".into());
+    am.approved_by = Set(Some(caller.user));
+    am.approved_at = Set(Some(now));
+    am.version = Set(e.version + 1);
+    let e = estimate::Entity::update(am).exec(&txn).await?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.estimate.approved",
+        subject_type: "budget_estimate",
+        subject_id: e.id,
+        role: role.as_str(),
+        details: serde_json::json!({ "revision": e.revision, "approved_total": total, "before": "draft", "after": "approved" }),
+    })
+    .await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::OK, e).await
+}

@@ -1,0 +1,620 @@
+//! Estimates (dự toán) per plan and year: drafted from the plan, edited line by line by the
+//! council secretariat while in draft, revised as a new version once approved.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    db::begin_write,
+    error::Issues,
+    http::paging::require_if_match,
+    service::ServiceContext,
+};
+use sangkien_proto::{
+    ErrorCode,
+    events::{PanelMemberInfo, PlanFieldInfo},
+};
+
+use super::{DRAFTERS, READERS, cap_refusal, locked, no_plan, settled, views::*};
+use crate::budget::{
+    domain::{
+        draft::{PanelSize, StageWindow, draft},
+        money,
+        rates::{check_cap, line_kind, payee_fits},
+    },
+    store::{
+        entities::{estimate, line, panel},
+        queries,
+    },
+};
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/budget/plans/{plan_id}/estimates",
+        web::post().to(draft_estimate),
+    )
+    .route(
+        "/budget/plans/{plan_id}/estimates",
+        web::get().to(list_estimates),
+    )
+    .route("/budget/estimates/{id}", web::get().to(get_estimate))
+    .route("/budget/estimates/{id}/lines", web::post().to(add_line))
+    .route(
+        "/budget/estimates/{id}/lines/{line_id}",
+        web::put().to(edit_line),
+    )
+    .route(
+        "/budget/estimates/{id}/lines/{line_id}",
+        web::delete().to(remove_line),
+    )
+    .route("/budget/estimates/{id}/revisions", web::post().to(revise));
+}
+
+/// A line as the secretariat enters it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    pub line_code: String,
+    pub payee_role: Option<String>,
+    pub description: String,
+    pub quantity: i64,
+    /// Whole đồng per unit, at most the cap in force.
+    pub unit_amount: i64,
+    /// The date whose cap applies (default 1 January of the plan's year).
+    pub on: Option<NaiveDate>,
+}
+
+/// Why a revision is opened.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionInput {
+    pub note: String,
+}
+
+/// One version in a plan's estimate history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstimateSummary {
+    pub id: Uuid,
+    pub revision: i32,
+    pub status: String,
+    pub previous_id: Option<Uuid>,
+    pub note: String,
+    pub total: i64,
+    pub approved_total: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub approved_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A checked line: its amount and the rate that capped it.
+pub struct CheckedLine {
+    pub amount: i64,
+    pub rate_id: Uuid,
+    pub description: String,
+}
+
+/// Checks a line in full: known line and payee, text, quantity, amount, and the cap in force
+/// on its date for the body's profile.
+pub async fn check_line<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    year: i32,
+    b: &LineInput,
+) -> Result<CheckedLine, ApiError> {
+    let mut issues = Issues::new();
+    match line_kind(&b.line_code) {
+        None => issues.push(
+            "line_code",
+            "unknown",
+            "Không có nội dung chi này",
+            "No such spending line",
+        ),
+        Some(l) if !payee_fits(l, b.payee_role.as_deref()) => issues.push(
+            "payee_role",
+            "not_of_this_line",
+            "Đối tượng chi không thuộc nội dung chi này",
+            "This payee role is not one of the line's",
+        ),
+        _ => {}
+    }
+    let description = issues.text("description", &b.description, 500);
+    if b.quantity < 0 {
+        issues.push(
+            "quantity",
+            "out_of_range",
+            "Số lượng không được âm",
+            "quantity may not be negative",
+        );
+    }
+    if b.unit_amount < 0 {
+        issues.push(
+            "unit_amount",
+            "out_of_range",
+            "Mức chi không được âm",
+            "unit_amount may not be negative",
+        );
+    }
+    let amount = money::amount(b.quantity, b.unit_amount);
+    if amount.is_none() && b.quantity >= 0 && b.unit_amount >= 0 {
+        issues.push(
+            "unit_amount",
+            "too_large",
+            "Thành tiền vượt giới hạn",
+            "The amount is too large",
+        );
+    }
+    issues.finish()?;
+    let on =
+        b.on.unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default());
+    let rates = queries::rates_of(db, caller.tenant).await?;
+    let profile = queries::profile_of(db, caller.tenant).await?;
+    let rate = check_cap(
+        &rates,
+        &b.line_code,
+        b.payee_role.as_deref(),
+        on,
+        profile.as_ref(),
+        b.unit_amount,
+    )
+    .map_err(|breach| cap_refusal(breach, "unit_amount", on))?;
+    Ok(CheckedLine {
+        amount: amount.unwrap_or(0),
+        rate_id: rate.id,
+        description,
+    })
+}
+
+/// Drafts the plan's first estimate from its stage windows and the panels announced for it.
+pub async fn draft_estimate(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let plan = queries::plan_in(&txn, caller.tenant, *plan_id)
+        .await?
+        .ok_or_else(no_plan)?;
+    let existing = estimate::Entity::find()
+        .filter(estimate::Column::Tenant.eq(caller.tenant))
+        .filter(estimate::Column::PlanId.eq(plan.id))
+        .one(&txn)
+        .await?;
+    if existing.is_some() {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+            "Kế hoạch đã có dự toán; hãy sửa bản nháp hoặc lập bản điều chỉnh",
+            "The plan already has an estimate; edit its draft or open a revision",
+        ));
+    }
+    let fields: Vec<PlanFieldInfo> =
+        serde_json::from_str(&plan.fields).map_err(ApiError::internal)?;
+    let stages: Vec<StageWindow> = fields
+        .iter()
+        .flat_map(|f| {
+            f.stages.iter().map(|s| StageWindow {
+                field: f.code.clone(),
+                kind: s.kind.clone(),
+                from: s.from,
+                to: s.to,
+            })
+        })
+        .collect();
+    let panels = panel::Entity::find()
+        .filter(panel::Column::Tenant.eq(caller.tenant))
+        .filter(panel::Column::PlanId.eq(plan.id))
+        .order_by_asc(panel::Column::Id)
+        .all(&txn)
+        .await?;
+    let mut sizes = Vec::new();
+    for p in panels {
+        let members: Vec<PanelMemberInfo> =
+            serde_json::from_str(&p.members).map_err(ApiError::internal)?;
+        sizes.push(PanelSize {
+            field: p.field,
+            stage: p.stage,
+            name: p.name,
+            roles: members.into_iter().map(|m| m.panel_role).collect(),
+        });
+    }
+    let rates = queries::rates_of(&txn, caller.tenant).await?;
+    let profile = queries::profile_of(&txn, caller.tenant).await?;
+    let start = fields
+        .iter()
+        .map(|f| f.receive_from)
+        .min()
+        .unwrap_or_default();
+    let codes: Vec<String> = fields.iter().map(|f| f.code.clone()).collect();
+    let lines = draft(&codes, &stages, &sizes, &rates, profile.as_ref(), start)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("draft overflow")))?;
+    let e = estimate::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        plan_id: plan.id,
+        year: plan.year,
+        revision: 1,
+        status: "draft".into(),
+        previous_id: None,
+        note: format!(
+            "Dự toán kinh phí hoạt động sáng kiến năm {} theo {}",
+            plan.year, plan.symbol
+        ),
+        created_by: caller.user,
+        created_at: now,
+        approved_by: None,
+        approved_at: None,
+        version: 1,
+    };
+    estimate::Entity::insert(e.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    for (i, l) in lines.iter().enumerate() {
+        let on = stages.first().map(|s| s.from).unwrap_or(start);
+        let rate_id = crate::budget::domain::rates::applicable(
+            &rates,
+            &l.line_code,
+            l.payee_role.as_deref(),
+            on,
+            profile.as_ref(),
+        )
+        .map(|r| r.id);
+        insert_line(
+            &txn,
+            &e,
+            i as i32,
+            &l.line_code,
+            l.payee_role.clone(),
+            &l.description,
+            l.quantity,
+            l.unit_amount,
+            rate_id,
+        )
+        .await?;
+    }
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.estimate.drafted",
+        subject_type: "budget_estimate",
+        subject_id: e.id,
+        role: role.as_str(),
+        details: serde_json::json!({ "plan_id": plan.id, "lines": lines.iter().map(|l| serde_json::json!({
+            "line_code": l.line_code, "payee_role": l.payee_role, "quantity": l.quantity, "unit_amount": l.unit_amount })).collect::<Vec<_>>() }),
+    })
+    .await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::CREATED, e).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_line<C: ConnectionTrait>(
+    db: &C,
+    e: &estimate::Model,
+    position: i32,
+    code: &str,
+    payee: Option<String>,
+    description: &str,
+    quantity: i64,
+    unit: i64,
+    rate_id: Option<Uuid>,
+) -> Result<Uuid, ApiError> {
+    let amount = money::amount(quantity, unit)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("amount overflow")))?;
+    let id = Uuid::now_v7();
+    line::Entity::insert(line::ActiveModel {
+        id: Set(id),
+        estimate_id: Set(e.id),
+        tenant: Set(e.tenant),
+        position: Set(position),
+        line_code: Set(code.into()),
+        payee_role: Set(payee),
+        description: Set(description.into()),
+        quantity: Set(quantity),
+        unit_amount: Set(unit),
+        amount: Set(amount),
+        rate_id: Set(rate_id),
+        appraisal: Set("pending".into()),
+        approved_amount: Set(None),
+        appraisal_reason: Set(None),
+        appraised_by: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
+/// The history of a plan's estimate, every version.
+pub async fn list_estimates(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let all = estimate::Entity::find()
+        .filter(estimate::Column::Tenant.eq(caller.tenant))
+        .filter(estimate::Column::PlanId.eq(*plan_id))
+        .order_by_asc(estimate::Column::Revision)
+        .all(&ctx.db)
+        .await?;
+    let mut out = Vec::new();
+    for e in all {
+        let lines = queries::lines_of(&ctx.db, e.id).await?;
+        let v = estimate_view(e, lines)?;
+        out.push(EstimateSummary {
+            id: v.id,
+            revision: v.revision,
+            status: v.status,
+            previous_id: v.previous_id,
+            note: v.note,
+            total: v.total,
+            approved_total: v.approved_total,
+            created_at: v.created_at,
+            approved_at: v.approved_at,
+        });
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// One estimate version with its lines.
+pub async fn get_estimate(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let e = estimate_of(&ctx.db, &caller, *id).await?;
+    answer_estimate(&ctx.db, StatusCode::OK, e).await
+}
+
+/// The estimate, editable: in draft, at the ETag given, its year not settled.
+async fn editable<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    req: &HttpRequest,
+    id: Uuid,
+) -> Result<estimate::Model, ApiError> {
+    let e = estimate_of(db, caller, id).await?;
+    if e.status != "draft" {
+        return Err(locked());
+    }
+    require_if_match(req, e.version)?;
+    if queries::settlement_of_year(db, caller.tenant, e.year)
+        .await?
+        .is_some()
+    {
+        return Err(settled(e.year));
+    }
+    Ok(e)
+}
+
+/// Bumps the estimate's row version (its ETag).
+pub async fn touch<C: ConnectionTrait>(
+    db: &C,
+    e: &estimate::Model,
+) -> Result<estimate::Model, ApiError> {
+    let mut am = e.clone().into_active_model();
+    am.version = Set(e.version + 1);
+    Ok(estimate::Entity::update(am).exec(db).await?)
+}
+
+fn line_json(l: &line::Model) -> serde_json::Value {
+    serde_json::json!({
+        "line_code": l.line_code, "payee_role": l.payee_role, "description": l.description,
+        "quantity": l.quantity, "unit_amount": l.unit_amount, "amount": l.amount,
+        "appraisal": l.appraisal, "approved_amount": l.approved_amount,
+    })
+}
+
+/// Adds a line to a draft.
+pub async fn add_line(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: web::Json<LineInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let e = editable(&txn, &caller, &req, *id).await?;
+    let c = check_line(&txn, &caller, e.year, &body).await?;
+    let position = queries::lines_of(&txn, e.id)
+        .await?
+        .iter()
+        .map(|l| l.position + 1)
+        .max()
+        .unwrap_or(0);
+    let line_id = insert_line(
+        &txn,
+        &e,
+        position,
+        &body.line_code,
+        body.payee_role.clone(),
+        &c.description,
+        body.quantity,
+        body.unit_amount,
+        Some(c.rate_id),
+    )
+    .await?;
+    let e = touch(&txn, &e).await?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.estimate.line_added",
+        subject_type: "budget_estimate_line",
+        subject_id: line_id,
+        role: role.as_str(),
+        details: serde_json::json!({ "estimate_id": e.id, "before": null, "after": {
+            "line_code": body.line_code, "payee_role": body.payee_role, "quantity": body.quantity, "unit_amount": body.unit_amount, "amount": c.amount } }),
+    })
+    .await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::CREATED, e).await
+}
+
+async fn line_in<C: ConnectionTrait>(
+    db: &C,
+    e: &estimate::Model,
+    line_id: Uuid,
+) -> Result<line::Model, ApiError> {
+    line::Entity::find_by_id(line_id)
+        .one(db)
+        .await?
+        .filter(|l| l.estimate_id == e.id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// Changes a line of a draft; its appraisal starts again.
+pub async fn edit_line(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<LineInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let (id, line_id) = path.into_inner();
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let e = editable(&txn, &caller, &req, id).await?;
+    let before = line_in(&txn, &e, line_id).await?;
+    let c = check_line(&txn, &caller, e.year, &body).await?;
+    let mut am = before.clone().into_active_model();
+    am.line_code = Set(body.line_code.clone());
+    am.payee_role = Set(body.payee_role.clone());
+    am.description = Set(c.description);
+    am.quantity = Set(body.quantity);
+    am.unit_amount = Set(body.unit_amount);
+    am.amount = Set(c.amount);
+    am.rate_id = Set(Some(c.rate_id));
+    am.appraisal = Set("pending".into());
+    am.approved_amount = Set(None);
+    am.appraisal_reason = Set(None);
+    am.appraised_by = Set(None);
+    let after = line::Entity::update(am).exec(&txn).await?;
+    let e = touch(&txn, &e).await?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.estimate.line_changed",
+        subject_type: "budget_estimate_line",
+        subject_id: line_id,
+        role: role.as_str(),
+        details: serde_json::json!({ "estimate_id": e.id, "before": line_json(&before), "after": line_json(&after) }),
+    })
+    .await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::OK, e).await
+}
+
+/// Removes a line of a draft.
+pub async fn remove_line(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let (id, line_id) = path.into_inner();
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let e = editable(&txn, &caller, &req, id).await?;
+    let before = line_in(&txn, &e, line_id).await?;
+    line::Entity::delete_by_id(line_id).exec(&txn).await?;
+    let e = touch(&txn, &e).await?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.estimate.line_removed",
+        subject_type: "budget_estimate_line",
+        subject_id: line_id,
+        role: role.as_str(),
+        details: serde_json::json!({ "estimate_id": e.id, "before": line_json(&before), "after": null }),
+    })
+    .await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::OK, e).await
+}
+
+/// Opens a revision of the approved estimate: a new draft version with the same lines, to be
+/// appraised again; the approved one stays the ceiling until the revision is approved.
+pub async fn revise(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<RevisionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let mut issues = Issues::new();
+    let note = issues.text("note", &body.note, 1000);
+    issues.finish()?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let base = estimate_of(&txn, &caller, *id).await?;
+    if base.status != "approved" {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Chỉ lập bản điều chỉnh từ dự toán đang được phê duyệt",
+            "Only the approved estimate can be revised",
+        ));
+    }
+    if queries::settlement_of_year(&txn, caller.tenant, base.year)
+        .await?
+        .is_some()
+    {
+        return Err(settled(base.year));
+    }
+    let latest = estimate::Entity::find()
+        .filter(estimate::Column::Tenant.eq(caller.tenant))
+        .filter(estimate::Column::PlanId.eq(base.plan_id))
+        .order_by_desc(estimate::Column::Revision)
+        .one(&txn)
+        .await?;
+    if latest.as_ref().is_some_and(|l| l.status == "draft") {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+            "Đã có một bản điều chỉnh đang soạn",
+            "A revision is already being drafted",
+        ));
+    }
+    let e = estimate::Model {
+        id: Uuid::now_v7(),
+        revision: latest.map_or(base.revision, |l| l.revision) + 1,
+        status: "draft".into(),
+        previous_id: Some(base.id),
+        note,
+        created_by: caller.user,
+        created_at: now,
+        approved_by: None,
+        approved_at: None,
+        version: 1,
+        ..base.clone()
+    };
+    estimate::Entity::insert(e.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    for l in queries::lines_of(&txn, base.id).await? {
+        insert_line(
+            &txn,
+            &e,
+            l.position,
+            &l.line_code,
+            l.payee_role,
+            &l.description,
+            l.quantity,
+            l.unit_amount,
+            l.rate_id,
+        )
+        .await?;
+    }
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.estimate.revised",
+        subject_type: "budget_estimate",
+        subject_id: e.id,
+        role: role.as_str(),
+        details: serde_json::json!({ "previous_id": base.id, "revision": e.revision, "note": e.note }),
+    })
+    .await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::CREATED, e).await
+}

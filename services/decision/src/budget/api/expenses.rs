@@ -1,0 +1,213 @@
+//! Expenses entered with their vouchers (chứng từ); those of sittings are booked from
+//! `sitting.held`. Spending beyond an approved line is flagged and needs a reason.
+
+use actix_web::{HttpResponse, web};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    db::{begin_write, is_unique_violation},
+    http::paging::{PageQuery, next_cursor},
+    service::ServiceContext,
+};
+use sangkien_proto::ErrorCode;
+
+use super::{
+    READERS, SPENDERS,
+    estimates::{LineInput, check_line},
+    no_plan, settled,
+    views::ExpenseView,
+};
+use crate::budget::{
+    domain::{lines::beyond_line, money},
+    store::{entities::expense, queries},
+};
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/budget/expenses", web::post().to(enter_expense))
+        .route(
+            "/budget/plans/{plan_id}/expenses",
+            web::get().to(list_expenses),
+        );
+}
+
+/// An expense with its voucher.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpenseInput {
+    pub plan_id: Uuid,
+    pub line_code: String,
+    pub payee_role: Option<String>,
+    /// Unique in the recognising body.
+    pub voucher_number: String,
+    /// Local date of the voucher: the cap in force that day applies.
+    pub spent_on: chrono::NaiveDate,
+    pub quantity: i64,
+    pub unit_amount: i64,
+    pub description: String,
+    /// Required when the expense goes beyond the approved line.
+    pub reason: Option<String>,
+}
+
+/// A page of expenses.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpensePage {
+    pub items: Vec<ExpenseView>,
+    pub next_cursor: Option<String>,
+}
+
+fn voucher_taken(v: &str) -> ApiError {
+    ApiError::new(ErrorCode::VoucherTaken).with_detail(
+        format!("Chứng từ số {v} đã được ghi nhận"),
+        format!("Voucher {v} is already booked"),
+    )
+}
+
+/// Books an entered expense.
+pub async fn enter_expense(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    body: web::Json<ExpenseInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(SPENDERS)?;
+    let b = body.into_inner();
+    let mut issues = sangkien_kit::error::Issues::new();
+    let voucher = issues.text("voucher_number", &b.voucher_number, 60);
+    issues.finish()?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let plan = queries::plan_in(&txn, caller.tenant, b.plan_id)
+        .await?
+        .ok_or_else(no_plan)?;
+    if queries::settlement_of_year(&txn, caller.tenant, plan.year)
+        .await?
+        .is_some()
+    {
+        return Err(settled(plan.year));
+    }
+    let input = LineInput {
+        line_code: b.line_code.clone(),
+        payee_role: b.payee_role.clone(),
+        description: b.description.clone(),
+        quantity: b.quantity,
+        unit_amount: b.unit_amount,
+        on: Some(b.spent_on),
+    };
+    let c = check_line(&txn, &caller, plan.year, &input).await?;
+    let taken = expense::Entity::find()
+        .filter(expense::Column::Tenant.eq(caller.tenant))
+        .filter(expense::Column::VoucherNumber.eq(voucher.clone()))
+        .one(&txn)
+        .await?;
+    if taken.is_some() {
+        return Err(voucher_taken(&voucher));
+    }
+    let key = (b.line_code.clone(), b.payee_role.clone());
+    let approved = match queries::approved_estimate(&txn, caller.tenant, plan.id).await? {
+        Some((_, lines)) => money::total(
+            lines
+                .iter()
+                .filter(|l| l.line_code == key.0 && l.payee_role == key.1)
+                .map(|l| l.approved_amount.unwrap_or(0)),
+        ),
+        None => Some(0),
+    };
+    let already = queries::spent_on_line(&txn, caller.tenant, plan.id, &key).await?;
+    let over = approved
+        .zip(already)
+        .and_then(|(a, s)| beyond_line(a, s, c.amount))
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("total overflow")))?;
+    let reason = b
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    if over && reason.is_none() {
+        let mut i = sangkien_kit::error::Issues::new();
+        i.push(
+            "reason",
+            "over_line_reason_required",
+            format!("Khoản chi vượt dự toán được duyệt của dòng (duyệt {} đồng, đã chi {} đồng): cần nêu lý do",
+                money::format_dong(approved.unwrap_or(0)), money::format_dong(already.unwrap_or(0))),
+            "The expense goes beyond the approved line: a reason is required",
+        );
+        i.finish()?;
+    }
+    let m = expense::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        plan_id: plan.id,
+        year: plan.year,
+        line_code: key.0,
+        payee_role: key.1,
+        source: "voucher".into(),
+        sitting_id: None,
+        voucher_number: Some(voucher.clone()),
+        spent_on: b.spent_on,
+        quantity: b.quantity,
+        unit_amount: b.unit_amount,
+        amount: c.amount,
+        description: c.description,
+        over_line: over,
+        reason,
+        rate_id: Some(c.rate_id),
+        created_by: caller.user,
+        created_at: now,
+    };
+    expense::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                voucher_taken(&voucher)
+            } else {
+                e.into()
+            }
+        })?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.expense.entered",
+        subject_type: "budget_expense",
+        subject_id: m.id,
+        role: role.as_str(),
+        details: serde_json::json!({ "before": null, "after": {
+            "voucher_number": m.voucher_number, "line_code": m.line_code, "payee_role": m.payee_role,
+            "spent_on": m.spent_on, "amount": m.amount, "over_line": m.over_line, "reason": m.reason } }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(ExpenseView::from(m)))
+}
+
+/// A plan's expenses, oldest first.
+pub async fn list_expenses(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let (limit, cursor) = (q.limit()?, q.cursor()?);
+    let mut find = expense::Entity::find()
+        .filter(expense::Column::Tenant.eq(caller.tenant))
+        .filter(expense::Column::PlanId.eq(*plan_id));
+    if let Some(c) = cursor {
+        find = find.filter(expense::Column::Id.gt(c));
+    }
+    let rows = find
+        .order_by_asc(expense::Column::Id)
+        .limit(limit)
+        .all(&ctx.db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    Ok(HttpResponse::Ok().json(ExpensePage {
+        next_cursor: next_cursor(&ids, limit),
+        items: rows.into_iter().map(ExpenseView::from).collect(),
+    }))
+}

@@ -1,0 +1,289 @@
+//! Rates (the national seeds and provincial resolutions) and the tenant's budget profile.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    clock::local_date,
+    db::begin_write,
+    error::Issues,
+    http::paging::{PageQuery, etag, next_cursor, require_if_match},
+    service::ServiceContext,
+};
+use sangkien_proto::ErrorCode;
+
+use super::{ADMINS, READERS, views::RateView};
+use crate::budget::{
+    domain::{
+        money::MAX_AMOUNT,
+        rates::{LINES, applicable, line_kind, payee_fits},
+    },
+    store::{
+        entities::{profile, rate},
+        queries::{profile_of, rates_of, to_rate},
+    },
+};
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/budget/rates", web::get().to(list_rates))
+        .route("/budget/rates", web::post().to(create_rate))
+        .route("/budget/rates/applicable", web::get().to(applicable_rates))
+        .route("/budget/profile", web::get().to(get_profile))
+        .route("/budget/profile", web::put().to(put_profile));
+}
+
+/// A provincial rate (People's Council resolution) for a jurisdiction and council tier.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateInput {
+    pub line_code: String,
+    pub payee_role: Option<String>,
+    /// `Nghị quyết 10/2022/NQ-HĐND ngày …`.
+    pub legal_basis: String,
+    pub unit: String,
+    /// Maximum in đồng; omitted for invoice lines.
+    pub max_amount: Option<i64>,
+    pub valid_from: chrono::NaiveDate,
+    pub valid_to: Option<chrono::NaiveDate>,
+    /// Province code, as in the profiles.
+    pub jurisdiction: String,
+    /// Omitted: every tier of the jurisdiction.
+    pub council_tier: Option<String>,
+}
+
+/// A page of rates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RatePage {
+    pub items: Vec<RateView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The budget profile of the caller's body.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    /// Province code (`phu-tho`).
+    pub jurisdiction: String,
+    /// `province`, `commune`, `district`, `department`, `school`, `enterprise`, …
+    pub council_tier: String,
+}
+
+/// `?on=` date.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OnQuery {
+    /// Local date (default today).
+    pub on: Option<chrono::NaiveDate>,
+}
+
+/// The rates the caller's body sees: the national maxima and its own resolutions.
+pub async fn list_rates(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let (limit, cursor) = (q.limit()?, q.cursor()?);
+    let all = rates_of(&ctx.db, caller.tenant).await?;
+    let items: Vec<RateView> = all
+        .iter()
+        .filter(|r| cursor.is_none_or(|c| r.id > c))
+        .take(limit as usize)
+        .map(RateView::from)
+        .collect();
+    let ids: Vec<Uuid> = items.iter().map(|r| r.id).collect();
+    Ok(HttpResponse::Ok().json(RatePage {
+        next_cursor: next_cursor(&ids, limit),
+        items,
+    }))
+}
+
+/// The rate that applies to each line and payee role on a date, for the body's profile.
+pub async fn applicable_rates(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    q: web::Query<OnQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let on = q.on.unwrap_or_else(|| local_date(ctx.clock.now()));
+    let rates = rates_of(&ctx.db, caller.tenant).await?;
+    let profile = profile_of(&ctx.db, caller.tenant).await?;
+    let mut out = Vec::new();
+    for l in LINES {
+        let roles: Vec<Option<&str>> = if l.payee_roles.is_empty() {
+            vec![None]
+        } else {
+            l.payee_roles.iter().map(|r| Some(*r)).collect()
+        };
+        for role in roles {
+            if let Some(r) = applicable(&rates, l.code, role, on, profile.as_ref()) {
+                out.push(RateView::from(r));
+            }
+        }
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Enters a provincial resolution's rate.
+pub async fn create_rate(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    body: web::Json<RateInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(ADMINS)?;
+    let b = body.into_inner();
+    let mut issues = Issues::new();
+    match line_kind(&b.line_code) {
+        None => issues.push(
+            "line_code",
+            "unknown",
+            "Không có nội dung chi này",
+            "No such spending line",
+        ),
+        Some(l) if !payee_fits(l, b.payee_role.as_deref()) => issues.push(
+            "payee_role",
+            "not_of_this_line",
+            "Đối tượng chi không thuộc nội dung chi này",
+            "This payee role is not one of the line's",
+        ),
+        _ => {}
+    }
+    let legal_basis = issues.text("legal_basis", &b.legal_basis, 300);
+    let unit = issues.text("unit", &b.unit, 60);
+    let jurisdiction = issues.text("jurisdiction", &b.jurisdiction, 60);
+    if let Some(m) = b.max_amount
+        && !(0..=MAX_AMOUNT).contains(&m)
+    {
+        issues.push(
+            "max_amount",
+            "out_of_range",
+            "Mức tối đa không hợp lệ",
+            "The maximum is out of range",
+        );
+    }
+    if b.valid_to.is_some_and(|t| t < b.valid_from) {
+        issues.push(
+            "valid_to",
+            "before_valid_from",
+            "Ngày hết hiệu lực trước ngày có hiệu lực",
+            "valid_to is before valid_from",
+        );
+    }
+    issues.finish()?;
+    let now = ctx.clock.now();
+    let m = rate::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        line_code: b.line_code,
+        payee_role: b.payee_role,
+        legal_basis,
+        unit,
+        max_amount: b.max_amount,
+        valid_from: b.valid_from,
+        valid_to: b.valid_to,
+        jurisdiction: Some(jurisdiction),
+        council_tier: b
+            .council_tier
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty()),
+        created_by: caller.user,
+        created_at: now,
+    };
+    let view = RateView::from(&to_rate(&m));
+    let txn = begin_write(&ctx.db).await?;
+    rate::Entity::insert(m.into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.rate.created",
+        subject_type: "budget_rate",
+        subject_id: view.id,
+        role: role.as_str(),
+        details: serde_json::json!({ "after": view.rule, "line_code": view.line_code, "payee_role": view.payee_role, "max_amount": view.max_amount }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// The body's profile (404 until an admin sets it; the national maxima apply meanwhile).
+pub async fn get_profile(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let p = profile::Entity::find_by_id(caller.tenant)
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(p.version)))
+        .json(ProfileBody {
+            jurisdiction: p.jurisdiction,
+            council_tier: p.council_tier,
+        }))
+}
+
+/// Sets the body's profile; a change needs `If-Match`.
+pub async fn put_profile(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    req: HttpRequest,
+    body: web::Json<ProfileBody>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(ADMINS)?;
+    let mut issues = Issues::new();
+    let jurisdiction = issues.text("jurisdiction", &body.jurisdiction, 60);
+    let council_tier = issues.text("council_tier", &body.council_tier, 40);
+    issues.finish()?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let before = profile::Entity::find_by_id(caller.tenant).one(&txn).await?;
+    let version = match &before {
+        Some(p) => {
+            require_if_match(&req, p.version)?;
+            p.version + 1
+        }
+        None => 1,
+    };
+    let am = profile::ActiveModel {
+        tenant: Set(caller.tenant),
+        jurisdiction: Set(jurisdiction.clone()),
+        council_tier: Set(council_tier.clone()),
+        version: Set(version),
+        updated_by: Set(caller.user),
+        updated_at: Set(now),
+    };
+    if before.is_some() {
+        profile::Entity::update(am).exec(&txn).await?;
+    } else {
+        profile::Entity::insert(am)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.profile.changed",
+        subject_type: "budget_profile",
+        subject_id: caller.tenant,
+        role: role.as_str(),
+        details: serde_json::json!({
+            "before": before.as_ref().map(|p| serde_json::json!({ "jurisdiction": p.jurisdiction, "council_tier": p.council_tier })),
+            "after": { "jurisdiction": jurisdiction, "council_tier": council_tier },
+        }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(version)))
+        .json(ProfileBody {
+            jurisdiction,
+            council_tier,
+        }))
+}

@@ -1,0 +1,324 @@
+//! Reports: estimate against actual per line (execution), and the settlement (quyết toán)
+//! that closes the year; each as JSON and as XLSX.
+
+use actix_web::{HttpResponse, web};
+use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    db::{begin_write, is_unique_violation},
+    service::ServiceContext,
+};
+use sangkien_proto::ErrorCode;
+
+use super::{
+    FINANCE, READERS, no_plan, settled,
+    views::{line_name, payee_name},
+    xlsx,
+};
+use crate::budget::{
+    domain::{lines::reconcile, money},
+    store::{entities::settlement, queries},
+};
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/budget/plans/{plan_id}/execution",
+        web::get().to(execution),
+    )
+    .route(
+        "/budget/plans/{plan_id}/execution.xlsx",
+        web::get().to(execution_xlsx),
+    )
+    .route("/budget/plans/{plan_id}/settlement", web::post().to(settle))
+    .route(
+        "/budget/plans/{plan_id}/settlement",
+        web::get().to(get_settlement),
+    )
+    .route(
+        "/budget/plans/{plan_id}/settlement.xlsx",
+        web::get().to(settlement_xlsx),
+    );
+}
+
+/// One spending line: approved estimate against actual.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReportLine {
+    pub line_code: String,
+    pub line_name: String,
+    pub payee_role: Option<String>,
+    pub payee_name: String,
+    /// Approved in the estimate, đồng.
+    pub estimated: i64,
+    /// Booked, đồng.
+    pub spent: i64,
+    /// `estimated - spent`; negative when over.
+    pub remaining: i64,
+    pub over: bool,
+    /// Expenses booked on the line.
+    pub expenses: usize,
+}
+
+/// The totals of a report.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Totals {
+    pub estimated: i64,
+    pub spent: i64,
+    pub remaining: i64,
+}
+
+/// Estimate against actual for a plan.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExecutionReport {
+    pub plan_id: Uuid,
+    pub symbol: String,
+    pub year: i32,
+    /// The approved estimate compared (null before approval).
+    pub estimate_id: Option<Uuid>,
+    pub revision: Option<i32>,
+    pub lines: Vec<ReportLine>,
+    pub totals: Totals,
+    pub settled: bool,
+}
+
+/// The settlement of a year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementView {
+    pub id: Uuid,
+    pub plan_id: Uuid,
+    pub year: i32,
+    pub estimated: i64,
+    pub spent: i64,
+    pub note: String,
+    pub settled_at: chrono::DateTime<chrono::Utc>,
+    /// The execution report as settled.
+    pub report: ExecutionReport,
+}
+
+/// What the finance office notes on settling.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettlementInput {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn overflow() -> ApiError {
+    ApiError::internal(anyhow::anyhow!("money overflow in a report"))
+}
+
+/// Builds the execution report of a plan.
+pub async fn build_report<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<ExecutionReport, ApiError> {
+    let plan = queries::plan_in(db, caller.tenant, plan_id)
+        .await?
+        .ok_or_else(no_plan)?;
+    let approved = queries::approved_estimate(db, caller.tenant, plan.id).await?;
+    let estimated = approved
+        .as_ref()
+        .map(|(_, l)| queries::approved_by_key(l))
+        .unwrap_or_default();
+    let expenses = queries::expenses_of(db, caller.tenant, plan.id).await?;
+    let spent: Vec<_> = expenses
+        .iter()
+        .map(|x| ((x.line_code.clone(), x.payee_role.clone()), x.amount))
+        .collect();
+    let rows = reconcile(&estimated, &spent).ok_or_else(overflow)?;
+    let lines: Vec<ReportLine> = rows
+        .into_iter()
+        .map(|r| ReportLine {
+            line_name: line_name(&r.key.0),
+            payee_name: payee_name(r.key.1.as_deref()),
+            expenses: expenses
+                .iter()
+                .filter(|x| x.line_code == r.key.0 && x.payee_role == r.key.1)
+                .count(),
+            line_code: r.key.0,
+            payee_role: r.key.1,
+            estimated: r.estimated,
+            spent: r.spent,
+            remaining: r.remaining,
+            over: r.over,
+        })
+        .collect();
+    let e = money::total(lines.iter().map(|l| l.estimated)).ok_or_else(overflow)?;
+    let s = money::total(lines.iter().map(|l| l.spent)).ok_or_else(overflow)?;
+    Ok(ExecutionReport {
+        plan_id: plan.id,
+        symbol: plan.symbol,
+        year: plan.year,
+        estimate_id: approved.as_ref().map(|(e, _)| e.id),
+        revision: approved.as_ref().map(|(e, _)| e.revision),
+        lines,
+        totals: Totals {
+            estimated: e,
+            spent: s,
+            remaining: money::difference(e, s).ok_or_else(overflow)?,
+        },
+        settled: queries::settlement_of_year(db, caller.tenant, plan.year)
+            .await?
+            .is_some(),
+    })
+}
+
+/// Estimate against actual per line.
+pub async fn execution(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    Ok(HttpResponse::Ok().json(build_report(&ctx.db, &caller, *plan_id).await?))
+}
+
+/// The same as XLSX.
+pub async fn execution_xlsx(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let r = build_report(&ctx.db, &caller, *plan_id).await?;
+    let title = format!(
+        "BÁO CÁO THỰC HIỆN DỰ TOÁN KINH PHÍ SÁNG KIẾN NĂM {} ({})",
+        r.year, r.symbol
+    );
+    let bytes = xlsx::render(&title, &r).map_err(ApiError::internal)?;
+    Ok(xlsx::answer(
+        bytes,
+        &format!("thuc-hien-du-toan-{}.xlsx", r.year),
+    ))
+}
+
+/// Settles the year: snapshots the execution report; no expense is accepted afterwards.
+pub async fn settle(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+    body: web::Json<SettlementInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(FINANCE)?;
+    let note = body.note.clone().unwrap_or_default().trim().to_owned();
+    if note.chars().count() > 1000 {
+        let mut i = sangkien_kit::error::Issues::new();
+        i.push(
+            "note",
+            "too_long",
+            "Ghi chú dài tối đa 1000 ký tự",
+            "note may have at most 1000 characters",
+        );
+        i.finish()?;
+    }
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let report = build_report(&txn, &caller, *plan_id).await?;
+    if report.settled {
+        return Err(settled(report.year));
+    }
+    if report.estimate_id.is_none() {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Chưa có dự toán được phê duyệt để quyết toán",
+            "There is no approved estimate to settle",
+        ));
+    }
+    let m = settlement::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        plan_id: report.plan_id,
+        year: report.year,
+        estimated: report.totals.estimated,
+        spent: report.totals.spent,
+        report: serde_json::to_string(&report).map_err(ApiError::internal)?,
+        note,
+        settled_by: caller.user,
+        settled_at: now,
+    };
+    settlement::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                settled(report.year)
+            } else {
+                e.into()
+            }
+        })?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.settlement.closed",
+        subject_type: "budget_settlement",
+        subject_id: m.id,
+        role: role.as_str(),
+        details: serde_json::json!({ "year": m.year, "estimated": m.estimated, "spent": m.spent, "before": "open", "after": "settled" }),
+    })
+    .await?;
+    txn.commit().await?;
+    let mut report = report;
+    report.settled = true;
+    Ok(HttpResponse::Created().json(view(m, report)))
+}
+
+fn view(m: settlement::Model, report: ExecutionReport) -> SettlementView {
+    SettlementView {
+        id: m.id,
+        plan_id: m.plan_id,
+        year: m.year,
+        estimated: m.estimated,
+        spent: m.spent,
+        note: m.note,
+        settled_at: m.settled_at,
+        report,
+    }
+}
+
+async fn settlement_of(
+    ctx: &ServiceContext,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<SettlementView, ApiError> {
+    let plan = queries::plan_in(&ctx.db, caller.tenant, plan_id)
+        .await?
+        .ok_or_else(no_plan)?;
+    let m = queries::settlement_of_year(&ctx.db, caller.tenant, plan.year)
+        .await?
+        .filter(|s| s.plan_id == plan.id)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let mut report: ExecutionReport =
+        serde_json::from_str(&m.report).map_err(ApiError::internal)?;
+    report.settled = true;
+    Ok(view(m, report))
+}
+
+/// The settlement of the plan's year.
+pub async fn get_settlement(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    Ok(HttpResponse::Ok().json(settlement_of(&ctx, &caller, *plan_id).await?))
+}
+
+/// The settlement as XLSX.
+pub async fn settlement_xlsx(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    plan_id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let s = settlement_of(&ctx, &caller, *plan_id).await?;
+    let title = format!(
+        "QUYẾT TOÁN KINH PHÍ HOẠT ĐỘNG SÁNG KIẾN NĂM {} ({})",
+        s.year, s.report.symbol
+    );
+    let bytes = xlsx::render(&title, &s.report).map_err(ApiError::internal)?;
+    Ok(xlsx::answer(bytes, &format!("quyet-toan-{}.xlsx", s.year)))
+}
