@@ -3,12 +3,13 @@
 
 mod appraisal;
 mod dashboard;
+mod decisions;
 mod events;
 mod gateway;
 mod identity;
 pub(crate) mod intake;
 mod policy;
 mod rotation;
-mod sittings;
+pub(crate) mod sittings;
 mod tokens;
 mod year;
