@@ -406,12 +406,16 @@ mod tests {
                 r.caller
             );
         }
+        // The last panel set up (later requests configure other services).
+        let last_panel = e
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.path == "/api/v1/appraisal/panels")
+            .unwrap();
+        assert_eq!(last_panel.body.as_ref().unwrap()["field"], "socio_economic");
         assert_eq!(
-            e.requests.last().unwrap().body.as_ref().unwrap()["field"],
-            "socio_economic"
-        );
-        assert_eq!(
-            e.requests.last().unwrap().body.as_ref().unwrap()["members"]
+            last_panel.body.as_ref().unwrap()["members"]
                 .as_array()
                 .unwrap()
                 .len(),
