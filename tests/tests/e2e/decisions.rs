@@ -487,8 +487,26 @@ async fn twenty_decisions_signed_at_once_take_twenty_consecutive_numbers() {
         txn.commit().await.unwrap();
         plans.push(plan_id);
     }
-    let mut ids = Vec::new();
-    for plan_id in &plans {
+    // A retried draft with the same Idempotency-Key gets the first answer, not a second draft.
+    let mut replies = Vec::new();
+    for _ in 0..2 {
+        let res = sys
+            .http
+            .post(sys.at("/api/v1/decision/decisions"))
+            .bearer_auth(&secretariat)
+            .header("Idempotency-Key", "nhap-quyet-dinh-0")
+            .json(&json!({ "plan_id": plans[0], "field": "socio_economic", "proposal": "Hội đồng Sáng kiến huyện" }))
+            .send()
+            .await
+            .unwrap();
+        replies.push(sangkien_e2e::Answer::read(res).await.unwrap());
+    }
+    assert_eq!(replies[0].status, 201, "{}", replies[0].body);
+    assert_eq!(replies[1].status, 201, "{}", replies[1].body);
+    assert_eq!(replies[0].body["id"], replies[1].body["id"]);
+    assert_eq!(replies[1].header("idempotent-replayed"), Some("true"));
+    let mut ids = vec![replies[0].body["id"].as_str().unwrap().to_owned()];
+    for plan_id in &plans[1..] {
         let d = post(&sys, "/api/v1/decision/decisions", &secretariat,
             json!({ "plan_id": plan_id, "field": "socio_economic", "proposal": "Hội đồng Sáng kiến huyện" })).await;
         assert_eq!(d.status, 201, "{}", d.body);
