@@ -179,6 +179,14 @@ error_codes! {
     EstimateLocked = ("estimate_locked", 409, "Dự toán đã được phê duyệt, không sửa được", "The estimate is approved and locked"),
     /// The year's settlement is done: no expense is accepted any more.
     YearSettled = ("year_settled", 409, "Năm ngân sách đã quyết toán", "The budget year is settled"),
+    /// No such recognition decision in the caller's tenant.
+    DecisionNotFound = ("decision_not_found", 404, "Không tìm thấy quyết định", "Decision not found"),
+    /// The decision is signed and numbered: it can no longer change.
+    DecisionIssued = ("decision_issued", 409, "Quyết định đã ký ban hành, không sửa được", "The decision is signed and can no longer change"),
+    /// The recognising body's profile (name, symbol, signers) is not configured yet.
+    BodyProfileMissing = ("body_profile_missing", 409, "Chưa cấu hình thông tin cơ quan ban hành", "The issuing body is not configured"),
+    /// The signer has no title in the body profile, so the signature block cannot be printed.
+    SignerNotConfigured = ("signer_not_configured", 409, "Người ký chưa được cấu hình chức danh", "The signer has no configured title"),
 }
 
 /// One offending field of a request.

@@ -89,6 +89,21 @@ const RESULT_RECORDERS: &[Role] = &[
 ];
 const UNIT_HEAD: &[Role] = &[Role::UnitHead];
 const RECEIVING_OFFICE: &[Role] = &[Role::ReceivingOffice];
+/// Who reads the body profile: those who draft, sign and configure decisions.
+const PROFILE_READERS: &[Role] = &[Role::Admin, Role::CouncilSecretariat, Role::Signer];
+/// Who drafts and edits recognition decisions.
+const DECISION_DRAFTERS: &[Role] = &[Role::CouncilSecretariat];
+/// Who reads decisions and their documents.
+const DECISION_READERS: &[Role] = &[Role::CouncilSecretariat, Role::Signer, Role::Admin];
+/// Who signs decisions.
+const SIGNERS: &[Role] = &[Role::Signer];
+/// Who fetches certificates: the readers, and authors (the service checks whose).
+const CERTIFICATE_READERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::Signer,
+    Role::Admin,
+    Role::Author,
+];
 
 /// Every route reachable through the gateway.
 pub const POLICY: &[Rule] = &[
@@ -531,6 +546,61 @@ pub const POLICY: &[Rule] = &[
         method: "GET",
         pattern: "/api/v1/decision/budget/plans/{plan_id}/settlement.xlsx",
         access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/body-profile",
+        access: Access::Roles(PROFILE_READERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/decision/body-profile",
+        access: Access::Roles(ADMIN),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/decisions",
+        access: Access::Roles(DECISION_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/decisions",
+        access: Access::Roles(DECISION_DRAFTERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/decisions/{id}",
+        access: Access::Roles(DECISION_READERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/decision/decisions/{id}",
+        access: Access::Roles(DECISION_DRAFTERS),
+    },
+    Rule {
+        method: "PUT",
+        pattern: "/api/v1/decision/decisions/{id}/items/{dossier_id}",
+        access: Access::Roles(DECISION_DRAFTERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/decisions/{id}/sign",
+        access: Access::Roles(SIGNERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/decisions/{id}/document",
+        access: Access::Roles(DECISION_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/decisions/{id}/certificates",
+        access: Access::Roles(CERTIFICATE_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/decisions/{id}/certificates/{dossier_id}",
+        access: Access::Roles(CERTIFICATE_READERS),
     },
 ];
 

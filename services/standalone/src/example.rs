@@ -406,7 +406,7 @@ mod tests {
                 r.caller
             );
         }
-        // The last panel is the socio-economic council (the budget profile follows it).
+        // The last panel set up (later requests configure other services).
         let last_panel = e
             .requests
             .iter()

@@ -4,12 +4,13 @@
 mod appraisal;
 mod budget;
 mod dashboard;
+mod decisions;
 mod events;
 mod gateway;
 mod identity;
 pub(crate) mod intake;
 mod policy;
 mod rotation;
-mod sittings;
+pub(crate) mod sittings;
 mod tokens;
 mod year;

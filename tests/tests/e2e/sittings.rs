@@ -13,7 +13,7 @@ use sangkien_e2e::{Answer, TestSystem};
 use sangkien_kit::ManualClock;
 
 /// A user holding `role` on `unit`: (id, token).
-async fn person(
+pub(crate) async fn person(
     sys: &TestSystem,
     p: &People,
     username: &str,
@@ -38,7 +38,7 @@ async fn person(
 }
 
 /// A call with `If-Match`.
-async fn matched(
+pub(crate) async fn matched(
     sys: &TestSystem,
     method: Method,
     path: &str,
@@ -59,7 +59,7 @@ async fn matched(
 }
 
 /// A received dossier of the school's author; its id.
-async fn received(sys: &TestSystem, p: &People, plan_id: &str, name: &str) -> String {
+pub(crate) async fn received(sys: &TestSystem, p: &People, plan_id: &str, name: &str) -> String {
     let d = post(
         sys,
         "/api/v1/intake/dossiers",
@@ -101,7 +101,7 @@ async fn received(sys: &TestSystem, p: &People, plan_id: &str, name: &str) -> St
     id
 }
 
-fn sheet_a() -> Value {
+pub(crate) fn sheet_a() -> Value {
     json!({ "submit": true, "scores": [
         { "item": "introduction", "points": 1.75 }, { "item": "main_content", "points": 12.5 },
         { "item": "conclusion", "points": 1.5 }, { "item": "presentation", "points": 2 } ] })
@@ -113,7 +113,7 @@ fn sheet_b() -> Value {
         { "item": "conclusion", "points": 1.5 }, { "item": "presentation", "points": 1.5 } ] })
 }
 
-async fn reviewers_of(sys: &TestSystem, p: &People, case: &str) -> Vec<String> {
+pub(crate) async fn reviewers_of(sys: &TestSystem, p: &People, case: &str) -> Vec<String> {
     let a = sys
         .call(
             Method::GET,
@@ -132,7 +132,7 @@ async fn reviewers_of(sys: &TestSystem, p: &People, case: &str) -> Vec<String> {
         .collect()
 }
 
-async fn score(sys: &TestSystem, token: &str, case: &str, body: Value) -> Answer {
+pub(crate) async fn score(sys: &TestSystem, token: &str, case: &str, body: Value) -> Answer {
     sys.call(
         Method::PUT,
         &format!("/api/v1/appraisal/cases/{case}/sheet"),
@@ -143,7 +143,7 @@ async fn score(sys: &TestSystem, token: &str, case: &str, body: Value) -> Answer
     .unwrap()
 }
 
-fn docx_text(bytes: &[u8]) -> String {
+pub(crate) fn docx_text(bytes: &[u8]) -> String {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();
     archive

@@ -1,0 +1,513 @@
+//! Drafting a decision from the concluded cases of a plan's field, reading it, and the
+//! secretariat's edits (title and proposal, each item recognised or refused with a reason).
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use chrono::Datelike;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    clock::local_date,
+    db::begin_write,
+    error::Issues,
+    http::paging::{PageQuery, next_cursor, require_if_match},
+    idempotent::{Idempotency, Remembered},
+    service::ServiceContext,
+};
+
+use super::{
+    DRAFTERS, READERS, decision_of, still_draft,
+    views::{DecisionPage, answer, decision_view},
+};
+use crate::decisions::{
+    domain::draft::{Conclusion, EditRefused, edit, initial_items},
+    store::{decision, dossier, item, plan},
+};
+
+/// A draft to start.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftInput {
+    pub plan_id: Uuid,
+    /// The plan's field code.
+    pub field: String,
+    /// `Về việc công nhận sáng kiến năm 2022` by default.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The proposal it follows: `Hội đồng Sáng kiến huyện tại Tờ trình số 12/TTr-HĐSK ngày 25
+    /// tháng 3 năm 2022`.
+    pub proposal: String,
+}
+
+/// New title and proposal of a draft.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionUpdate {
+    pub title: String,
+    pub proposal: String,
+}
+
+/// What the decision says about one dossier.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemInput {
+    pub recognised: bool,
+    /// Required, whichever way.
+    pub reason: String,
+}
+
+/// Filters of the decision list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DecisionFilter {
+    pub plan_id: Option<Uuid>,
+    pub field: Option<String>,
+    /// `draft` or `issued`.
+    pub status: Option<String>,
+}
+
+/// Lists decisions, newest first, without their items.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/decisions",
+    tag = "decisions",
+    params(PageQuery, DecisionFilter),
+    responses((status = 200, description = "A page of decisions", body = DecisionPage)),
+    security(("bearer" = []))
+)]
+pub async fn list_decisions(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    page: web::Query<PageQuery>,
+    filter: web::Query<DecisionFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let limit = page.limit()?;
+    let mut q = decision::Entity::find()
+        .filter(decision::Column::Tenant.eq(caller.tenant))
+        .order_by_desc(decision::Column::Id);
+    if let Some(p) = filter.plan_id {
+        q = q.filter(decision::Column::PlanId.eq(p));
+    }
+    if let Some(f) = &filter.field {
+        q = q.filter(decision::Column::Field.eq(f.clone()));
+    }
+    if let Some(s) = &filter.status {
+        q = q.filter(decision::Column::Status.eq(s.clone()));
+    }
+    if let Some(c) = page.cursor()? {
+        q = q.filter(decision::Column::Id.lt(c));
+    }
+    let rows = q.limit(limit).all(&ctx.db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut items = Vec::new();
+    for r in rows {
+        items.push(decision_view(&ctx.db, r, true).await?);
+    }
+    Ok(HttpResponse::Ok().json(DecisionPage {
+        next_cursor: next_cursor(&ids, limit),
+        items,
+    }))
+}
+
+/// Reads a decision with its items; the ETag is its version.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/decisions/{id}",
+    tag = "decisions",
+    params(("id" = Uuid, Path, description = "Decision id")),
+    responses(
+        (status = 200, description = "The decision", body = super::views::DecisionView),
+        (status = 404, description = "No such decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_decision(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let d = decision_of(&ctx.db, &caller, id.into_inner()).await?;
+    Ok(answer(
+        StatusCode::OK,
+        &decision_view(&ctx.db, d, false).await?,
+    ))
+}
+
+fn text(issues: &mut Issues, field: &str, value: &str, max: usize) -> String {
+    issues.text(field, value, max)
+}
+
+/// Drafts the decision of a plan's field from every concluded case not yet in a decision:
+/// recommended ones recognised, the others refused with the conclusion's reason
+/// (`Idempotency-Key` accepted).
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/decisions",
+    tag = "decisions",
+    request_body = DraftInput,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
+    responses(
+        (status = 201, description = "Drafted", body = super::views::DecisionView),
+        (status = 422, description = "Every problem; `no_concluded_dossiers` when nothing is left to decide", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn draft_decision(
+    req: HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    raw: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let body: DraftInput = super::parse_json(&raw)?;
+    let idem = Idempotency::from_request(&req, &raw)?;
+    let now = ctx.clock.now();
+    if let Some(i) = &idem
+        && let Some(r) = i.replay(&ctx.db, caller.user, now).await?
+    {
+        return Ok(r);
+    }
+    let mut issues = Issues::new();
+    let field = text(&mut issues, "field", &body.field, 40);
+    let proposal = text(&mut issues, "proposal", &body.proposal, 1000);
+    let txn = begin_write(&ctx.db).await?;
+    let year = plan::Entity::find_by_id(body.plan_id)
+        .one(&txn)
+        .await?
+        .filter(|p| p.tenant == caller.tenant)
+        .map(|p| p.year)
+        .unwrap_or_else(|| local_date(now).year());
+    let title = match body.title.as_deref() {
+        Some(t) => text(&mut issues, "title", t, 500),
+        None => format!("Về việc công nhận sáng kiến năm {year}"),
+    };
+    let taken: Vec<Uuid> = item::Entity::find()
+        .filter(item::Column::Tenant.eq(caller.tenant))
+        .select_only()
+        .column(item::Column::DossierId)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let concluded = dossier::Entity::find()
+        .filter(dossier::Column::Tenant.eq(caller.tenant))
+        .filter(dossier::Column::PlanId.eq(body.plan_id))
+        .filter(dossier::Column::Field.eq(field.clone()))
+        .filter(dossier::Column::Concluded.eq(true))
+        .filter(dossier::Column::Received.eq(true))
+        .order_by_asc(dossier::Column::RegisterNumber)
+        .all(&txn)
+        .await?;
+    let open: Vec<&dossier::Model> = concluded
+        .iter()
+        .filter(|d| !taken.contains(&d.id))
+        .collect();
+    if open.is_empty() && !field.is_empty() {
+        issues.push(
+            "plan_id",
+            "no_concluded_dossiers",
+            "Kế hoạch và lĩnh vực này không còn hồ sơ đã kết luận nào chưa có quyết định",
+            "No concluded dossier of this plan and field is left without a decision",
+        );
+    }
+    issues.finish()?;
+    let d = decision::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        plan_id: body.plan_id,
+        field,
+        year,
+        status: "draft".into(),
+        title,
+        proposal,
+        number: None,
+        number_text: None,
+        signed_on: None,
+        signed_by: None,
+        issued_profile: None,
+        created_by: caller.user,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    decision::Entity::insert(d.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
+    let conclusions: Vec<Conclusion> = open
+        .iter()
+        .map(|x| Conclusion {
+            dossier_id: x.id,
+            recommended: x.recommended,
+            reason: x.conclusion_reason.clone(),
+        })
+        .collect();
+    let items = initial_items(&conclusions);
+    for (i, x) in items.iter().zip(open.iter()) {
+        item::Entity::insert(item::ActiveModel {
+            dossier_id: Set(i.dossier_id),
+            decision_id: Set(d.id),
+            tenant: Set(caller.tenant),
+            register_number: Set(x.register_number),
+            recognised: Set(i.recognised),
+            reason: Set(i.reason.clone()),
+            moved: Set(false),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "decision.drafted",
+            subject_type: "decision",
+            subject_id: d.id,
+            role: role.as_str(),
+            details: serde_json::json!({
+                "plan": d.plan_id, "field": d.field,
+                "items": items.iter().map(|i| serde_json::json!({ "dossier": i.dossier_id, "recognised": i.recognised })).collect::<Vec<_>>(),
+            }),
+        },
+    )
+    .await?;
+    let view = decision_view(&txn, d, false).await?;
+    if let Some(i) = &idem {
+        let json = serde_json::to_value(&view).map_err(ApiError::internal)?;
+        let tag = sangkien_kit::http::paging::etag(view.version);
+        i.remember(
+            &txn,
+            caller.user,
+            Remembered {
+                status: 201,
+                body: &json,
+                location: None,
+                etag: Some(&tag),
+            },
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(answer(StatusCode::CREATED, &view))
+}
+
+/// Changes a draft's title and proposal (`If-Match`).
+#[utoipa::path(
+    put,
+    path = "/api/v1/decision/decisions/{id}",
+    tag = "decisions",
+    params(("id" = Uuid, Path, description = "Decision id")),
+    request_body = DecisionUpdate,
+    responses(
+        (status = 200, description = "Changed", body = super::views::DecisionView),
+        (status = 409, description = "Signed: `decision_issued`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update_decision(
+    req: HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: web::Json<DecisionUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let d = decision_of(&txn, &caller, id.into_inner()).await?;
+    still_draft(&d)?;
+    require_if_match(&req, d.version)?;
+    let mut issues = Issues::new();
+    let title = issues.text("title", &body.title, 500);
+    let proposal = issues.text("proposal", &body.proposal, 1000);
+    issues.finish()?;
+    let mut am = d.clone().into_active_model();
+    am.title = Set(title.clone());
+    am.proposal = Set(proposal.clone());
+    am.version = Set(d.version + 1);
+    am.updated_at = Set(now);
+    let updated = decision::Entity::update(am).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "decision.edited",
+            subject_type: "decision",
+            subject_id: d.id,
+            role: role.as_str(),
+            details: serde_json::json!({
+                "before": { "title": d.title, "proposal": d.proposal },
+                "after": { "title": title, "proposal": proposal },
+            }),
+        },
+    )
+    .await?;
+    let view = decision_view(&txn, updated, false).await?;
+    txn.commit().await?;
+    Ok(answer(StatusCode::OK, &view))
+}
+
+/// Sets one dossier of a draft recognised or refused with a written reason (`If-Match`); a
+/// dossier not yet in it is added only when concluded in the same plan and field and in no
+/// other decision.
+#[utoipa::path(
+    put,
+    path = "/api/v1/decision/decisions/{id}/items/{dossier_id}",
+    tag = "decisions",
+    params(
+        ("id" = Uuid, Path, description = "Decision id"),
+        ("dossier_id" = Uuid, Path, description = "Dossier id"),
+    ),
+    request_body = ItemInput,
+    responses(
+        (status = 200, description = "Changed", body = super::views::DecisionView),
+        (status = 409, description = "Signed: `decision_issued`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Reason missing; dossier not concluded, of another plan or field, or in another decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn edit_item(
+    req: HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<ItemInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let (id, dossier_id) = path.into_inner();
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let d = decision_of(&txn, &caller, id).await?;
+    still_draft(&d)?;
+    require_if_match(&req, d.version)?;
+    let mut issues = Issues::new();
+    let x = dossier::Entity::find_by_id(dossier_id)
+        .one(&txn)
+        .await?
+        .filter(|x| x.tenant == caller.tenant);
+    let existing = item::Entity::find_by_id(dossier_id).one(&txn).await?;
+    match (&x, &existing) {
+        (_, Some(i)) if i.decision_id != d.id => issues.push(
+            "dossier_id",
+            "in_another_decision",
+            "Hồ sơ đã thuộc một quyết định khác",
+            "The dossier is already in another decision",
+        ),
+        (Some(x), _) if !(x.concluded && x.received) => issues.push(
+            "dossier_id",
+            "not_concluded",
+            "Hồ sơ chưa có kết luận thẩm định; không đưa vào quyết định được",
+            "The dossier is not concluded; it cannot be decided",
+        ),
+        (None, _) => issues.push(
+            "dossier_id",
+            "not_concluded",
+            "Hồ sơ chưa có kết luận thẩm định; không đưa vào quyết định được",
+            "The dossier is not concluded; it cannot be decided",
+        ),
+        (Some(x), _) if x.plan_id != d.plan_id || x.field != d.field => issues.push(
+            "dossier_id",
+            "other_plan_or_field",
+            "Hồ sơ thuộc kế hoạch hoặc lĩnh vực khác",
+            "The dossier belongs to another plan or field",
+        ),
+        _ => {}
+    }
+    let conclusion = x.as_ref().map(|x| Conclusion {
+        dossier_id,
+        recommended: x.recommended,
+        reason: x.conclusion_reason.clone(),
+    });
+    let edited = conclusion
+        .as_ref()
+        .map(|c| edit(c, body.recognised, &body.reason));
+    if let Some(Err(refused)) = &edited {
+        for r in refused {
+            match r {
+                EditRefused::ReasonMissing => issues.push(
+                    "reason",
+                    "required",
+                    "Cần ghi rõ lý do",
+                    "A written reason is required",
+                ),
+                EditRefused::ReasonTooLong => issues.push(
+                    "reason",
+                    "too_long",
+                    "Lý do dài tối đa 2000 ký tự",
+                    "The reason may have at most 2000 characters",
+                ),
+            }
+        }
+    } else if conclusion.is_none() && body.reason.trim().is_empty() {
+        issues.push(
+            "reason",
+            "required",
+            "Cần ghi rõ lý do",
+            "A written reason is required",
+        );
+    }
+    issues.finish()?;
+    let (Some(x), Some(Ok(new))) = (x, edited) else {
+        return Err(ApiError::internal(anyhow::anyhow!("checked above")));
+    };
+    let before = existing
+        .as_ref()
+        .map(|i| serde_json::json!({ "recognised": i.recognised, "reason": i.reason }));
+    match existing {
+        Some(i) => {
+            let mut am = i.into_active_model();
+            am.recognised = Set(new.recognised);
+            am.reason = Set(new.reason.clone());
+            am.moved = Set(new.moved);
+            item::Entity::update(am).exec(&txn).await?;
+        }
+        None => {
+            item::Entity::insert(item::ActiveModel {
+                dossier_id: Set(dossier_id),
+                decision_id: Set(d.id),
+                tenant: Set(caller.tenant),
+                register_number: Set(x.register_number),
+                recognised: Set(new.recognised),
+                reason: Set(new.reason.clone()),
+                moved: Set(new.moved),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+    }
+    let mut am = d.clone().into_active_model();
+    am.version = Set(d.version + 1);
+    am.updated_at = Set(now);
+    let updated = decision::Entity::update(am).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "decision.item_set",
+            subject_type: "decision",
+            subject_id: d.id,
+            role: role.as_str(),
+            details: serde_json::json!({
+                "dossier": dossier_id,
+                "before": before,
+                "after": { "recognised": new.recognised, "reason": new.reason, "moved": new.moved },
+            }),
+        },
+    )
+    .await?;
+    let view = decision_view(&txn, updated, false).await?;
+    txn.commit().await?;
+    Ok(answer(StatusCode::OK, &view))
+}

@@ -1,0 +1,183 @@
+//! Downloads: the decision as DOCX (a draft prints blanks for the number and date), and the
+//! certificates of its recognised initiatives, for the secretariat, the signer and each
+//! initiative's own authors.
+
+use actix_web::{HttpResponse, web};
+use sea_orm::EntityTrait;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use sangkien_kit::{ApiError, auth::Caller, service::ServiceContext};
+use sangkien_proto::{ErrorCode, Role, events::AuthorInfo};
+
+use super::{READERS, decision_of};
+use crate::decisions::{
+    documents::{DOCX, certificate_docx, decision_file_name, lines_of, paper, render},
+    store::dossier,
+};
+
+/// A certificate of an issued decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertificateView {
+    pub dossier_id: Uuid,
+    pub register_number: i32,
+    /// The initiative's name.
+    pub name: String,
+    /// Authors' names.
+    pub authors: Vec<String>,
+    /// Where to download it, through the gateway.
+    pub href: String,
+}
+
+fn docx(file: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(DOCX)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .body(bytes)
+}
+
+/// The people who may fetch a dossier's certificate as its authors: the owner and every
+/// author with an account.
+fn author_ids(d: &dossier::Model) -> Result<Vec<Uuid>, ApiError> {
+    let authors: Vec<AuthorInfo> = serde_json::from_str(&d.authors).map_err(ApiError::internal)?;
+    let mut ids: Vec<Uuid> = authors.iter().filter_map(|a| a.user_id).collect();
+    ids.extend(d.owner);
+    Ok(ids)
+}
+
+/// The decision as DOCX (Decree 30/2020 layout); a draft prints blanks for number and date.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/decisions/{id}/document",
+    tag = "decisions",
+    params(("id" = Uuid, Path, description = "Decision id")),
+    responses(
+        (status = 200, description = "The decision", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 404, description = "No such decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`body_profile_missing`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn download_decision(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let d = decision_of(&ctx.db, &caller, id.into_inner()).await?;
+    let p = paper(&ctx.db, &d)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::new(ErrorCode::BodyProfileMissing))?;
+    let bytes = render::decision(&p).map_err(ApiError::internal)?;
+    Ok(docx(&decision_file_name(&d), bytes))
+}
+
+/// The certificates of an issued decision's recognised initiatives; an author sees only
+/// their own.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/decisions/{id}/certificates",
+    tag = "decisions",
+    params(("id" = Uuid, Path, description = "Decision id")),
+    responses(
+        (status = 200, description = "The certificates (empty before signing)", body = Vec<CertificateView>),
+        (status = 404, description = "No such decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_certificates(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[
+        Role::CouncilSecretariat,
+        Role::Signer,
+        Role::Admin,
+        Role::Author,
+    ])?;
+    let d = decision_of(&ctx.db, &caller, id.into_inner()).await?;
+    let sees_all = [Role::CouncilSecretariat, Role::Signer, Role::Admin]
+        .into_iter()
+        .any(|r| caller.has_role(r));
+    let mut out = Vec::new();
+    if d.status == "issued" {
+        for (i, x) in lines_of(&ctx.db, d.id).await.map_err(ApiError::internal)? {
+            if !i.recognised || !(sees_all || author_ids(&x)?.contains(&caller.user)) {
+                continue;
+            }
+            let authors: Vec<AuthorInfo> =
+                serde_json::from_str(&x.authors).map_err(ApiError::internal)?;
+            out.push(CertificateView {
+                dossier_id: x.id,
+                register_number: x.register_number,
+                name: x.name,
+                authors: authors.into_iter().map(|a| a.full_name).collect(),
+                href: format!("/api/v1/decision/decisions/{}/certificates/{}", d.id, x.id),
+            });
+        }
+    }
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The certificate (giấy chứng nhận sáng kiến) of one recognised initiative, as DOCX.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/decisions/{id}/certificates/{dossier_id}",
+    tag = "decisions",
+    params(
+        ("id" = Uuid, Path, description = "Decision id"),
+        ("dossier_id" = Uuid, Path, description = "A recognised dossier of the decision"),
+    ),
+    responses(
+        (status = 200, description = "The certificate", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 403, description = "Not one of its authors", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such decision, not issued, or the dossier is not recognised by it", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn download_certificate(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(&[
+        Role::CouncilSecretariat,
+        Role::Signer,
+        Role::Admin,
+        Role::Author,
+    ])?;
+    let (id, dossier_id) = path.into_inner();
+    let d = decision_of(&ctx.db, &caller, id).await?;
+    let Some((file, bytes)) = certificate_docx(&ctx.db, &d, dossier_id)
+        .await
+        .map_err(ApiError::internal)?
+    else {
+        return Err(ApiError::new(ErrorCode::NotFound).with_detail(
+            "Quyết định chưa ký hoặc không công nhận sáng kiến này",
+            "The decision is not signed or does not recognise this initiative",
+        ));
+    };
+    let sees_all = [Role::CouncilSecretariat, Role::Signer, Role::Admin]
+        .into_iter()
+        .any(|r| caller.has_role(r));
+    if !sees_all {
+        let x = dossier::Entity::find_by_id(dossier_id).one(&ctx.db).await?;
+        let allowed = match x {
+            Some(x) => author_ids(&x)?.contains(&caller.user),
+            None => false,
+        };
+        if !allowed {
+            return Err(ApiError::new(ErrorCode::Forbidden).with_detail(
+                "Chỉ tác giả của sáng kiến được tải giấy chứng nhận này",
+                "Only the initiative's authors may download this certificate",
+            ));
+        }
+    }
+    Ok(docx(&file, bytes))
+}

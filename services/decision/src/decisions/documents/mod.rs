@@ -1,0 +1,201 @@
+//! The decision's DOCX and its certificates, assembled from what is stored: the decision row
+//! (with the body profile as it stood at signing), its items and the dossiers they name.
+
+pub mod render;
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use sangkien_proto::events::AuthorInfo;
+
+use super::{
+    domain::profile::BodyProfile,
+    store::{decision, dossier, item, plan, profile},
+};
+pub use render::{CertificatePaper, DecisionPaper, Line};
+
+/// The DOCX media type.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A stored decision's items with their dossiers, in register order.
+pub async fn lines_of<C: ConnectionTrait>(
+    db: &C,
+    decision_id: Uuid,
+) -> anyhow::Result<Vec<(item::Model, dossier::Model)>> {
+    let items = item::Entity::find()
+        .filter(item::Column::DecisionId.eq(decision_id))
+        .order_by_asc(item::Column::RegisterNumber)
+        .order_by_asc(item::Column::DossierId)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = items.iter().map(|i| i.dossier_id).collect();
+    let dossiers: BTreeMap<Uuid, dossier::Model> = dossier::Entity::find()
+        .filter(dossier::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    Ok(items
+        .into_iter()
+        .filter_map(|i| dossiers.get(&i.dossier_id).cloned().map(|d| (i, d)))
+        .collect())
+}
+
+fn line(i: &item::Model, d: &dossier::Model) -> anyhow::Result<Line> {
+    let authors: Vec<AuthorInfo> = serde_json::from_str(&d.authors)?;
+    Ok(Line {
+        register_number: d.register_number,
+        name: d.name.clone(),
+        authors: authors
+            .into_iter()
+            .map(|a| (a.full_name, a.contribution_percent))
+            .collect(),
+        average: d.average,
+        grade: d.grade.clone(),
+        reason: i.reason.clone(),
+    })
+}
+
+/// The profile a decision prints: frozen at signing, the current one on a draft.
+pub async fn profile_for<C: ConnectionTrait>(
+    db: &C,
+    d: &decision::Model,
+) -> anyhow::Result<Option<BodyProfile>> {
+    if let Some(p) = &d.issued_profile {
+        return Ok(Some(serde_json::from_str(p)?));
+    }
+    let Some(row) = profile::Entity::find_by_id(d.tenant).one(db).await? else {
+        return Ok(None);
+    };
+    Ok(Some(serde_json::from_str(&row.profile)?))
+}
+
+/// The field's name in the plan (the code when the plan is unknown).
+pub async fn field_name<C: ConnectionTrait>(
+    db: &C,
+    plan_id: Uuid,
+    field: &str,
+) -> anyhow::Result<String> {
+    let names: BTreeMap<String, String> = match plan::Entity::find_by_id(plan_id).one(db).await? {
+        Some(p) => serde_json::from_str(&p.fields)?,
+        None => BTreeMap::new(),
+    };
+    Ok(names
+        .get(field)
+        .cloned()
+        .unwrap_or_else(|| field.to_owned()))
+}
+
+/// Everything the decision's document says; `None` without a body profile.
+pub async fn paper<C: ConnectionTrait>(
+    db: &C,
+    d: &decision::Model,
+) -> anyhow::Result<Option<DecisionPaper>> {
+    let Some(profile) = profile_for(db, d).await? else {
+        return Ok(None);
+    };
+    let mut recognised = Vec::new();
+    let mut refused = Vec::new();
+    for (i, dossier) in lines_of(db, d.id).await? {
+        let l = line(&i, &dossier)?;
+        if i.recognised {
+            recognised.push(l);
+        } else {
+            refused.push(l);
+        }
+    }
+    let signer = d.signed_by.and_then(|u| profile.signer(u).cloned());
+    Ok(Some(DecisionPaper {
+        number: d.number_text.clone(),
+        signed_on: d.signed_on,
+        title: d.title.clone(),
+        proposal: d.proposal.clone(),
+        field_name: field_name(db, d.plan_id, &d.field).await?,
+        year: d.year,
+        signer,
+        recognised,
+        refused,
+        profile,
+    }))
+}
+
+/// `quyet-dinh-05-2022.docx` (ASCII, so every browser keeps it).
+pub fn decision_file_name(d: &decision::Model) -> String {
+    match (d.number, d.signed_on) {
+        (Some(n), Some(on)) => format!("quyet-dinh-{n:02}-{}.docx", on.year()),
+        _ => format!("du-thao-quyet-dinh-{}.docx", d.id),
+    }
+}
+
+/// The decision in `tenant` with `decision_id`.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    decision_id: Uuid,
+) -> anyhow::Result<Option<decision::Model>> {
+    Ok(decision::Entity::find_by_id(decision_id)
+        .one(db)
+        .await?
+        .filter(|d| d.tenant == tenant))
+}
+
+/// The issued decision as (file name, DOCX bytes); `None` when there is no such decision in
+/// the tenant or it is not signed yet. The same stored decision always gives the same bytes.
+pub async fn decision_docx<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: Uuid,
+    decision_id: Uuid,
+) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+    let Some(d) = find(db, tenant_id, decision_id).await? else {
+        return Ok(None);
+    };
+    if d.status != "issued" {
+        return Ok(None);
+    }
+    let Some(p) = paper(db, &d).await? else {
+        return Ok(None);
+    };
+    Ok(Some((decision_file_name(&d), render::decision(&p)?)))
+}
+
+/// The certificate of a recognised initiative of an issued decision, as (file name, bytes).
+pub async fn certificate_docx<C: ConnectionTrait>(
+    db: &C,
+    d: &decision::Model,
+    dossier_id: Uuid,
+) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+    if d.status != "issued" {
+        return Ok(None);
+    }
+    let Some(p) = paper(db, d).await? else {
+        return Ok(None);
+    };
+    let lines = lines_of(db, d.id).await?;
+    let recognised: Vec<&(item::Model, dossier::Model)> =
+        lines.iter().filter(|(i, _)| i.recognised).collect();
+    let Some(pos) = recognised
+        .iter()
+        .position(|(i, _)| i.dossier_id == dossier_id)
+    else {
+        return Ok(None);
+    };
+    let (i, dossier) = recognised[pos];
+    let serial = format!("{}-{:02}", p.number.clone().unwrap_or_default(), pos + 1);
+    let c = CertificatePaper {
+        line: line(i, dossier)?,
+        decision: p,
+        serial,
+    };
+    let name = format!(
+        "giay-chung-nhan-{}-{:02}.docx",
+        decision_file_name(d)
+            .trim_end_matches(".docx")
+            .trim_start_matches("quyet-dinh-"),
+        pos + 1
+    );
+    Ok(Some((name, render::certificate(&c)?)))
+}

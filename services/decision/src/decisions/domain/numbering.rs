@@ -1,0 +1,94 @@
+//! The body's register of documents and the date line [law: Decree 30/2020/NĐ-CP, Appendix I].
+//!
+//! A decision's number is taken from the issuing body's register for its year and document
+//! type: numbers start at 01 each 1 January, have two digits at least, and are never reused.
+//! The symbol joins the type and the body (`05/QĐ-UBND`).
+
+use chrono::{Datelike, NaiveDate};
+
+/// Where the register stands for one document type: the year of the last number and the
+/// number itself (`None` when nothing was ever numbered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegisterPosition {
+    /// Year of the last number given.
+    pub year: i32,
+    /// The last number given that year.
+    pub last: i32,
+}
+
+/// The number a document signed on `signed_on` takes after `position`: the next one in the
+/// same year, or 1 when the year has turned (numbering restarts each 1 January).
+pub fn next_number(position: Option<RegisterPosition>, signed_on: NaiveDate) -> i32 {
+    match position {
+        Some(p) if p.year == signed_on.year() => p.last.saturating_add(1),
+        _ => 1,
+    }
+}
+
+/// `05/QĐ-UBND`: the number on two digits at least, the type, the body's symbol.
+pub fn number_text(number: i32, decision_type: &str, symbol: &str) -> String {
+    format!("{number:02}/{decision_type}-{symbol}")
+}
+
+/// `ngày 05 tháng 02 năm 2022`: a day below 10 and the months 1 and 2 take a leading zero,
+/// other months do not (`ngày 15 tháng 3 năm 2022`).
+pub fn vietnamese_date(d: NaiveDate) -> String {
+    let month = if d.month() <= 2 {
+        format!("{:02}", d.month())
+    } else {
+        d.month().to_string()
+    };
+    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
+}
+
+/// `Vĩnh Tường, ngày 05 tháng 02 năm 2022`: the place and date line under the motto.
+pub fn date_line(place: &str, d: NaiveDate) -> String {
+    format!("{place}, {}", vietnamese_date(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn decree_30_2020_date_line_pads_days_below_10_and_months_1_and_2() {
+        assert_eq!(
+            date_line("Vĩnh Tường", day(2022, 2, 5)),
+            "Vĩnh Tường, ngày 05 tháng 02 năm 2022"
+        );
+        assert_eq!(
+            vietnamese_date(day(2022, 1, 18)),
+            "ngày 18 tháng 01 năm 2022"
+        );
+        assert_eq!(
+            vietnamese_date(day(2022, 3, 25)),
+            "ngày 25 tháng 3 năm 2022"
+        );
+        assert_eq!(vietnamese_date(day(2022, 9, 9)), "ngày 09 tháng 9 năm 2022");
+        assert_eq!(
+            vietnamese_date(day(2022, 12, 1)),
+            "ngày 01 tháng 12 năm 2022"
+        );
+    }
+
+    #[test]
+    fn decree_30_2020_number_has_two_digits_at_least_and_joins_type_and_symbol() {
+        assert_eq!(number_text(5, "QĐ", "UBND"), "05/QĐ-UBND");
+        assert_eq!(number_text(123, "QĐ", "UBND"), "123/QĐ-UBND");
+    }
+
+    #[test]
+    fn numbering_restarts_at_01_each_1_january() {
+        let end_of_2022 = Some(RegisterPosition {
+            year: 2022,
+            last: 37,
+        });
+        assert_eq!(next_number(end_of_2022, day(2022, 12, 31)), 38);
+        assert_eq!(next_number(end_of_2022, day(2023, 1, 1)), 1);
+        assert_eq!(next_number(None, day(2022, 2, 5)), 1);
+    }
+}

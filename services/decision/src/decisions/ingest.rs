@@ -1,0 +1,148 @@
+//! What the decisions keep from consumed events: each received dossier (name, register number,
+//! authors, unit), each conclusion (recommended, reason, average, grade) and each plan's year
+//! and field names. Upserts, so a redelivery or an out-of-order arrival changes nothing wrong.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait, sea_query::OnConflict};
+
+use sangkien_proto::{
+    Envelope,
+    events::{CaseConcluded, DossierReceived, PlanPublished},
+};
+
+use super::store::{dossier, plan};
+
+/// Handles the events this module keeps; `Ok(true)` when it was one of them.
+pub async fn handle(
+    txn: &DatabaseTransaction,
+    envelope: &Envelope,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<bool> {
+    if envelope.is::<DossierReceived>() {
+        received(txn, envelope, envelope.decode()?, now).await?;
+    } else if envelope.is::<CaseConcluded>() {
+        concluded(txn, envelope, envelope.decode()?, now).await?;
+    } else if envelope.is::<PlanPublished>() {
+        published(txn, envelope, envelope.decode()?).await?;
+    } else {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn blank(
+    envelope: &Envelope,
+    id: uuid::Uuid,
+    plan_id: uuid::Uuid,
+    field: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> dossier::ActiveModel {
+    dossier::ActiveModel {
+        id: Set(id),
+        tenant: Set(envelope.tenant),
+        plan_id: Set(plan_id),
+        field: Set(field),
+        received: Set(false),
+        register_number: Set(0),
+        name: Set(String::new()),
+        owner: Set(None),
+        unit_id: Set(None),
+        authors: Set("[]".into()),
+        concluded: Set(false),
+        recommended: Set(false),
+        conclusion_reason: Set(String::new()),
+        average: Set(None),
+        grade: Set(None),
+        updated_at: Set(now),
+    }
+}
+
+async fn received(
+    txn: &DatabaseTransaction,
+    envelope: &Envelope,
+    e: DossierReceived,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let mut m = blank(envelope, e.dossier_id, e.plan_id, e.field, now);
+    m.received = Set(true);
+    m.register_number = Set(e.register_number);
+    m.name = Set(e.name);
+    m.owner = Set(Some(e.owner));
+    m.unit_id = Set(Some(e.unit_id));
+    m.authors = Set(serde_json::to_string(&e.authors)?);
+    dossier::Entity::insert(m)
+        .on_conflict(
+            OnConflict::column(dossier::Column::Id)
+                .update_columns([
+                    dossier::Column::Received,
+                    dossier::Column::RegisterNumber,
+                    dossier::Column::Name,
+                    dossier::Column::Owner,
+                    dossier::Column::UnitId,
+                    dossier::Column::Authors,
+                    dossier::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
+async fn concluded(
+    txn: &DatabaseTransaction,
+    envelope: &Envelope,
+    e: CaseConcluded,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let mut m = blank(envelope, e.dossier_id, e.plan_id, e.field, now);
+    m.concluded = Set(true);
+    m.recommended = Set(e.recommended);
+    m.conclusion_reason = Set(e.reason);
+    m.average = Set(e.average_score);
+    m.grade = Set(e.grade);
+    dossier::Entity::insert(m)
+        .on_conflict(
+            OnConflict::column(dossier::Column::Id)
+                .update_columns([
+                    dossier::Column::Concluded,
+                    dossier::Column::Recommended,
+                    dossier::Column::ConclusionReason,
+                    dossier::Column::Average,
+                    dossier::Column::Grade,
+                    dossier::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
+async fn published(
+    txn: &DatabaseTransaction,
+    envelope: &Envelope,
+    e: PlanPublished,
+) -> anyhow::Result<()> {
+    let fields: BTreeMap<String, String> = e.fields.into_iter().map(|f| (f.code, f.name)).collect();
+    plan::Entity::insert(plan::ActiveModel {
+        id: Set(e.plan_id),
+        tenant: Set(envelope.tenant),
+        symbol: Set(e.symbol),
+        year: Set(e.year),
+        fields: Set(serde_json::to_string(&fields)?),
+    })
+    .on_conflict(
+        OnConflict::column(plan::Column::Id)
+            .update_columns([
+                plan::Column::Symbol,
+                plan::Column::Year,
+                plan::Column::Fields,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
