@@ -7,6 +7,7 @@ mod events;
 mod gateway;
 mod identity;
 pub(crate) mod intake;
+mod nominations;
 mod policy;
 mod rotation;
 mod sittings;
