@@ -23,6 +23,8 @@ pub enum Mode {
     Unavailable,
     /// Takes the package, then answers 503 as if the answer were lost on the way.
     LosesAnswers,
+    /// Refuses every package with 422 and a reason, as for a package it will never accept.
+    Rejects,
 }
 
 /// One package that reached the province (including repeats of a key).
@@ -77,6 +79,11 @@ async fn take(
     if mode == Mode::Unavailable {
         s.refused += 1;
         return HttpResponse::ServiceUnavailable().json(json!({ "error": "maintenance" }));
+    }
+    if mode == Mode::Rejects {
+        s.refused += 1;
+        return HttpResponse::UnprocessableEntity()
+            .json(json!({ "error": "đơn vị chưa đăng ký với Sở KH&CN" }));
     }
     let Some(key) = header("Idempotency-Key") else {
         return HttpResponse::BadRequest().json(json!({ "error": "Idempotency-Key is required" }));
@@ -183,7 +190,7 @@ impl FakeProvince {
         lock(&self.state).receipts.len()
     }
 
-    /// How many sendings it answered 503 without taking them.
+    /// How many sendings it answered 503 or 422 without taking them.
     pub fn refused(&self) -> usize {
         lock(&self.state).refused
     }

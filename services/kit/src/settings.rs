@@ -828,6 +828,51 @@ mod tests {
 }
 
 #[cfg(test)]
+mod nomination_settings_tests {
+    use super::*;
+
+    #[test]
+    fn links_and_province_settings_have_defaults_and_are_checked() {
+        let s = Settings::load_from_vars(None, &[]).unwrap();
+        assert!(s.links.secret.is_none());
+        assert_eq!(s.links.ttl_secs, 14 * 24 * 3600);
+        assert!(s.province.base_url.is_none());
+        assert_eq!(s.province.backoff_base_secs, 60);
+        let s = Settings::load_from_vars(
+            None,
+            &[
+                (
+                    "SANGKIEN_LINKS__SECRET",
+                    "a-links-secret-of-at-least-32-chars",
+                ),
+                ("SANGKIEN_PROVINCE__BASE_URL", "https://skhcn.example/api"),
+                ("SANGKIEN_PROVINCE__BACKOFF_MAX_SECS", "600"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.province.backoff_max_secs, 600);
+        for (key, value, named) in [
+            ("SANGKIEN_LINKS__SECRET", "short", "links.secret"),
+            (
+                "SANGKIEN_PROVINCE__BASE_URL",
+                "not a url",
+                "province.base_url",
+            ),
+            (
+                "SANGKIEN_PROVINCE__BACKOFF_BASE_SECS",
+                "0",
+                "backoff_base_secs",
+            ),
+        ] {
+            let err = Settings::load_from_vars(None, &[(key, value)])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(named), "{key}: {err}");
+        }
+    }
+}
+
+#[cfg(test)]
 mod string_tests {
     use super::*;
 

@@ -701,3 +701,64 @@ async fn only_recognised_dossiers_are_nominated_once_and_links_expire() {
     assert_eq!(t.status, 410);
     sys.stop().await;
 }
+
+#[tokio::test]
+async fn a_package_the_province_refuses_is_kept_for_a_person_and_not_sent_again() {
+    let province = FakeProvince::start().await.unwrap();
+    province.set_mode(Mode::Rejects);
+    let sys = TestSystem::start_at_with(local(2022, 2, 10, 9), settings(Some(province.url())))
+        .await
+        .unwrap();
+    let w = world(&sys).await;
+    let now = local(2022, 4, 20, 9);
+    sys.set_time(now).unwrap();
+    let created = post(
+        &sys,
+        "/api/v1/decision/nominations",
+        &w.p.secretariat,
+        json!({ "dossier_ids": w.recognised, "reason": "Hai sáng kiến điển hình" }),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let n = nomination_until(&sys, &w.p.secretariat, &id, "rejected", |n| {
+        n["status"] == "rejected"
+    })
+    .await;
+    assert!(n["last_error"].as_str().unwrap().starts_with("422"), "{n}");
+    assert!(
+        n["last_error"].as_str().unwrap().contains("chưa đăng ký"),
+        "{n}"
+    );
+    assert!(n["next_attempt_at"].is_null());
+    // Days later, nothing more was sent.
+    sys.set_time(now + chrono::Duration::days(3)).unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(province.refused(), 1);
+    assert!(province.deliveries().is_empty());
+    let actions = audit_actions(&sys, &id).await;
+    assert_eq!(
+        actions,
+        vec![
+            (
+                "nomination.created".to_owned(),
+                "council_secretariat".to_owned()
+            ),
+            ("nomination.rejected".to_owned(), "system".to_owned()),
+        ]
+    );
+    // A result on a refused nomination is refused.
+    let token = province_account(&sys, &w.p).await;
+    let outcomes: Vec<Value> = w
+        .recognised
+        .iter()
+        .map(|d| json!({ "dossier_id": d, "recognised": false, "note": "" }))
+        .collect();
+    let r = province
+        .report_result(&sys.url, &token, &id, &json!({ "outcomes": outcomes }))
+        .await
+        .unwrap();
+    assert_eq!(r.status, 409, "{}", r.body);
+    sys.stop().await;
+    province.stop().await;
+}
