@@ -126,6 +126,7 @@ export SANGKIEN_LOG__LEVEL="${SANGKIEN_LOG__LEVEL:-warn}"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_-1048576}" # as the image sets it (deploy/Dockerfile)
 export SANGKIEN_DATA_DIR=$SK_TOPOLOGY_STATE/data
 export SANGKIEN_FILES__STORE_URL=file://$SK_TOPOLOGY_STATE/files
+export SANGKIEN_LINKS__SECRET="topology-links-secret-${run_id}-0123456789abcdef"
 export SANGKIEN_INTAKE__DATABASE_URL="$pg/${run_id}_intake"
 export SANGKIEN_APPRAISAL__DATABASE_URL="$pg/${run_id}_appraisal"
 export SANGKIEN_DECISION__DATABASE_URL="$pg/${run_id}_decision"

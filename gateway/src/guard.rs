@@ -86,6 +86,11 @@ pub async fn check(
     if rule.access == Access::Public {
         return next.call(req).await;
     }
+    if rule.access == Access::Signed
+        && crate::domain::policy::has_link_signature(req.query_string())
+    {
+        return next.call(req).await;
+    }
     let claims = match bearer_token(req.request()) {
         None => None,
         Some(token) => state.verifier.verify(token).await.ok(),

@@ -364,6 +364,54 @@ impl Event for DecisionIssued {
     const VERSION: u16 = 1;
 }
 
+/// What the provincial DOST system concluded on one nominated dossier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NominationOutcome {
+    /// The dossier.
+    pub dossier_id: Uuid,
+    /// True when the province recognised it (at provincial level).
+    pub recognised: bool,
+    /// The province's note on it.
+    pub note: String,
+}
+
+/// The provincial DOST system acknowledged a nomination of typical initiatives: it holds the
+/// package under its receipt id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NominationSent {
+    /// The nomination (also the `Idempotency-Key` it was sent with).
+    pub nomination_id: Uuid,
+    /// The dossiers nominated.
+    pub dossier_ids: Vec<Uuid>,
+    /// The province's receipt id.
+    pub receipt_id: String,
+    /// Sending attempts it took.
+    pub attempts: i32,
+}
+
+impl Event for NominationSent {
+    const TYPE: &'static str = "nomination.sent";
+    const VERSION: u16 = 1;
+}
+
+/// The provincial DOST system reported its result on a nomination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NominationResultReported {
+    /// The nomination.
+    pub nomination_id: Uuid,
+    /// The province's receipt id.
+    pub receipt_id: Option<String>,
+    /// The outcome of each dossier nominated.
+    pub outcomes: Vec<NominationOutcome>,
+    /// The province's note on the whole nomination.
+    pub note: String,
+}
+
+impl Event for NominationResultReported {
+    const TYPE: &'static str = "nomination.result_reported";
+    const VERSION: u16 = 1;
+}
+
 /// One entry of the event catalogue: what the AsyncAPI document must describe.
 #[derive(Debug, Clone)]
 pub struct CatalogueEntry {
@@ -404,6 +452,8 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
         entry::<SittingHeld>(),
         entry::<SheetSubmitted>(),
         entry::<DecisionIssued>(),
+        entry::<NominationSent>(),
+        entry::<NominationResultReported>(),
     ]
 }
 
@@ -440,6 +490,8 @@ pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
                 CaseConcluded::TYPE,
                 PanelChanged::TYPE,
                 SittingHeld::TYPE,
+                SheetSubmitted::TYPE,
+                DecisionIssued::TYPE,
             ],
         ),
     ]

@@ -187,6 +187,14 @@ error_codes! {
     BodyProfileMissing = ("body_profile_missing", 409, "Chưa cấu hình thông tin cơ quan ban hành", "The issuing body is not configured"),
     /// The signer has no title in the body profile, so the signature block cannot be printed.
     SignerNotConfigured = ("signer_not_configured", 409, "Người ký chưa được cấu hình chức danh", "The signer has no configured title"),
+    /// A signed link's signature does not match its path and expiry (tampered or not ours).
+    LinkInvalid = ("link_invalid", 403, "Đường dẫn chia sẻ không hợp lệ", "The shared link is not valid"),
+    /// A signed link has expired; ask for a new one.
+    LinkExpired = ("link_expired", 410, "Đường dẫn chia sẻ đã hết hạn", "The shared link has expired"),
+    /// No such nomination to the provincial DOST system in the caller's tenant.
+    NominationNotFound = ("nomination_not_found", 404, "Không tìm thấy đề nghị gửi Sở KH&CN", "Nomination not found"),
+    /// The dossier is already in a nomination to the provincial DOST system.
+    AlreadyNominated = ("already_nominated", 409, "Sáng kiến đã được đề nghị lên Sở KH&CN", "The initiative is already nominated"),
 }
 
 /// One offending field of a request.

@@ -4,6 +4,7 @@
 //! by `tests/topology.sh` (`SK_TOPOLOGY_URL`), driven only through the gateway's HTTP API.
 
 pub mod clock;
+pub mod fake_province;
 
 use std::{sync::Arc, time::Duration};
 
@@ -128,6 +129,42 @@ impl TestSystem {
             tenant: Uuid::now_v7(),
             clock,
             manual: None,
+            topology: None,
+            dir,
+        })
+    }
+
+    /// A system in this process on a `ManualClock` starting at `at`, with its settings changed
+    /// by `change` first (a fake province's URL, short backoffs). Not for the topology of
+    /// separate processes, whose settings the test does not choose.
+    pub async fn start_at_with(
+        at: chrono::DateTime<chrono::Utc>,
+        change: impl FnOnce(&mut Settings),
+    ) -> anyhow::Result<Self> {
+        let manual = sangkien_kit::ManualClock::new(at);
+        let clock: sangkien_kit::clock::SharedClock = Arc::new(manual.clone());
+        sangkien_kit::install_crypto_provider();
+        sangkien_kit::telemetry::init_for_tests();
+        let backend = Backend::from_env();
+        let dir = testing::scratch_dir("sk-e2e");
+        let keys = TestKeys::generate()?;
+        let mut settings = testing::settings(backend, &dir, &keys).await?;
+        change(&mut settings);
+        let shared = Shared::from_settings(&settings, clock.clone()).await?;
+        let system = system::start(&settings, &shared).await?;
+        let url = system.gateway.url();
+        Ok(Self {
+            backend,
+            settings,
+            system: Some(system),
+            keys,
+            url,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()?,
+            tenant: Uuid::now_v7(),
+            clock,
+            manual: Some(manual),
             topology: None,
             dir,
         })

@@ -15,6 +15,9 @@ pub enum Access {
     SignedIn,
     /// Holders of one of these roles.
     Roles(&'static [Role]),
+    /// Anyone holding a signed link: let through without a token only when the query carries
+    /// `expires` and `signature` (the service verifies them); no role opens it otherwise.
+    Signed,
 }
 
 /// One rule: method (`*` for any), path pattern, access.
@@ -104,6 +107,11 @@ const CERTIFICATE_READERS: &[Role] = &[
     Role::Admin,
     Role::Author,
 ];
+/// Who follows nominations to the provincial DOST system.
+const NOMINATION_READERS: &[Role] = &[Role::CouncilSecretariat, Role::Signer, Role::Admin];
+const SECRETARIAT: &[Role] = &[Role::CouncilSecretariat];
+/// The provincial DOST system's service account.
+const PROVINCE: &[Role] = &[Role::Province];
 
 /// Every route reachable through the gateway.
 pub const POLICY: &[Rule] = &[
@@ -602,7 +610,64 @@ pub const POLICY: &[Rule] = &[
         pattern: "/api/v1/decision/decisions/{id}/certificates/{dossier_id}",
         access: Access::Roles(CERTIFICATE_READERS),
     },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/shared/dossiers/{id}/attachments",
+        access: Access::Signed,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/shared/dossiers/{id}/attachments/{attachment}",
+        access: Access::Signed,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/shared/sittings/{id}/minutes",
+        access: Access::Signed,
+    },
+    // The decision document, served by the decisions module (docs/province-api.md).
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/shared/decisions/{id}/document",
+        access: Access::Signed,
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/nominations",
+        access: Access::Roles(NOMINATION_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/nominations",
+        access: Access::Roles(SECRETARIAT),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/nominations/{id}",
+        access: Access::Roles(NOMINATION_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/nominations/{id}/package",
+        access: Access::Roles(NOMINATION_READERS),
+    },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/nominations/{id}/result",
+        access: Access::Roles(PROVINCE),
+    },
 ];
+
+/// True when a query string carries the two parameters of a signed link.
+pub fn has_link_signature(query: &str) -> bool {
+    let has = |name: &str| {
+        query.split('&').any(|p| {
+            p.split_once('=')
+                .is_some_and(|(k, v)| k == name && !v.is_empty())
+        })
+    };
+    has("expires") && has("signature")
+}
 
 /// True when `path` matches `pattern`.
 pub fn path_matches(pattern: &str, path: &str) -> bool {
@@ -635,6 +700,7 @@ pub fn allows(rule: &Rule, roles: Option<&[Role]>) -> bool {
     match (rule.access, roles) {
         (Access::Public, _) => true,
         (_, None) => false,
+        (Access::Signed, Some(_)) => false,
         (Access::SignedIn, Some(_)) => true,
         (Access::Roles(allowed), Some(held)) => held.iter().any(|r| allowed.contains(r)),
     }
@@ -674,5 +740,12 @@ mod tests {
         assert!(!allows(rule, None));
         let login = find_rule(POLICY, "POST", "/api/v1/auth/login").unwrap();
         assert!(allows(login, None));
+        let shared =
+            find_rule(POLICY, "GET", "/api/v1/appraisal/shared/sittings/1/minutes").unwrap();
+        assert_eq!(shared.access, Access::Signed);
+        assert!(!allows(shared, Some(&[Role::Admin])));
+        assert!(has_link_signature("expires=1&signature=abc"));
+        assert!(!has_link_signature("expires=1"));
+        assert!(!has_link_signature("expires=1&signature="));
     }
 }

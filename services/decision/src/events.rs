@@ -29,7 +29,8 @@ impl EventHandler for Handlers {
         let now = self.clock.now();
         let by_decisions = crate::decisions::handle(txn, envelope, now).await?;
         let by_budget = crate::budget::handle(txn, envelope, now).await?;
-        if !by_decisions && !by_budget {
+        let by_nominations = crate::nominations::handle(txn, envelope, now).await?;
+        if !by_decisions && !by_budget && !by_nominations {
             tracing::debug!(event_type = %envelope.event_type, "event type not handled here");
         }
         Ok(())

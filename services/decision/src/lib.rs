@@ -8,6 +8,7 @@ pub mod api;
 pub mod budget;
 pub mod decisions;
 pub mod events;
+pub mod nominations;
 pub mod store;
 
 use std::{net::TcpListener, sync::Arc};
@@ -26,7 +27,11 @@ pub async fn start(
     shared: &Shared,
     listener: TcpListener,
 ) -> anyhow::Result<RunningService> {
-    service::start::<store::Migrator>(spec(settings, shared), settings, shared, listener).await
+    let mut running =
+        service::start::<store::Migrator>(spec(settings, shared), settings, shared, listener)
+            .await?;
+    nominations::start_sender(&mut running, settings)?;
+    Ok(running)
 }
 
 /// The service's description.
@@ -53,5 +58,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api::ApiDoc::openapi();
     doc.merge(decisions::ApiDoc::openapi());
     doc.merge(budget::ApiDoc::openapi());
+    doc.merge(nominations::ApiDoc::openapi());
     doc
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod idempotent;
+pub mod links;
 pub mod metrics;
 pub mod process;
 pub mod service;

@@ -29,6 +29,9 @@ pub fn run_service(name: &str, start: StartFn) -> anyhow::Result<()> {
         if migrate_only {
             settings.migrate_on_start = true;
         }
+        if !migrate_only {
+            crate::links::require_secret(&settings)?;
+        }
         let shared = Shared::from_settings(&settings, std::sync::Arc::new(SystemClock)).await?;
         let service = start(settings, shared).await?;
         if migrate_only {

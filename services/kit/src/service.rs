@@ -143,6 +143,17 @@ impl RunningService {
         }
     }
 
+    /// Runs a background task of the service (the nominations sender) until the service
+    /// stops: it gets a token that is cancelled by [`Self::stop`], which then waits for it.
+    pub fn spawn<F, Fut>(&mut self, task: F)
+    where
+        F: FnOnce(CancellationToken) -> Fut,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let fut = task(self.cancel.child_token());
+        self.tasks.push(tokio::spawn(fut));
+    }
+
     /// Waits until the HTTP server ends.
     pub async fn wait(&mut self) {
         let _ = (&mut self.server_task).await;

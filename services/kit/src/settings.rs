@@ -42,6 +42,10 @@ pub struct Settings {
     pub gateway: GatewaySettings,
     /// Attachment storage (the intake service's files).
     pub files: FilesSettings,
+    /// Signed expiring links (attachments, minutes, decisions shared without a token).
+    pub links: LinksSettings,
+    /// The provincial DOST system nominations are sent to.
+    pub province: ProvinceSettings,
     /// Password of the first `admin`, created when no user exists. When absent a random one
     /// is printed once at that first start. `SANGKIEN_ADMIN_PASSWORD`.
     pub admin_password: Option<String>,
@@ -63,6 +67,8 @@ impl Default for Settings {
             author_view: AuthorViewSettings::default(),
             gateway: GatewaySettings::default(),
             files: FilesSettings::default(),
+            links: LinksSettings::default(),
+            province: ProvinceSettings::default(),
             admin_password: None,
         }
     }
@@ -376,6 +382,64 @@ impl Default for FilesSettings {
     }
 }
 
+/// Signed expiring links: what lets the provincial DOST system download a dossier's files,
+/// the minutes and the decision without an account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinksSettings {
+    /// The HMAC-SHA256 secret shared by intake, appraisal and decision. Standalone keeps a
+    /// generated one in `<data_dir>/links.secret` when absent; the distributed binaries refuse
+    /// to start without it. At least 32 characters.
+    pub secret: Option<String>,
+    /// The public base URL of the gateway, put in front of the links sent out
+    /// (`https://sangkien.vinhtuong.gov.vn`).
+    pub public_url: String,
+    /// How long a link sent to the province stays valid (14 days).
+    pub ttl_secs: u64,
+}
+
+impl Default for LinksSettings {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            ttl_secs: 14 * 24 * 3600,
+        }
+    }
+}
+
+/// The provincial DOST system (Sở KH&CN) that typical initiatives are nominated to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProvinceSettings {
+    /// Its base URL (`https://sangkien.sokhcn.vinhphuc.gov.vn/api`); nominations wait unsent
+    /// while absent. Packages go to `<base_url>/nominations`.
+    pub base_url: Option<String>,
+    /// The bearer token the province gave the recognising body, sent as `Authorization`.
+    pub token: Option<String>,
+    /// Seconds to wait for the province's answer to one sending.
+    pub timeout_secs: u64,
+    /// The pause after the first failed sending; it doubles after each further failure.
+    pub backoff_base_secs: u64,
+    /// The longest pause between two sendings.
+    pub backoff_max_secs: u64,
+    /// How often the sender looks for nominations due (real time, in milliseconds).
+    pub poll_interval_ms: u64,
+}
+
+impl Default for ProvinceSettings {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            token: None,
+            timeout_secs: 30,
+            backoff_base_secs: 60,
+            backoff_max_secs: 6 * 3600,
+            poll_interval_ms: 5000,
+        }
+    }
+}
+
 /// Where attachments are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilesLocation {
@@ -487,6 +551,33 @@ impl Settings {
         }
         if self.files.max_dossier_bytes == 0 {
             problems.push("files.max_dossier_bytes must be at least 1".to_owned());
+        }
+        if self.links.secret.as_ref().is_some_and(|s| s.len() < 32) {
+            problems.push("links.secret must be at least 32 characters".to_owned());
+        }
+        if url::Url::parse(&self.links.public_url).is_err() {
+            problems.push(format!(
+                "links.public_url is not a URL: {}",
+                self.links.public_url
+            ));
+        }
+        if let Some(u) = &self.province.base_url
+            && url::Url::parse(u).is_err()
+        {
+            problems.push(format!("province.base_url is not a URL: {u}"));
+        }
+        if self.province.backoff_base_secs == 0
+            || self.province.backoff_max_secs < self.province.backoff_base_secs
+        {
+            problems.push(
+                "province.backoff_base_secs must be at least 1 and at most province.backoff_max_secs"
+                    .to_owned(),
+            );
+        }
+        if self.province.poll_interval_ms == 0 || self.province.timeout_secs == 0 {
+            problems.push(
+                "province.poll_interval_ms and province.timeout_secs must be at least 1".to_owned(),
+            );
         }
         if problems.is_empty() {
             Ok(())
@@ -733,6 +824,51 @@ mod tests {
         assert!(Settings::load_from_vars(Some(file), &[]).is_err());
         let missing = dir.join("absent.toml");
         assert!(Settings::load_from_vars(Some(missing), &[]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod nomination_settings_tests {
+    use super::*;
+
+    #[test]
+    fn links_and_province_settings_have_defaults_and_are_checked() {
+        let s = Settings::load_from_vars(None, &[]).unwrap();
+        assert!(s.links.secret.is_none());
+        assert_eq!(s.links.ttl_secs, 14 * 24 * 3600);
+        assert!(s.province.base_url.is_none());
+        assert_eq!(s.province.backoff_base_secs, 60);
+        let s = Settings::load_from_vars(
+            None,
+            &[
+                (
+                    "SANGKIEN_LINKS__SECRET",
+                    "a-links-secret-of-at-least-32-chars",
+                ),
+                ("SANGKIEN_PROVINCE__BASE_URL", "https://skhcn.example/api"),
+                ("SANGKIEN_PROVINCE__BACKOFF_MAX_SECS", "600"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.province.backoff_max_secs, 600);
+        for (key, value, named) in [
+            ("SANGKIEN_LINKS__SECRET", "short", "links.secret"),
+            (
+                "SANGKIEN_PROVINCE__BASE_URL",
+                "not a url",
+                "province.base_url",
+            ),
+            (
+                "SANGKIEN_PROVINCE__BACKOFF_BASE_SECS",
+                "0",
+                "backoff_base_secs",
+            ),
+        ] {
+            let err = Settings::load_from_vars(None, &[(key, value)])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(named), "{key}: {err}");
+        }
     }
 }
 

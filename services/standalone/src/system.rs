@@ -19,6 +19,9 @@ pub struct System {
 
 /// Starts the services on loopback ports and the gateway on `settings.listen`.
 pub async fn start(settings: &Settings, shared: &Shared) -> anyhow::Result<System> {
+    let mut settings = settings.clone();
+    sangkien_kit::links::ensure_secret(&mut settings)?;
+    let settings = &settings;
     let listener = std::net::TcpListener::bind(settings.listen)
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
     let intake = sangkien_intake::start(settings, shared, ephemeral_listener()?).await?;

@@ -9,6 +9,7 @@ mod events;
 mod gateway;
 mod identity;
 pub(crate) mod intake;
+mod nominations;
 mod policy;
 mod rotation;
 pub(crate) mod sittings;

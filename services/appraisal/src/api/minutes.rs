@@ -61,7 +61,55 @@ pub async fn download_minutes(
         Role::Admin,
         Role::CouncilChair,
     ])?;
-    let s = sitting_of(&ctx.db, &caller, id.into_inner()).await?;
+    minutes_of(&ctx, &caller, id.into_inner()).await
+}
+
+/// The minutes of a held sitting by signed link (`sangkien_kit::links`), without a token:
+/// what the provincial DOST system downloads from a nomination package.
+#[utoipa::path(
+    get,
+    path = "/api/v1/appraisal/shared/sittings/{id}/minutes",
+    tag = "sittings",
+    params(("id" = Uuid, Path, description = "Sitting id"), sangkien_kit::links::SignedQuery),
+    responses(
+        (status = 200, description = "The minutes", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 403, description = "Signature does not match", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The link has expired", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn shared_minutes(
+    req: actix_web::HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    settings: web::Data<sangkien_kit::Settings>,
+    id: web::Path<Uuid>,
+    query: web::Query<sangkien_kit::links::SignedQuery>,
+) -> Result<HttpResponse, ApiError> {
+    sangkien_kit::links::verify_request(&req, &settings, &query, ctx.clock.now())?;
+    let id = id.into_inner();
+    let s = crate::store::sittings::sitting::Entity::find_by_id(id)
+        .one(&ctx.db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    // The link stands for a reader of the sitting's tenant, and for that sitting alone.
+    let reader = Caller {
+        user: Uuid::nil(),
+        tenant: s.tenant,
+        roles: Vec::new(),
+        name: Some("signed link".into()),
+        request_id: String::new(),
+        lang: sangkien_proto::Lang::default(),
+    };
+    minutes_of(&ctx, &reader, id).await
+}
+
+/// Renders the minutes of sitting `id` of the caller's tenant.
+async fn minutes_of(
+    ctx: &ServiceContext,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller.clone();
+    let s = sitting_of(&ctx.db, &caller, id).await?;
     if s.status != "held" {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Biên bản có sau khi phiên họp kết thúc",

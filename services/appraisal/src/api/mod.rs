@@ -82,6 +82,7 @@ pub async fn get_probe_receipt(
         sittings::record_vote,
         sittings::close_sitting,
         minutes::download_minutes,
+        minutes::shared_minutes,
         progress::panel_progress
     ),
     components(schemas(

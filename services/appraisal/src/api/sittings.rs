@@ -75,6 +75,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/sittings/{id}/minutes",
             web::get().to(super::minutes::download_minutes),
+        )
+        .route(
+            "/shared/sittings/{id}/minutes",
+            web::get().to(super::minutes::shared_minutes),
         );
 }
 

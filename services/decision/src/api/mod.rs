@@ -10,6 +10,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/probes/{id}", web::get().to(get_probe_receipt));
     crate::decisions::configure(cfg);
     crate::budget::configure(cfg);
+    crate::nominations::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached decision.

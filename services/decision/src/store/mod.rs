@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(sangkien_kit::diagnostics::CreateProbeReceipts));
         m.extend(crate::decisions::migrations());
         m.extend(crate::budget::migrations());
+        m.extend(crate::nominations::migrations());
         m
     }
 }

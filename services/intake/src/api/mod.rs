@@ -52,9 +52,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         dossiers::attachments::list,
         dossiers::attachments::download,
         dossiers::attachments::remove,
+        dossiers::shared::shared_attachments,
+        dossiers::shared::shared_download,
         dashboard::dashboard,
     ),
     components(schemas(
+        dossiers::shared::SharedAttachment,
         probes::ProbeCreate,
         probes::ProbeView,
         plans::PlanInput,

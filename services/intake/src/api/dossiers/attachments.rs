@@ -263,7 +263,7 @@ pub async fn list(
 }
 
 /// `filename*=UTF-8''…` for Content-Disposition (RFC 6266 / 8187).
-fn disposition(name: &str) -> String {
+pub(crate) fn disposition(name: &str) -> String {
     let encoded: String = name
         .bytes()
         .map(|b| {

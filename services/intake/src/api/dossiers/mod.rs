@@ -8,6 +8,7 @@
 pub mod attachments;
 pub mod drafts;
 pub mod lifecycle;
+pub mod shared;
 pub mod versions;
 
 use actix_web::web;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lifecycle::configure(cfg);
     versions::configure(cfg);
     attachments::configure(cfg);
+    shared::configure(cfg);
 }
 
 /// An attachment as listed.

@@ -1,0 +1,540 @@
+//! The nominations' routes: the council secretariat nominates recognised initiatives as
+//! typical; the secretariat, the signer and admins follow them and see the package; the
+//! province's service account reports its result.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use sangkien_kit::{
+    ApiError, Settings,
+    audit::{self, AuditEntry},
+    auth::Caller,
+    db::{begin_write, is_unique_violation},
+    error::Issues,
+    http::paging::{PageQuery, etag, next_cursor},
+    service::ServiceContext,
+};
+use sangkien_proto::{
+    Envelope, ErrorCode, Role,
+    events::{NominationOutcome, NominationResultReported},
+};
+
+use super::{
+    domain::result_covers_each_nominated_dossier_once,
+    package::{self, Package, dossier_ids_of},
+    store::{nom_dossier, nomination, nomination_dossier},
+};
+
+/// Who follows nominations.
+pub const READERS: &[Role] = &[Role::CouncilSecretariat, Role::Signer, Role::Admin];
+/// Most dossiers in one nomination.
+pub const MAX_DOSSIERS: usize = 50;
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/nominations", web::get().to(list_nominations))
+        .route("/nominations", web::post().to(create_nomination))
+        .route("/nominations/{id}", web::get().to(get_nomination))
+        .route("/nominations/{id}/package", web::get().to(get_package))
+        .route("/nominations/{id}/result", web::post().to(report_result));
+}
+
+/// A nomination to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NominationInput {
+    /// Dossiers recognised by an issued decision, 1–50, each nominated once.
+    pub dossier_ids: Vec<Uuid>,
+    /// Why they are typical (at most 4000 characters).
+    pub reason: String,
+}
+
+/// The result the province reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultInput {
+    /// The province's receipt id, if it gives it again.
+    #[serde(default)]
+    pub receipt_id: Option<String>,
+    /// One outcome per nominated dossier.
+    pub outcomes: Vec<NominationOutcome>,
+    /// A note on the whole nomination (at most 4000 characters).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A reported result, as kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ResultView {
+    pub receipt_id: Option<String>,
+    pub outcomes: Vec<NominationOutcome>,
+    pub note: String,
+    pub reported_at: DateTime<Utc>,
+}
+
+/// A nomination as its readers see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NominationView {
+    pub id: Uuid,
+    /// `pending` (waiting to be acknowledged), `sent`, `rejected` (a person must look at
+    /// `last_error`) or `result_reported`.
+    pub status: String,
+    pub reason: String,
+    pub dossier_ids: Vec<Uuid>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    /// Sendings tried.
+    pub attempts: i32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    /// The province's receipt id once acknowledged.
+    pub receipt_id: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub result: Option<ResultView>,
+    pub version: i32,
+}
+
+/// A page of nominations, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NominationPage {
+    pub items: Vec<NominationView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The view of `n`.
+pub async fn view_of<C: ConnectionTrait>(
+    db: &C,
+    n: nomination::Model,
+) -> Result<NominationView, ApiError> {
+    let dossier_ids = dossier_ids_of(db, n.id).await?;
+    let result = n
+        .result
+        .as_deref()
+        .map(serde_json::from_str::<ResultView>)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    Ok(NominationView {
+        id: n.id,
+        status: n.status,
+        reason: n.reason,
+        dossier_ids,
+        created_by: n.created_by,
+        created_at: n.created_at,
+        attempts: n.attempts,
+        next_attempt_at: n.next_attempt_at,
+        last_error: n.last_error,
+        receipt_id: n.receipt_id,
+        sent_at: n.sent_at,
+        result,
+        version: n.version,
+    })
+}
+
+fn answer(status: StatusCode, v: NominationView) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(("ETag", etag(v.version)))
+        .json(v)
+}
+
+/// The nomination `id` of the caller's tenant.
+pub async fn nomination_of<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<nomination::Model, ApiError> {
+    nomination::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|n| n.tenant == caller.tenant)
+        .ok_or_else(|| ApiError::new(ErrorCode::NominationNotFound))
+}
+
+/// Lists the tenant's nominations, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/nominations",
+    tag = "nominations",
+    params(PageQuery),
+    responses((status = 200, description = "A page of nominations", body = NominationPage)),
+    security(("bearer" = []))
+)]
+pub async fn list_nominations(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let limit = page.limit()?;
+    let mut q = nomination::Entity::find()
+        .filter(nomination::Column::Tenant.eq(caller.tenant))
+        .order_by_desc(nomination::Column::Id);
+    if let Some(c) = page.cursor()? {
+        q = q.filter(nomination::Column::Id.lt(c));
+    }
+    let rows = q.limit(limit).all(&ctx.db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        items.push(view_of(&ctx.db, r).await?);
+    }
+    Ok(HttpResponse::Ok().json(NominationPage {
+        next_cursor: next_cursor(&ids, limit),
+        items,
+    }))
+}
+
+/// Reads a nomination with its sending state and result; the ETag is its version.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/nominations/{id}",
+    tag = "nominations",
+    params(("id" = Uuid, Path, description = "Nomination id")),
+    responses(
+        (status = 200, description = "The nomination", body = NominationView),
+        (status = 404, description = "No such nomination", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_nomination(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let n = nomination_of(&ctx.db, &caller, id.into_inner()).await?;
+    Ok(answer(StatusCode::OK, view_of(&ctx.db, n).await?))
+}
+
+/// The package as it is sent now (its links signed afresh).
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/nominations/{id}/package",
+    tag = "nominations",
+    params(("id" = Uuid, Path, description = "Nomination id")),
+    responses(
+        (status = 200, description = "The package", body = Package),
+        (status = 404, description = "No such nomination", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_package(
+    ctx: web::Data<ServiceContext>,
+    settings: web::Data<Settings>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_any(READERS)?;
+    let n = nomination_of(&ctx.db, &caller, id.into_inner()).await?;
+    let p = package::build(&ctx.db, &settings, &n, ctx.clock.now()).await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+/// Nominates initiatives recognised by an issued decision as typical, to be sent to the
+/// provincial DOST system (Sở KH&CN); the sender sends it until acknowledged.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/nominations",
+    tag = "nominations",
+    request_body = NominationInput,
+    responses(
+        (status = 201, description = "Nominated; waiting to be sent", body = NominationView),
+        (status = 409, description = "A dossier is already nominated", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not recognised, unknown or repeated dossiers; no reason", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create_nomination(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    input: web::Json<NominationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(&[Role::CouncilSecretariat])?;
+    let input = input.into_inner();
+    let now = ctx.clock.now();
+    let mut issues = Issues::new();
+    let reason = issues.text("reason", &input.reason, 4000);
+    if input.dossier_ids.is_empty() {
+        issues.push(
+            "dossier_ids",
+            "required",
+            "Cần chọn ít nhất một sáng kiến",
+            "Choose at least one initiative",
+        );
+    } else if input.dossier_ids.len() > MAX_DOSSIERS {
+        issues.push(
+            "dossier_ids",
+            "too_many",
+            format!("Mỗi lần đề nghị tối đa {MAX_DOSSIERS} sáng kiến"),
+            format!("At most {MAX_DOSSIERS} initiatives per nomination"),
+        );
+    }
+    let txn = begin_write(&ctx.db).await?;
+    let known = nom_dossier::Entity::find()
+        .filter(nom_dossier::Column::DossierId.is_in(input.dossier_ids.clone()))
+        .filter(nom_dossier::Column::Tenant.eq(caller.tenant))
+        .all(&txn)
+        .await?;
+    for (i, id) in input.dossier_ids.iter().enumerate() {
+        if input.dossier_ids[..i].contains(id) {
+            issues.push(
+                format!("dossier_ids[{i}]"),
+                "repeated",
+                "Sáng kiến được chọn hai lần",
+                "The initiative is listed twice",
+            );
+            continue;
+        }
+        let recognised = known
+            .iter()
+            .find(|d| d.dossier_id == *id)
+            .is_some_and(|d| d.recognised == Some(true) && d.decision_id.is_some());
+        if !recognised {
+            issues.push(
+                format!("dossier_ids[{i}]"),
+                "not_recognised",
+                "Chỉ đề nghị được sáng kiến đã được công nhận bằng quyết định đã ban hành",
+                "Only initiatives recognised by an issued decision may be nominated",
+            );
+        }
+    }
+    issues.finish()?;
+    let taken = nomination_dossier::Entity::find()
+        .filter(nomination_dossier::Column::DossierId.is_in(input.dossier_ids.clone()))
+        .all(&txn)
+        .await?;
+    if !taken.is_empty() {
+        return Err(already_nominated(
+            &taken.iter().map(|t| t.dossier_id).collect::<Vec<_>>(),
+        ));
+    }
+    let id = Uuid::now_v7();
+    let n = nomination::ActiveModel {
+        id: Set(id),
+        tenant: Set(caller.tenant),
+        reason: Set(reason.clone()),
+        status: Set("pending".into()),
+        created_by: Set(caller.user),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(Some(now)),
+        last_error: Set(None),
+        receipt_id: Set(None),
+        sent_at: Set(None),
+        result: Set(None),
+        result_at: Set(None),
+        version: Set(1),
+    };
+    nomination::Entity::insert(n)
+        .exec_without_returning(&txn)
+        .await?;
+    for (i, d) in input.dossier_ids.iter().enumerate() {
+        let inserted = nomination_dossier::Entity::insert(nomination_dossier::ActiveModel {
+            dossier_id: Set(*d),
+            nomination_id: Set(id),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+        })
+        .exec_without_returning(&txn)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(already_nominated(&[*d])),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "nomination.created",
+            subject_type: "nomination",
+            subject_id: id,
+            role: role.as_str(),
+            details: serde_json::json!({ "dossier_ids": input.dossier_ids, "reason": reason }),
+        },
+    )
+    .await?;
+    let n = nomination::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nomination vanished")))?;
+    let v = view_of(&txn, n).await?;
+    ctx.outbox.commit(txn).await?;
+    Ok(answer(StatusCode::CREATED, v))
+}
+
+fn already_nominated(ids: &[Uuid]) -> ApiError {
+    let list = ids
+        .iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    ApiError::new(ErrorCode::AlreadyNominated).with_detail(
+        format!("Sáng kiến đã được đề nghị lên Sở KH&CN: {list}"),
+        format!("Already nominated to the provincial DOST: {list}"),
+    )
+}
+
+/// The province's service account reports its result on a nomination: one outcome per
+/// nominated dossier. Recorded, audited and published as `nomination.result_reported`; the
+/// same report sent again is answered as the first time.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/nominations/{id}/result",
+    tag = "nominations",
+    params(("id" = Uuid, Path, description = "Nomination id")),
+    request_body = ResultInput,
+    responses(
+        (status = 200, description = "Recorded", body = NominationView),
+        (status = 404, description = "No such nomination", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Rejected, or another result already reported", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Outcomes do not cover each nominated dossier once", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn report_result(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    input: web::Json<ResultInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(&[Role::Province])?;
+    let input = input.into_inner();
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let n = nomination_of(&txn, &caller, id.into_inner()).await?;
+    let nominated = dossier_ids_of(&txn, n.id).await?;
+    let mut issues = Issues::new();
+    if input.note.chars().count() > 4000 {
+        issues.push(
+            "note",
+            "too_long",
+            "Ghi chú dài tối đa 4000 ký tự",
+            "note may have at most 4000 characters",
+        );
+    }
+    if input
+        .receipt_id
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > 200)
+    {
+        issues.push(
+            "receipt_id",
+            "too_long",
+            "receipt_id dài tối đa 200 ký tự",
+            "receipt_id may have at most 200 characters",
+        );
+    }
+    for (i, o) in input.outcomes.iter().enumerate() {
+        if o.note.chars().count() > 2000 {
+            issues.push(
+                format!("outcomes[{i}].note"),
+                "too_long",
+                "Ghi chú dài tối đa 2000 ký tự",
+                "note may have at most 2000 characters",
+            );
+        }
+    }
+    let reported: Vec<Uuid> = input.outcomes.iter().map(|o| o.dossier_id).collect();
+    let cover = result_covers_each_nominated_dossier_once(&nominated, &reported);
+    for i in cover.foreign {
+        issues.push(
+            format!("outcomes[{i}].dossier_id"),
+            "not_nominated",
+            "Sáng kiến này không có trong đề nghị",
+            "This initiative is not in the nomination",
+        );
+    }
+    for i in cover.repeated {
+        issues.push(
+            format!("outcomes[{i}].dossier_id"),
+            "repeated",
+            "Sáng kiến được báo kết quả hai lần",
+            "The initiative is reported twice",
+        );
+    }
+    for d in cover.missing {
+        issues.push(
+            "outcomes",
+            "missing",
+            format!("Thiếu kết quả của sáng kiến {d}"),
+            format!("The outcome of initiative {d} is missing"),
+        );
+    }
+    issues.finish()?;
+    if n.status == "result_reported" {
+        let kept: Option<ResultView> = n
+            .result
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok());
+        let same = kept.as_ref().is_some_and(|k| {
+            k.outcomes == input.outcomes && k.note == input.note && k.receipt_id == input.receipt_id
+        });
+        if same {
+            let v = view_of(&txn, n).await?;
+            return Ok(answer(StatusCode::OK, v));
+        }
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Kết quả của đề nghị này đã được báo, khác với kết quả gửi lại",
+            "A different result was already reported for this nomination",
+        ));
+    }
+    if n.status == "rejected" {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Đề nghị đã bị Sở KH&CN từ chối tiếp nhận",
+            "The province refused to take this nomination",
+        ));
+    }
+    let kept = ResultView {
+        receipt_id: input.receipt_id.clone().or_else(|| n.receipt_id.clone()),
+        outcomes: input.outcomes.clone(),
+        note: input.note.clone(),
+        reported_at: now,
+    };
+    let before = n.status.clone();
+    let mut m = n.clone().into_active_model();
+    m.status = Set("result_reported".into());
+    m.result = Set(Some(
+        serde_json::to_string(&kept).map_err(ApiError::internal)?,
+    ));
+    m.result_at = Set(Some(now));
+    m.next_attempt_at = Set(None);
+    m.version = Set(n.version + 1);
+    let updated = nomination::Entity::update(m).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "nomination.result_reported",
+            subject_type: "nomination",
+            subject_id: n.id,
+            role: role.as_str(),
+            details: serde_json::json!({
+                "before": before,
+                "after": "result_reported",
+                "result": kept,
+            }),
+        },
+    )
+    .await?;
+    let event = NominationResultReported {
+        nomination_id: n.id,
+        receipt_id: kept.receipt_id.clone(),
+        outcomes: kept.outcomes.clone(),
+        note: kept.note.clone(),
+    };
+    let envelope = Envelope::new(&event, n.tenant, now, caller.request_id.clone(), None)
+        .map_err(ApiError::internal)?;
+    ctx.outbox.enqueue(&txn, &envelope, now).await?;
+    let v = view_of(&txn, updated).await?;
+    ctx.outbox.commit(txn).await?;
+    Ok(answer(StatusCode::OK, v))
+}
