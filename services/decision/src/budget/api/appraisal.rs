@@ -132,7 +132,7 @@ pub async fn appraise_line(
             && money::amount(before.quantity, max).is_some_and(|ceiling| a > ceiling)
         {
             return Err(cap_refusal(
-                crate::budget::domain::rates::CapBreach::AboveCap(rate.clone()),
+                crate::budget::domain::rates::CapBreach::AboveCap(Box::new(rate.clone())),
                 "amount",
                 rate.valid_from
                     .max(chrono::NaiveDate::from_ymd_opt(e.year, 1, 1).unwrap_or_default()),

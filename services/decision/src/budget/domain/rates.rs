@@ -190,7 +190,7 @@ pub enum CapBreach {
     /// No rate of the line is in force on the date.
     NoRateInForce,
     /// Above the maximum of the rate that applies.
-    AboveCap(Rate),
+    AboveCap(Box<Rate>),
 }
 
 /// Checks `unit_amount` against the rate that applies on `on`; returns that rate.
@@ -204,7 +204,7 @@ pub fn check_cap<'a>(
 ) -> Result<&'a Rate, CapBreach> {
     let rate = applicable(rates, line, payee_role, on, profile).ok_or(CapBreach::NoRateInForce)?;
     match rate.max_amount {
-        Some(max) if unit_amount > max => Err(CapBreach::AboveCap(rate.clone())),
+        Some(max) if unit_amount > max => Err(CapBreach::AboveCap(Box::new(rate.clone()))),
         _ => Ok(rate),
     }
 }
