@@ -12,6 +12,7 @@ pub mod domain;
 pub mod package;
 pub mod read_model;
 pub mod sender;
+pub mod shared;
 pub mod store;
 
 use actix_web::web;
@@ -24,6 +25,7 @@ use sangkien_proto::Envelope;
 /// Registers this module's routes under `/api/v1/decision`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     api::configure(cfg);
+    shared::configure(cfg);
 }
 
 /// This module's migrations, in order, after the kit's.
@@ -64,6 +66,7 @@ pub fn start_sender(service: &mut RunningService, settings: &Settings) -> anyhow
         api::get_package,
         api::create_nomination,
         api::report_result,
+        shared::shared_decision_document,
     ),
     components(schemas(
         api::NominationInput,
