@@ -440,6 +440,7 @@ pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
                 CaseConcluded::TYPE,
                 PanelChanged::TYPE,
                 SittingHeld::TYPE,
+                UnitChanged::TYPE,
             ],
         ),
     ]
