@@ -492,6 +492,7 @@ pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
                 SittingHeld::TYPE,
                 SheetSubmitted::TYPE,
                 DecisionIssued::TYPE,
+                UnitChanged::TYPE,
             ],
         ),
     ]

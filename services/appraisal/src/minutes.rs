@@ -73,10 +73,7 @@ fn row(cells: &[String], bold: bool) -> TableRow {
     TableRow::new(cells.iter().map(|c| cell(c.clone(), bold)).collect())
 }
 
-/// "ngày 05 tháng 02 năm 2022": day and month on two digits.
-pub fn vietnamese_date(d: chrono::NaiveDate) -> String {
-    d.format("ngày %d tháng %m năm %Y").to_string()
-}
+pub use sangkien_kit::text::vietnamese_date;
 
 /// The minutes as DOCX bytes.
 pub fn render(m: &Minutes) -> anyhow::Result<Vec<u8>> {
@@ -227,8 +224,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_in_minutes_read_with_two_digit_day_and_month() {
-        let d = chrono::NaiveDate::from_ymd_opt(2022, 2, 5).unwrap_or_default();
-        assert_eq!(vietnamese_date(d), "ngày 05 tháng 02 năm 2022");
+    fn dates_in_minutes_follow_decree_30_2020() {
+        let d = |m| chrono::NaiveDate::from_ymd_opt(2022, m, 5).unwrap_or_default();
+        assert_eq!(vietnamese_date(d(2)), "ngày 05 tháng 02 năm 2022");
+        assert_eq!(vietnamese_date(d(3)), "ngày 05 tháng 3 năm 2022");
     }
 }

@@ -362,6 +362,7 @@ async fn the_council_s_conclusions_become_a_signed_numbered_decision_with_its_do
         "Dạy học phân hóa môn Toán 9",
         "Câu lạc bộ đọc sách buổi sáng",
         "Sổ tay điện tử chủ nhiệm",
+        "Trường THCS Lý Tự Trọng",
         "Trùng với sáng kiến đã được công nhận năm 2021",
         "- Lưu: VT, KT&amp;HT.",
     ] {

@@ -546,7 +546,7 @@ async fn disagreement_brings_a_third_reviewer_and_the_council_concludes_by_two_t
     for expected in [
         "BIÊN BẢN",
         "Hội đồng sáng kiến huyện Vĩnh Tường năm 2022",
-        "ngày 15 tháng 03 năm 2022",
+        "ngày 15 tháng 3 năm 2022",
         "Có mặt 6/7 thành viên",
         "hd.pho (Phó Chủ tịch)",
         "Dạy học phân hóa môn Toán 9",

@@ -1,6 +1,6 @@
 //! What the decisions keep from consumed events: each received dossier (name, register number,
-//! authors, unit), each conclusion (recommended, reason, average, grade) and each plan's year
-//! and field names. Upserts, so a redelivery or an out-of-order arrival changes nothing wrong.
+//! authors, unit), each conclusion (recommended, reason, average, grade), each plan's year
+//! and field names, and each unit's name. Upserts, so a redelivery or an out-of-order arrival changes nothing wrong.
 
 use std::collections::BTreeMap;
 
@@ -8,10 +8,10 @@ use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait, sea_query::OnC
 
 use sangkien_proto::{
     Envelope,
-    events::{CaseConcluded, DossierReceived, PlanPublished},
+    events::{CaseConcluded, DossierReceived, PlanPublished, UnitChanged},
 };
 
-use super::store::{dossier, plan};
+use super::store::{dossier, plan, unit};
 
 /// Handles the events this module keeps; `Ok(true)` when it was one of them.
 pub async fn handle(
@@ -25,6 +25,20 @@ pub async fn handle(
         concluded(txn, envelope, envelope.decode()?, now).await?;
     } else if envelope.is::<PlanPublished>() {
         published(txn, envelope, envelope.decode()?).await?;
+    } else if envelope.is::<UnitChanged>() {
+        let e: UnitChanged = envelope.decode()?;
+        unit::Entity::insert(unit::ActiveModel {
+            id: Set(e.unit_id),
+            tenant: Set(envelope.tenant),
+            name: Set(e.name),
+        })
+        .on_conflict(
+            OnConflict::column(unit::Column::Id)
+                .update_columns([unit::Column::Name])
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
     } else {
         return Ok(false);
     }

@@ -48,7 +48,7 @@ pub async fn handle(
         api::drafts::get_decision,
         api::drafts::draft_decision,
         api::drafts::update_decision,
-        api::drafts::edit_item,
+        api::items::edit_item,
         api::sign::sign_decision,
         api::files::download_decision,
         api::files::list_certificates,
@@ -64,7 +64,7 @@ pub async fn handle(
         api::views::DecisionPage,
         api::drafts::DraftInput,
         api::drafts::DecisionUpdate,
-        api::drafts::ItemInput,
+        api::items::ItemInput,
         api::files::CertificateView,
     ))
 )]

@@ -43,6 +43,26 @@ pub mod dossier {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// `decision_units`: organisational units' names, for the appendix and certificates.
+pub mod unit {
+    use sea_orm::entity::prelude::*;
+
+    /// One unit.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "decision_units")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub tenant: Uuid,
+        pub name: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// `decision_plans`: a plan's symbol, year and field names.
 pub mod plan {
     use sea_orm::entity::prelude::*;
@@ -227,6 +247,17 @@ impl MigrationTrait for CreateDecisions {
                     .col("plan_id")
                     .col("field")
                     .if_not_exists()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("decision_units")
+                    .if_not_exists()
+                    .col(pk_uuid("id"))
+                    .col(uuid("tenant"))
+                    .col(string_len("name", 300))
                     .to_owned(),
             )
             .await?;

@@ -2,6 +2,7 @@
 
 pub mod drafts;
 pub mod files;
+pub mod items;
 pub mod profile;
 pub mod sign;
 pub mod views;
@@ -30,7 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/decisions/{id}", web::put().to(drafts::update_decision))
         .route(
             "/decisions/{id}/items/{dossier_id}",
-            web::put().to(drafts::edit_item),
+            web::put().to(items::edit_item),
         )
         .route("/decisions/{id}/sign", web::post().to(sign::sign_decision))
         .route(

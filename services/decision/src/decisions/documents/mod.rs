@@ -13,7 +13,7 @@ use sangkien_proto::events::AuthorInfo;
 
 use super::{
     domain::profile::BodyProfile,
-    store::{decision, dossier, item, plan, profile},
+    store::{decision, dossier, item, plan, profile, unit},
 };
 pub use render::{CertificatePaper, DecisionPaper, Line};
 
@@ -45,7 +45,26 @@ pub async fn lines_of<C: ConnectionTrait>(
         .collect())
 }
 
-fn line(i: &item::Model, d: &dossier::Model) -> anyhow::Result<Line> {
+/// Names of the units of `dossiers`.
+async fn unit_names<C: ConnectionTrait>(
+    db: &C,
+    dossiers: &[&dossier::Model],
+) -> anyhow::Result<BTreeMap<Uuid, String>> {
+    let ids: Vec<Uuid> = dossiers.iter().filter_map(|d| d.unit_id).collect();
+    Ok(unit::Entity::find()
+        .filter(unit::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+fn line(
+    i: &item::Model,
+    d: &dossier::Model,
+    units: &BTreeMap<Uuid, String>,
+) -> anyhow::Result<Line> {
     let authors: Vec<AuthorInfo> = serde_json::from_str(&d.authors)?;
     Ok(Line {
         register_number: d.register_number,
@@ -54,6 +73,10 @@ fn line(i: &item::Model, d: &dossier::Model) -> anyhow::Result<Line> {
             .into_iter()
             .map(|a| (a.full_name, a.contribution_percent))
             .collect(),
+        unit: d
+            .unit_id
+            .and_then(|u| units.get(&u).cloned())
+            .unwrap_or_default(),
         average: d.average,
         grade: d.grade.clone(),
         reason: i.reason.clone(),
@@ -100,8 +123,10 @@ pub async fn paper<C: ConnectionTrait>(
     };
     let mut recognised = Vec::new();
     let mut refused = Vec::new();
-    for (i, dossier) in lines_of(db, d.id).await? {
-        let l = line(&i, &dossier)?;
+    let lines = lines_of(db, d.id).await?;
+    let units = unit_names(db, &lines.iter().map(|(_, x)| x).collect::<Vec<_>>()).await?;
+    for (i, dossier) in &lines {
+        let l = line(i, dossier, &units)?;
         if i.recognised {
             recognised.push(l);
         } else {
@@ -184,9 +209,10 @@ pub async fn certificate_docx<C: ConnectionTrait>(
         return Ok(None);
     };
     let (i, dossier) = recognised[pos];
+    let units = unit_names(db, &[dossier]).await?;
     let serial = format!("{}-{:02}", p.number.clone().unwrap_or_default(), pos + 1);
     let c = CertificatePaper {
-        line: line(i, dossier)?,
+        line: line(i, dossier, &units)?,
         decision: p,
         serial,
     };

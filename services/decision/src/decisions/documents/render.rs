@@ -22,6 +22,8 @@ pub struct Line {
     pub name: String,
     /// Authors with their contribution share in percent.
     pub authors: Vec<(String, f64)>,
+    /// The owner's unit (empty when its name is not known).
+    pub unit: String,
     /// Average score, when scored.
     pub average: Option<f64>,
     /// Grade, when graded.
@@ -235,6 +237,7 @@ fn appendix(d: &DecisionPaper, doc: Docx) -> Docx {
             cell(format!("{:02}", l.register_number), false),
             cell(l.name.clone(), false),
             cell(authors_text(&l.authors), false),
+            cell(l.unit.clone(), false),
             cell(l.average.map(points).unwrap_or_default(), false),
             cell(l.grade.clone().unwrap_or_default(), false),
         ]));
@@ -324,6 +327,7 @@ pub fn certificate(c: &CertificatePaper) -> anyhow::Result<Vec<u8>> {
         ))
         .add_paragraph(para(format!("Sáng kiến: {}", c.line.name)))
         .add_paragraph(para(format!("Tác giả: {}", authors_text(&c.line.authors))))
+        .add_paragraph(para(format!("Đơn vị: {}", c.line.unit)))
         .add_paragraph(para(format!("Lĩnh vực: {} năm {}", d.field_name, d.year)))
         .add_paragraph(para(format!(
             "Đã được công nhận là sáng kiến theo {decided} của {}.",
@@ -366,6 +370,7 @@ mod tests {
                     ("Nguyễn Thị Hoa".into(), 60.0),
                     ("Trần Văn Nam".into(), 40.0),
                 ],
+                unit: "Trường THCS Lý Tự Trọng".into(),
                 average: Some(15.25),
                 grade: Some("B".into()),
                 reason: "Đạt".into(),
@@ -374,6 +379,7 @@ mod tests {
                 register_number: 2,
                 name: "Câu lạc bộ đọc sách".into(),
                 authors: vec![("Đinh Thị Mai".into(), 100.0)],
+                unit: String::new(),
                 average: None,
                 grade: None,
                 reason: "Không đủ hai phần ba".into(),
@@ -415,6 +421,7 @@ mod tests {
             "(Kèm theo Quyết định số 05/QĐ-UBND ngày 05 tháng 02 năm 2022",
             "Dạy học phân hóa môn Toán 9",
             "Nguyễn Thị Hoa (60%), Trần Văn Nam (40%)",
+            "Trường THCS Lý Tự Trọng",
             "Không đủ hai phần ba",
         ] {
             assert!(x.contains(expected), "the decision lacks {expected:?}");

@@ -30,16 +30,7 @@ pub fn number_text(number: i32, decision_type: &str, symbol: &str) -> String {
     format!("{number:02}/{decision_type}-{symbol}")
 }
 
-/// `ngày 05 tháng 02 năm 2022`: a day below 10 and the months 1 and 2 take a leading zero,
-/// other months do not (`ngày 15 tháng 3 năm 2022`).
-pub fn vietnamese_date(d: NaiveDate) -> String {
-    let month = if d.month() <= 2 {
-        format!("{:02}", d.month())
-    } else {
-        d.month().to_string()
-    };
-    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
-}
+pub use sangkien_kit::text::vietnamese_date;
 
 /// `Vĩnh Tường, ngày 05 tháng 02 năm 2022`: the place and date line under the motto.
 pub fn date_line(place: &str, d: NaiveDate) -> String {
