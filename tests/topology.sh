@@ -112,8 +112,8 @@ run() {
   for name in "${PROCESSES[@]}"; do
     psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE ${run_id}_${name}" >/dev/null
   done
-  local gw in ap de
-  gw=$(free_port); in=$(free_port); ap=$(free_port); de=$(free_port)
+  local gw in ap de pv
+  gw=$(free_port); in=$(free_port); ap=$(free_port); de=$(free_port); pv=$(free_port)
   cat >"$SK_TOPOLOGY_STATE/env.sh" <<ENV
 export SK_NODE=$node
 export SK_BIN=$CARGO_TARGET_DIR/$profile
@@ -137,6 +137,8 @@ export SANGKIEN_APPRAISAL__LISTEN="127.0.0.1:$ap" SANGKIEN_APPRAISAL__URL="http:
 export SANGKIEN_DECISION__LISTEN="127.0.0.1:$de" SANGKIEN_DECISION__URL="http://127.0.0.1:$de"
 export SANGKIEN_LISTEN="127.0.0.1:$gw"
 export SANGKIEN_AUTH__JWKS_URL="http://127.0.0.1:$gw/.well-known/jwks.json"
+# The provincial DOST system is the tests' fake (tests/src/fake_province.rs) on this port.
+export SANGKIEN_PROVINCE__BASE_URL="http://127.0.0.1:$pv" SANGKIEN_PROVINCE__POLL_INTERVAL_MS=200
 ENV
   mkdir -p "$SK_TOPOLOGY_STATE/data" "$SK_TOPOLOGY_STATE/files"
   local name
@@ -151,6 +153,7 @@ ENV
   export SK_TOPOLOGY_CLOCK="$SK_TOPOLOGY_STATE/clock"
   export SK_TOPOLOGY_CONTROL="$ROOT/tests/topology.sh"
   export SK_TOPOLOGY_PIDS="$SK_TOPOLOGY_STATE"
+  export SK_FAKE_PROVINCE_ADDR="127.0.0.1:$pv"
   local rc=0
   "$@" || rc=$?
   if [ $rc -ne 0 ]; then

@@ -123,7 +123,12 @@ async fn take(
 impl FakeProvince {
     /// Starts it on a free loopback port, up.
     pub async fn start() -> anyhow::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// Starts it on `addr` (the topology script names the port the services were told).
+    pub async fn start_on(addr: &str) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let mut p = Self {
             addr,

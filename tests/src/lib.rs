@@ -141,6 +141,11 @@ impl TestSystem {
         at: chrono::DateTime<chrono::Utc>,
         change: impl FnOnce(&mut Settings),
     ) -> anyhow::Result<Self> {
+        if Topology::from_env().is_some() {
+            // Separate processes take their settings from the script's environment
+            // (tests/topology.sh sets what the tests need there).
+            return Self::start_at(at).await;
+        }
         let manual = sangkien_kit::ManualClock::new(at);
         let clock: sangkien_kit::clock::SharedClock = Arc::new(manual.clone());
         sangkien_kit::install_crypto_provider();

@@ -577,6 +577,11 @@ pub const POLICY: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        pattern: "/api/v1/decision/decisions/pending",
+        access: Access::Roles(DECISION_READERS),
+    },
+    Rule {
+        method: "GET",
         pattern: "/api/v1/decision/decisions/{id}",
         access: Access::Roles(DECISION_READERS),
     },

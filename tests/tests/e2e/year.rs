@@ -1,20 +1,32 @@
 //! The whole year of Vĩnh Tường's plan 163/KH-UBND, played only through the gateway's HTTP
-//! API as the people of the shipped example would: set-up from `examples/vinh-tuong-2022.yaml`,
+//! API as the people of the shipped example would: set-up from `examples/vinh-tuong-2022.yaml`;
 //! the education field in February and March (thirty dossiers with co-authors and PDFs, one
-//! late, one corrected, one withdrawn; the appraisal team with a third reviewer and a conflict
-//! refused; the council's sitting under the two-thirds rule), then the socio-economic field in
-//! August and September. In one process (`cargo test`) it runs on a `ManualClock`; started by
-//! `tests/topology.sh run --test-clock` it drives the four separate processes, moves their file
-//! clock, and kills and restarts appraisal in the middle of the year.
+//! late, one corrected, one withdrawn; the budget estimate drafted from the plan, one line
+//! adjusted by the finance office and approved; the appraisal team with a third reviewer and a
+//! conflict refused; the council's sitting under the two-thirds rule); in April the decision
+//! drafted, numbered and signed "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH", its DOCX, the authors' outcomes,
+//! a certificate, two initiatives nominated to a fake province that acknowledges them and in
+//! June reports its result; the socio-economic field in August and September, signed by the
+//! chairman as the register's second number; in December the execution report (JSON and XLSX)
+//! with what the two sittings cost, to the đồng, and the settlement. In one process
+//! (`cargo test`) it runs on a `ManualClock`; started by `tests/topology.sh run --test-clock` it
+//! drives the four separate processes, moves their file clock, and kills and restarts
+//! appraisal in the middle of the year.
 
 use std::{collections::HashMap, time::Duration};
 
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use calamine::{Data, Reader, Xlsx};
+
 use crate::intake::{local, pdf, upload};
+use crate::sittings::docx_text;
 use sangkien::example::{Dating, Example, Loaded, VINH_TUONG_2022, load};
-use sangkien_e2e::{Answer, TestSystem};
+use sangkien_e2e::{Answer, TestSystem, fake_province::FakeProvince};
+
+/// The budget's routes.
+const BUDGET: &str = "/api/v1/decision/budget";
 
 /// The year as the test plays it: the system, what the example made, tokens by username.
 struct Year {
@@ -73,6 +85,37 @@ impl Year {
             .await
             .unwrap();
         Answer::read(res).await.unwrap()
+    }
+
+    async fn bytes(&mut self, who: &str, path: &str) -> (u16, Vec<u8>) {
+        let token = self.token(who).await;
+        let res = self
+            .sys
+            .http
+            .get(self.sys.at(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.bytes().await.unwrap().to_vec())
+    }
+
+    /// GETs `path` as `who` until `ready` holds for the answer's body.
+    async fn wait_for(
+        &mut self,
+        who: &str,
+        path: &str,
+        what: &str,
+        ready: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let token = self.token(who).await;
+        let sys = &self.sys;
+        let ready = &ready;
+        eventually(what, || async {
+            let a = sys.call(Method::GET, path, Some(&token), None).await.ok()?;
+            (a.status == 200 && ready(&a.body)).then_some(a.body)
+        })
+        .await
     }
 
     fn id(&self, username: &str) -> String {
@@ -164,7 +207,19 @@ async fn submit(
 
 #[tokio::test]
 async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
-    let sys = TestSystem::start_at(local(2022, 1, 20, 9)).await.unwrap();
+    // The provincial DOST system: the tests' fake, on the port the topology script told the
+    // decision service, or on any port when the system runs in this process.
+    let province = match std::env::var("SK_FAKE_PROVINCE_ADDR") {
+        Ok(addr) => FakeProvince::start_on(&addr).await.unwrap(),
+        Err(_) => FakeProvince::start().await.unwrap(),
+    };
+    let province_url = province.url();
+    let sys = TestSystem::start_at_with(local(2022, 1, 20, 9), |s| {
+        s.province.base_url = Some(province_url);
+        s.province.poll_interval_ms = 100;
+    })
+    .await
+    .unwrap();
     let example = Example::parse(VINH_TUONG_2022).unwrap();
     let loaded = load(
         &sys.url,
@@ -272,6 +327,59 @@ async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
             "gapless register numbers"
         );
     }
+    // The standing body drafts the year's budget estimate from the plan: two sittings per
+    // stage window (one per started week), the team's chair and three members, each council's
+    // chair and six members at the national caps: 1,000,000 + 1,200,000 + 2 × 3,400,000.
+    // The finance office trims the team's members to one paid sitting and approves the rest.
+    y.at(2022, 2, 20, 9);
+    let estimate = y
+        .post(
+            "thuong.truc",
+            &format!("{BUDGET}/plans/{plan}/estimates"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(estimate.status, 201, "{}", estimate.body);
+    assert_eq!(estimate.body["total"], 9_000_000, "{}", estimate.body);
+    let estimate_id = estimate.body["id"].as_str().unwrap().to_owned();
+    let mut etag = estimate.header("etag").unwrap().to_owned();
+    for line in estimate.body["lines"].as_array().unwrap() {
+        let team_members = line["payee_role"] == "member"
+            && line["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Tổ thẩm định");
+        let decision = if team_members {
+            json!({ "decision": "adjust", "amount": 800_000, "reason": "Tổ thẩm định chỉ có một phiên họp được chi thù lao" })
+        } else {
+            json!({ "decision": "approve" })
+        };
+        let path = format!(
+            "{BUDGET}/estimates/{estimate_id}/lines/{}/appraisal",
+            line["id"].as_str().unwrap()
+        );
+        let a = y
+            .matched("tai.chinh", Method::PUT, &path, &etag, decision)
+            .await;
+        assert_eq!(a.status, 200, "{}", a.body);
+        etag = a.header("etag").unwrap().to_owned();
+    }
+    let approved = y
+        .matched(
+            "tai.chinh",
+            Method::POST,
+            &format!("{BUDGET}/estimates/{estimate_id}/approve"),
+            &etag,
+            json!({}),
+        )
+        .await;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+    assert_eq!(
+        approved.body["approved_total"], 8_600_000,
+        "{}",
+        approved.body
+    );
+
     // One comes after the window: refused, naming the window.
     y.at(2022, 3, 1, 9);
     let (_, late) = submit(
@@ -543,6 +651,7 @@ async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
 
     // Every author sees the outcome: 26 recommended, 1 not carried, 2 failed the team.
     let mut recommended = 0;
+    let mut owners: HashMap<String, &str> = HashMap::new();
     for id in &ids {
         let owner = if y
             .get("gv.hoa", &format!("/api/v1/intake/dossiers/{id}"))
@@ -561,6 +670,7 @@ async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
         } else {
             "gv.mai"
         };
+        owners.insert(id.clone(), owner);
         let token = y.token(owner).await;
         let path = format!("/api/v1/appraisal/cases/{id}/outcome");
         let sys = &y.sys;
@@ -577,6 +687,219 @@ async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
         }
     }
     assert_eq!(recommended, 26);
+
+    // April: what awaits a decision, the draft, and the deputy's signature "KT. CHỦ TỊCH".
+    let pending = format!("/api/v1/decision/decisions/pending?plan_id={plan}&field=education");
+    let waiting = y
+        .wait_for(
+            "thuong.truc",
+            &pending,
+            "the 29 conclusions in decision",
+            |b| b["concluded"].as_array().map(Vec::len) == Some(29),
+        )
+        .await;
+    assert_eq!(waiting["in_appraisal"], 0, "{waiting}");
+    y.at(2022, 4, 4, 9);
+    let proposal = "Hội đồng Sáng kiến huyện tại Tờ trình số 12/TTr-HĐSK ngày 16 tháng 3 năm 2022";
+    let draft = y
+        .post(
+            "thuong.truc",
+            "/api/v1/decision/decisions",
+            json!({ "plan_id": plan, "field": "education", "proposal": proposal }),
+        )
+        .await;
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    assert_eq!(
+        (
+            draft.body["recognised_count"].clone(),
+            draft.body["refused_count"].clone()
+        ),
+        (json!(26), json!(3))
+    );
+    let decision = draft.body["id"].as_str().unwrap().to_owned();
+    y.at(2022, 4, 5, 10);
+    let signed = y
+        .matched(
+            "pho.chu.tich",
+            Method::POST,
+            &format!("/api/v1/decision/decisions/{decision}/sign"),
+            draft.header("etag").unwrap(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    assert_eq!(signed.body["number_text"], "01/QĐ-UBND");
+    let (status, docx) = y
+        .bytes(
+            "thuong.truc",
+            &format!("/api/v1/decision/decisions/{decision}/document"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let xml = docx_text(&docx);
+    let recognised: Vec<(String, String)> = draft.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["recognised"] == true)
+        .map(|i| {
+            (
+                i["dossier_id"].as_str().unwrap().to_owned(),
+                i["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let deputy = y.loaded.users["pho.chu.tich"].1.clone();
+    let mut expected = vec![
+        "Số: 01/QĐ-UBND",
+        "Vĩnh Tường, ngày 05 tháng 4 năm 2022",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        deputy.as_str(),
+        "Căn cứ Kế hoạch số 163/KH-UBND",
+        "(Kèm theo Quyết định số 01/QĐ-UBND",
+    ];
+    expected.extend(recognised.iter().map(|(_, name)| name.as_str()));
+    for e in expected {
+        assert!(xml.contains(e), "the decision lacks {e:?}");
+    }
+    // Every author sees recognised or refused, with the reason.
+    let (mut seen_recognised, mut seen_refused) = (0, 0);
+    for id in &ids {
+        let owner = owners[id];
+        let d = y
+            .wait_for(
+                owner,
+                &format!("/api/v1/intake/dossiers/{id}"),
+                "the decision in intake",
+                |b| b["status"] == "recognised" || b["status"] == "refused",
+            )
+            .await;
+        assert!(
+            !d["last_reason"].as_str().unwrap_or_default().is_empty(),
+            "{d}"
+        );
+        if d["status"] == "recognised" {
+            seen_recognised += 1;
+        } else {
+            seen_refused += 1;
+        }
+    }
+    assert_eq!((seen_recognised, seen_refused), (26, 3));
+    // An author downloads the certificate of her initiative.
+    let certificates = y
+        .get(
+            "gv.hoa",
+            &format!("/api/v1/decision/decisions/{decision}/certificates"),
+        )
+        .await;
+    assert_eq!(certificates.status, 200, "{}", certificates.body);
+    let href = certificates.body[0]["href"].as_str().unwrap().to_owned();
+    let (status, certificate) = y.bytes("gv.hoa", &href).await;
+    assert_eq!(status, 200);
+    assert!(docx_text(&certificate).contains("GIẤY CHỨNG NHẬN SÁNG KIẾN"));
+    // The admin audits the signature.
+    let audit = y
+        .get(
+            "quan.tri",
+            &format!("/api/v1/decision/audit?subject_id={decision}"),
+        )
+        .await;
+    assert!(
+        audit.body["items"].as_array().unwrap().iter().any(
+            |e| e["action"] == "decision.signed" && e["actor"] == y.id("pho.chu.tich").as_str()
+        ),
+        "{}",
+        audit.body
+    );
+
+    // Two typical initiatives go to the province, which acknowledges the package once.
+    let typical = [recognised[0].0.clone(), recognised[1].0.clone()];
+    let nomination = {
+        let token = y.token("thuong.truc").await;
+        let sys = &y.sys;
+        let typical = &typical;
+        eventually("the nomination (decision.issued known)", || async {
+            let n = sys
+                .call(Method::POST, "/api/v1/decision/nominations", Some(&token),
+                    Some(json!({ "dossier_ids": typical, "reason": "Sáng kiến điển hình, có khả năng nhân rộng toàn tỉnh" })))
+                .await
+                .ok()?;
+            (n.status == 201).then_some(n.body)
+        })
+        .await
+    };
+    let nomination = nomination["id"].as_str().unwrap().to_owned();
+    let sent = y
+        .wait_for(
+            "thuong.truc",
+            &format!("/api/v1/decision/nominations/{nomination}"),
+            "acknowledged",
+            |b| b["status"] == "sent",
+        )
+        .await;
+    assert_eq!(province.distinct(), 1, "{:?}", province.deliveries());
+    let package = province.deliveries()[0].package.clone();
+    assert_eq!(
+        package["initiatives"].as_array().unwrap().len(),
+        2,
+        "{package}"
+    );
+    let document_url = package["initiatives"][0]["decision"]["document_url"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        package["initiatives"][0]["decision"]["number"],
+        "01/QĐ-UBND"
+    );
+    let signed_path = &document_url[document_url.find("/api/").unwrap()..];
+    let by_link = y.sys.http.get(y.sys.at(signed_path)).send().await.unwrap();
+    assert_eq!(
+        by_link.status(),
+        200,
+        "the province fetches the decision by its signed link"
+    );
+    assert_eq!(by_link.bytes().await.unwrap().to_vec(), docx);
+    // June: the province reports its result with its own service account.
+    y.at(2022, 6, 15, 9);
+    let account = y
+        .post(
+            "quan.tri",
+            "/api/v1/directory/service-accounts",
+            json!({
+            "tenant_id": y.loaded.tenant, "client_id": "so-khcn-vinh-phuc",
+            "name": "Hệ thống sáng kiến Sở KH&CN tỉnh Vĩnh Phúc",
+            "grants": [{ "role": "province", "unit_id": y.unit("ubnd") }] }),
+        )
+        .await;
+    assert_eq!(account.status, 201, "{}", account.body);
+    let province_token = y
+        .sys
+        .call(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({
+            "grant_type": "client_credentials", "client_id": "so-khcn-vinh-phuc",
+            "client_secret": account.body["generated_secret"] })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(province_token.status, 200, "{}", province_token.body);
+    let reported = province
+        .report_result(
+            &y.sys.url,
+            province_token.body["access_token"].as_str().unwrap(),
+            &nomination,
+            &json!({ "receipt_id": sent["receipt_id"], "note": "Kết quả xét công nhận cấp tỉnh năm 2022",
+                "outcomes": [
+                    { "dossier_id": typical[0], "recognised": true, "note": "Công nhận có phạm vi ảnh hưởng cấp tỉnh" },
+                    { "dossier_id": typical[1], "recognised": false, "note": "Chưa đủ phạm vi ảnh hưởng cấp tỉnh" }] }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reported.status, 200, "{}", reported.body);
+    assert_eq!(reported.body["status"], "result_reported");
 
     // August: the socio-economic field, smaller: a commune's three dossiers, council only.
     y.at(2022, 8, 10, 9);
@@ -688,6 +1011,104 @@ async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
         })
         .await;
     }
-    let _ = (plan, y.unit("ubnd"));
+    // September: the chairman signs the socio-economic decision, the register's second number.
+    let pending = format!("/api/v1/decision/decisions/pending?plan_id={plan}&field=socio_economic");
+    y.wait_for(
+        "thuong.truc",
+        &pending,
+        "the socio-economic conclusions in decision",
+        |b| b["concluded"].as_array().map(Vec::len) == Some(3),
+    )
+    .await;
+    y.at(2022, 9, 20, 9);
+    let draft = y
+        .post("thuong.truc", "/api/v1/decision/decisions", json!({ "plan_id": plan, "field": "socio_economic",
+            "proposal": "Hội đồng Sáng kiến huyện tại Tờ trình số 31/TTr-HĐSK ngày 06 tháng 9 năm 2022" }))
+        .await;
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let decision = draft.body["id"].as_str().unwrap().to_owned();
+    let signed = y
+        .matched(
+            "chu.tich",
+            Method::POST,
+            &format!("/api/v1/decision/decisions/{decision}/sign"),
+            draft.header("etag").unwrap(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    assert_eq!(signed.body["number_text"], "02/QĐ-UBND");
+    let (_, docx) = y
+        .bytes(
+            "chu.tich",
+            &format!("/api/v1/decision/decisions/{decision}/document"),
+        )
+        .await;
+    let xml = docx_text(&docx);
+    assert!(xml.contains("Số: 02/QĐ-UBND") && xml.contains("ngày 20 tháng 9 năm 2022"));
+    assert!(
+        !xml.contains("KT. CHỦ TỊCH"),
+        "the chairman signs in his own name"
+    );
+
+    // December: the execution report holds what the two council sittings cost, to the đồng:
+    // education 15/03, the chair and five members present (500,000 + 5 × 200,000); socio-
+    // economic 05/09, all seven (500,000 + 6 × 200,000).
+    y.at(2022, 12, 20, 9);
+    let execution = format!("{BUDGET}/plans/{plan}/execution");
+    let report = y
+        .wait_for("tai.chinh", &execution, "both sittings booked", |b| {
+            b["totals"]["spent"] == 3_200_000
+        })
+        .await;
+    assert_eq!(report["totals"]["estimated"], 8_600_000, "{report}");
+    assert_eq!(report["totals"]["remaining"], 5_400_000, "{report}");
+    let spent_by = |payee: &str| -> i64 {
+        report["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["line_code"] == "council_sitting" && l["payee_role"] == payee)
+            .map(|l| l["spent"].as_i64().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        (spent_by("chair"), spent_by("member")),
+        (1_000_000, 2_200_000),
+        "{report}"
+    );
+    let (status, xlsx) = y.bytes("tai.chinh", &format!("{execution}.xlsx")).await;
+    assert_eq!(status, 200);
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = book.worksheet_range("Bao cao").unwrap();
+    let total = sheet
+        .rows()
+        .find(|r| r.get(1) == Some(&Data::String("Tổng cộng".into())))
+        .expect("a total row")
+        .to_vec();
+    assert_eq!(
+        (total[3].clone(), total[4].clone(), total[5].clone()),
+        (
+            Data::Float(8_600_000.0),
+            Data::Float(3_200_000.0),
+            Data::Float(5_400_000.0)
+        )
+    );
+    let settled = y
+        .post(
+            "tai.chinh",
+            &format!("{BUDGET}/plans/{plan}/settlement"),
+            json!({ "note": "Quyết toán kinh phí sáng kiến năm 2022" }),
+        )
+        .await;
+    assert_eq!(settled.status, 201, "{}", settled.body);
+    assert_eq!(
+        (
+            settled.body["estimated"].clone(),
+            settled.body["spent"].clone()
+        ),
+        (json!(8_600_000), json!(3_200_000))
+    );
     y.sys.stop().await;
+    province.stop().await;
 }

@@ -47,6 +47,7 @@ pub async fn handle(
         api::drafts::list_decisions,
         api::drafts::get_decision,
         api::drafts::draft_decision,
+        api::pending::pending,
         api::drafts::update_decision,
         api::items::edit_item,
         api::sign::sign_decision,
@@ -55,6 +56,8 @@ pub async fn handle(
         api::files::download_certificate,
     ),
     components(schemas(
+        api::pending::Pending,
+        api::pending::PendingDossier,
         domain::profile::BodyProfile,
         domain::profile::SignerProfile,
         api::profile::ProfileView,

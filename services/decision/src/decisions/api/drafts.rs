@@ -29,7 +29,7 @@ use super::{
 };
 use crate::decisions::{
     domain::draft::{Conclusion, initial_items},
-    store::{decision, dossier, item, plan},
+    store::{decision, item, plan},
 };
 
 /// A draft to start.
@@ -182,26 +182,7 @@ pub async fn draft_decision(
         Some(t) => text(&mut issues, "title", t, 500),
         None => format!("Về việc công nhận sáng kiến năm {year}"),
     };
-    let taken: Vec<Uuid> = item::Entity::find()
-        .filter(item::Column::Tenant.eq(caller.tenant))
-        .select_only()
-        .column(item::Column::DossierId)
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    let concluded = dossier::Entity::find()
-        .filter(dossier::Column::Tenant.eq(caller.tenant))
-        .filter(dossier::Column::PlanId.eq(body.plan_id))
-        .filter(dossier::Column::Field.eq(field.clone()))
-        .filter(dossier::Column::Concluded.eq(true))
-        .filter(dossier::Column::Received.eq(true))
-        .order_by_asc(dossier::Column::RegisterNumber)
-        .all(&txn)
-        .await?;
-    let open: Vec<&dossier::Model> = concluded
-        .iter()
-        .filter(|d| !taken.contains(&d.id))
-        .collect();
+    let open = super::pending::open_conclusions(&txn, caller.tenant, body.plan_id, &field).await?;
     if open.is_empty() && !field.is_empty() {
         issues.push(
             "plan_id",

@@ -3,6 +3,7 @@
 pub mod drafts;
 pub mod files;
 pub mod items;
+pub mod pending;
 pub mod profile;
 pub mod sign;
 pub mod views;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/body-profile", web::put().to(profile::put_profile))
         .route("/decisions", web::get().to(drafts::list_decisions))
         .route("/decisions", web::post().to(drafts::draft_decision))
+        .route("/decisions/pending", web::get().to(pending::pending))
         .route("/decisions/{id}", web::get().to(drafts::get_decision))
         .route("/decisions/{id}", web::put().to(drafts::update_decision))
         .route(
