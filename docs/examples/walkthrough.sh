@@ -113,5 +113,39 @@ for _ in $(seq 50); do
 done
 call "$AUTHOR" GET "/appraisal/cases/$D/outcome" | jq -c '{status, recommended, reason}'
 
+step "the standing body drafts the decision; the deputy chairman signs it; the DOCX downloads"
+for _ in $(seq 50); do
+  [ "$(call "$SECRETARIAT" GET "/decision/decisions/pending?plan_id=$PLAN&field=education" | jq '.concluded | length')" -gt 0 ] && break
+  sleep 0.2
+done
+DECISION=$(call "$SECRETARIAT" POST /decision/decisions "{\"plan_id\":\"$PLAN\",\"field\":\"education\",\"proposal\":\"Hội đồng Sáng kiến huyện tại Tờ trình số 12/TTr-HĐSK\"}" | jq -r .id)
+SIGNER=$(login pho.chu.tich)
+call "$SIGNER" POST "/decision/decisions/$DECISION/sign" '{}' "$(etag)" | jq -c '{status, number_text, signed_on, recognised_count}'
+curl -sf "$API/decision/decisions/$DECISION/document" -H "authorization: Bearer $SIGNER" -o "$WORK/quyet-dinh.docx"
+echo "decision: $(wc -c <"$WORK/quyet-dinh.docx") bytes of DOCX"
+for _ in $(seq 50); do
+  [ "$(call "$AUTHOR" GET "/intake/dossiers/$D" | jq -r .status)" = recognised ] && break
+  sleep 0.2
+done
+call "$AUTHOR" GET "/intake/dossiers/$D" | jq -c '{status, last_reason}'
+
+step "the budget: the estimate drafted from the plan, appraised and approved by the finance office; the execution report"
+FINANCE=$(login tai.chinh)
+ESTIMATE=$(call "$SECRETARIAT" POST "/decision/budget/plans/$PLAN/estimates" '{}')
+E=$(jq -r .id <<<"$ESTIMATE")
+echo "estimate drafted: $(jq -r .total <<<"$ESTIMATE") đồng in $(jq '.lines | length' <<<"$ESTIMATE") lines"
+call "$FINANCE" GET "/decision/budget/estimates/$E" >/dev/null
+for line in $(jq -r '.lines[].id' <<<"$ESTIMATE"); do
+  call "$FINANCE" PUT "/decision/budget/estimates/$E/lines/$line/appraisal" '{"decision":"approve"}' "$(etag)" >/dev/null
+done
+call "$FINANCE" POST "/decision/budget/estimates/$E/approve" '{}' "$(etag)" | jq -c '{status, approved_total}'
+for _ in $(seq 50); do
+  [ "$(call "$FINANCE" GET "/decision/budget/plans/$PLAN/execution" | jq .totals.spent)" -gt 0 ] && break
+  sleep 0.2
+done
+call "$FINANCE" GET "/decision/budget/plans/$PLAN/execution" | jq -c .totals
+curl -sf "$API/decision/budget/plans/$PLAN/execution.xlsx" -H "authorization: Bearer $FINANCE" -o "$WORK/thuc-hien.xlsx"
+echo "execution report: $(wc -c <"$WORK/thuc-hien.xlsx") bytes of XLSX"
+
 echo
 echo "walkthrough: passed"
