@@ -377,13 +377,23 @@ async fn the_council_s_conclusions_become_a_signed_numbered_decision_with_its_do
     )
     .await;
     assert_eq!(list.status, 200, "{}", list.body);
-    assert_eq!(list.body.as_array().unwrap().len(), 1);
+    // One certificate per author of the one recognised initiative she wrote [DOMAIN §6].
+    assert_eq!(list.body.as_array().unwrap().len(), 2, "{}", list.body);
+    assert_eq!(list.body[1]["holder"], "Trần Văn Nam");
     let href = list.body[0]["href"].as_str().unwrap().to_owned();
     let (status, cert) = bytes(&sys, &href, &p.author).await;
     assert_eq!(status, 200);
     let cert_xml = docx_text(&cert);
     assert!(cert_xml.contains("GIẤY CHỨNG NHẬN SÁNG KIẾN"));
     assert!(cert_xml.contains("Dạy học phân hóa môn Toán 9"));
+    assert!(cert_xml.contains("Ông/Bà: Nguyễn Thị Hoa — tác giả (60%)"), "{cert_xml}");
+    assert!(cert_xml.contains("Số: 01/QĐ-UBND-01.1"));
+    let co = list.body[1]["href"].as_str().unwrap().to_owned();
+    let (status, cert) = bytes(&sys, &co, &p.author).await;
+    assert_eq!(status, 200);
+    assert!(docx_text(&cert).contains("Ông/Bà: Trần Văn Nam — đồng tác giả (40%)"));
+    let no_such = co.replace("author=1", "author=2");
+    assert_eq!(bytes(&sys, &no_such, &p.author).await.0, 404);
     let (_, other) = person(&sys, &p, "qd.gv.khac", "author", &p.school).await;
     assert_eq!(bytes(&sys, &href, &other).await.0, 403);
 

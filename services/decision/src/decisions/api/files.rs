@@ -26,8 +26,20 @@ pub struct CertificateView {
     pub name: String,
     /// Authors' names.
     pub authors: Vec<String>,
+    /// The author this certificate is issued to (each recognised author gets one).
+    pub holder: String,
+    /// Their place in the request's author list, from 0 (`?author=` of `href`).
+    pub author_index: usize,
     /// Where to download it, through the gateway.
     pub href: String,
+}
+
+/// `?author=`: the certificate issued to that author (index in the request's author list);
+/// without it, the initiative's certificate naming every author.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CertificateQuery {
+    pub author: Option<usize>,
 }
 
 fn docx(file: &str, bytes: Vec<u8>) -> HttpResponse {
@@ -77,8 +89,8 @@ pub async fn download_decision(
     Ok(docx(&decision_file_name(&d), bytes))
 }
 
-/// The certificates of an issued decision's recognised initiatives; an author sees only
-/// their own.
+/// The certificates of an issued decision's recognised initiatives, one per author; an
+/// author sees only those of their own initiatives.
 #[utoipa::path(
     get,
     path = "/api/v1/decision/decisions/{id}/certificates",
@@ -113,13 +125,21 @@ pub async fn list_certificates(
             }
             let authors: Vec<AuthorInfo> =
                 serde_json::from_str(&x.authors).map_err(ApiError::internal)?;
-            out.push(CertificateView {
-                dossier_id: x.id,
-                register_number: x.register_number,
-                name: x.name,
-                authors: authors.into_iter().map(|a| a.full_name).collect(),
-                href: format!("/api/v1/decision/decisions/{}/certificates/{}", d.id, x.id),
-            });
+            let names: Vec<String> = authors.iter().map(|a| a.full_name.clone()).collect();
+            for (n, holder) in names.iter().enumerate() {
+                out.push(CertificateView {
+                    dossier_id: x.id,
+                    register_number: x.register_number,
+                    name: x.name.clone(),
+                    authors: names.clone(),
+                    holder: holder.clone(),
+                    author_index: n,
+                    href: format!(
+                        "/api/v1/decision/decisions/{}/certificates/{}?author={n}",
+                        d.id, x.id
+                    ),
+                });
+            }
         }
     }
     Ok(HttpResponse::Ok().json(out))
@@ -133,6 +153,7 @@ pub async fn list_certificates(
     params(
         ("id" = Uuid, Path, description = "Decision id"),
         ("dossier_id" = Uuid, Path, description = "A recognised dossier of the decision"),
+        CertificateQuery,
     ),
     responses(
         (status = 200, description = "The certificate", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
@@ -145,6 +166,7 @@ pub async fn download_certificate(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<CertificateQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(&[
         Role::CouncilSecretariat,
@@ -154,13 +176,13 @@ pub async fn download_certificate(
     ])?;
     let (id, dossier_id) = path.into_inner();
     let d = decision_of(&ctx.db, &caller, id).await?;
-    let Some((file, bytes)) = certificate_docx(&ctx.db, &d, dossier_id)
+    let Some((file, bytes)) = certificate_docx(&ctx.db, &d, dossier_id, query.author)
         .await
         .map_err(ApiError::internal)?
     else {
         return Err(ApiError::new(ErrorCode::NotFound).with_detail(
-            "Quyết định chưa ký hoặc không công nhận sáng kiến này",
-            "The decision is not signed or does not recognise this initiative",
+            "Quyết định chưa ký, không công nhận sáng kiến này hoặc sáng kiến không có tác giả này",
+            "The decision is not signed, does not recognise this initiative, or it has no such author",
         ));
     };
     let sees_all = [Role::CouncilSecretariat, Role::Signer, Role::Admin]

@@ -187,11 +187,14 @@ pub async fn decision_docx<C: ConnectionTrait>(
     Ok(Some((decision_file_name(&d), render::decision(&p)?)))
 }
 
-/// The certificate of a recognised initiative of an issued decision, as (file name, bytes).
+/// The certificate of a recognised initiative of an issued decision, as (file name, bytes):
+/// the initiative's, naming every author, or with `holder` the one issued to that author
+/// (index in the request's author list); `None` when there is no such certificate.
 pub async fn certificate_docx<C: ConnectionTrait>(
     db: &C,
     d: &decision::Model,
     dossier_id: Uuid,
+    holder: Option<usize>,
 ) -> anyhow::Result<Option<(String, Vec<u8>)>> {
     if d.status != "issued" {
         return Ok(None);
@@ -210,18 +213,29 @@ pub async fn certificate_docx<C: ConnectionTrait>(
     };
     let (i, dossier) = recognised[pos];
     let units = unit_names(db, &[dossier]).await?;
-    let serial = format!("{}-{:02}", p.number.clone().unwrap_or_default(), pos + 1);
+    let line = line(i, dossier, &units)?;
+    if holder.is_some_and(|h| h >= line.authors.len()) {
+        return Ok(None);
+    }
+    let own = holder.map(|h| format!(".{}", h + 1)).unwrap_or_default();
+    let serial = format!(
+        "{}-{:02}{own}",
+        p.number.clone().unwrap_or_default(),
+        pos + 1
+    );
     let c = CertificatePaper {
-        line: line(i, dossier, &units)?,
+        line,
         decision: p,
         serial,
+        holder,
     };
     let name = format!(
-        "giay-chung-nhan-{}-{:02}.docx",
+        "giay-chung-nhan-{}-{:02}{}.docx",
         decision_file_name(d)
             .trim_end_matches(".docx")
             .trim_start_matches("quyet-dinh-"),
-        pos + 1
+        pos + 1,
+        own.replace('.', "-")
     );
     Ok(Some((name, render::certificate(&c)?)))
 }

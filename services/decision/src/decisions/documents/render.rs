@@ -57,8 +57,13 @@ pub struct DecisionPaper {
 pub struct CertificatePaper {
     pub decision: DecisionPaper,
     pub line: Line,
-    /// `05/QĐ-UBND-02`: the decision's number and the initiative's place in its appendix.
+    /// `05/QĐ-UBND-02`: the decision's number and the initiative's place in its appendix
+    /// (`.1`, `.2`… added for each author's own certificate).
     pub serial: String,
+    /// The author this certificate is issued to (index into `line.authors`); `None` for the
+    /// initiative's certificate naming every author. Each recognised author gets one
+    /// [DOMAIN §6].
+    pub holder: Option<usize>,
 }
 
 const FONT: &str = "Times New Roman";
@@ -325,6 +330,20 @@ pub fn certificate(c: &CertificatePaper) -> anyhow::Result<Vec<u8>> {
             ))
             .bold(),
         ))
+        .add_paragraph(
+            match c.holder.and_then(|h| c.line.authors.get(h).map(|a| (h, a))) {
+                Some((h, (name, share))) => para(format!(
+                    "Ông/Bà: {name} — {} ({}) của sáng kiến:",
+                    if h == 0 {
+                        "tác giả"
+                    } else {
+                        "đồng tác giả"
+                    },
+                    percent(*share)
+                )),
+                None => Paragraph::new(),
+            },
+        )
         .add_paragraph(para(format!("Sáng kiến: {}", c.line.name)))
         .add_paragraph(para(format!("Tác giả: {}", authors_text(&c.line.authors))))
         .add_paragraph(para(format!("Đơn vị: {}", c.line.unit)))
@@ -438,9 +457,22 @@ mod tests {
             line: p.recognised[0].clone(),
             decision: p,
             serial: "05/QĐ-UBND-01".into(),
+            holder: None,
         };
         let one = certificate(&c).unwrap_or_default();
         assert_eq!(one, certificate(&c).unwrap_or_default());
         assert!(xml(&one).contains("GIẤY CHỨNG NHẬN SÁNG KIẾN"));
+        let own = CertificatePaper {
+            holder: Some(1),
+            serial: "05/QĐ-UBND-01.2".into(),
+            ..c
+        };
+        let text = xml(&certificate(&own).unwrap_or_default());
+        let co_author = &own.line.authors[1].0;
+        assert!(
+            text.contains(&format!("Ông/Bà: {co_author} — đồng tác giả"))
+                && text.contains("05/QĐ-UBND-01.2"),
+            "{text}"
+        );
     }
 }
