@@ -80,6 +80,7 @@ fn voucher_taken(v: &str) -> ApiError {
         (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`voucher_taken` or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a council secretariat or finance office caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -209,6 +210,7 @@ pub async fn enter_expense(
     responses(
         (status = 200, description = "A page of the plan's expenses, oldest first", body = ExpensePage),
         (status = 422, description = "Bad `limit` or `cursor`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`); a query parameter is malformed (`invalid_query`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),

@@ -92,6 +92,7 @@ pub struct OnQuery {
     responses(
         (status = 200, description = "A page of the rates the body sees: national maxima and its own resolutions", body = RatePage),
         (status = 422, description = "Bad `limit` or `cursor`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -126,7 +127,7 @@ pub async fn list_rates(
     params(OnQuery),
     responses(
         (status = 200, description = "The rate applying to each line and payee role on the date", body = Vec<RateView>),
-        (status = 400, description = "`on` is not a date", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "`on` is not a date (`invalid_query`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -166,6 +167,7 @@ pub async fn applicable_rates(
     responses(
         (status = 201, description = "The rate entered", body = RateView),
         (status = 422, description = "Every problem, including a rate above the national maximum", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -296,6 +298,7 @@ pub async fn get_profile(
         (status = 412, description = "The profile changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing while the profile exists", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
