@@ -49,6 +49,25 @@ pub struct AppraisalInput {
 }
 
 /// Records the decision on one line of a draft.
+#[utoipa::path(
+    put,
+    path = "/api/v1/decision/budget/estimates/{id}/lines/{line_id}/appraisal",
+    tag = "budget",
+    params(("id" = Uuid, Path, description = "Estimate id"), ("line_id" = Uuid, Path, description = "Estimate line id"), ("If-Match" = String, Header, description = "The ETag last read (`W/\"<version>\"`)")),
+    request_body = AppraisalInput,
+    responses(
+        (status = 200, description = "The estimate with the line appraised", body = EstimateView, headers(("ETag" = String, description = "The estimate's new version"))),
+        (status = 404, description = "No such estimate or line", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`estimate_locked`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The estimate changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem, including `rate_above_cap` and `rate_not_in_force`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a finance office caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn appraise_line(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -165,6 +184,24 @@ pub async fn appraise_line(
 
 /// Approves the estimate once every line is appraised: it is locked and becomes the ceiling;
 /// the version it revises is superseded.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/budget/estimates/{id}/approve",
+    operation_id = "approve_estimate",
+    tag = "budget",
+    params(("id" = Uuid, Path, description = "Estimate id"), ("If-Match" = String, Header, description = "The ETag last read (`W/\"<version>\"`)")),
+    responses(
+        (status = 200, description = "The estimate approved and locked", body = EstimateView, headers(("ETag" = String, description = "The estimate's new version"))),
+        (status = 404, description = "No such estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`estimate_locked`, or lines not yet appraised (`invalid_transition`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The estimate changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a finance office caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn approve(
     ctx: web::Data<ServiceContext>,
     caller: Caller,

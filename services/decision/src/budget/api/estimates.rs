@@ -175,6 +175,22 @@ pub async fn check_line<C: ConnectionTrait>(
 }
 
 /// Drafts the plan's first estimate from its stage windows and the panels announced for it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/budget/plans/{plan_id}/estimates",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 201, description = "The first estimate, drafted from the plan's stages and panels", body = EstimateView, headers(("ETag" = String, description = "The estimate's version"))),
+        (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The plan already has an estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A drafted line breaks a cap (`rate_above_cap`, `rate_not_in_force`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn draft_estimate(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -332,6 +348,19 @@ async fn insert_line<C: ConnectionTrait>(
 }
 
 /// The history of a plan's estimate, every version.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/plans/{plan_id}/estimates",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The plan's estimates, revision by revision", body = Vec<EstimateSummary>),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list_estimates(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -364,6 +393,20 @@ pub async fn list_estimates(
 }
 
 /// One estimate version with its lines.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/estimates/{id}",
+    tag = "budget",
+    params(("id" = Uuid, Path, description = "Estimate id")),
+    responses(
+        (status = 200, description = "The estimate with its lines, with its ETag", body = EstimateView, headers(("ETag" = String, description = "The estimate's version"))),
+        (status = 404, description = "No such estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get_estimate(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -414,6 +457,25 @@ fn line_json(l: &line::Model) -> serde_json::Value {
 }
 
 /// Adds a line to a draft.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/budget/estimates/{id}/lines",
+    tag = "budget",
+    params(("id" = Uuid, Path, description = "Estimate id"), ("If-Match" = String, Header, description = "The ETag last read (`W/\"<version>\"`)")),
+    request_body = LineInput,
+    responses(
+        (status = 201, description = "The estimate with the line added", body = EstimateView, headers(("ETag" = String, description = "The estimate's new version"))),
+        (status = 404, description = "No such estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`estimate_locked` or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The estimate changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem, including `rate_above_cap` and `rate_not_in_force`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn add_line(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -471,6 +533,25 @@ async fn line_in<C: ConnectionTrait>(
 }
 
 /// Changes a line of a draft; its appraisal starts again.
+#[utoipa::path(
+    put,
+    path = "/api/v1/decision/budget/estimates/{id}/lines/{line_id}",
+    tag = "budget",
+    params(("id" = Uuid, Path, description = "Estimate id"), ("line_id" = Uuid, Path, description = "Estimate line id"), ("If-Match" = String, Header, description = "The ETag last read (`W/\"<version>\"`)")),
+    request_body = LineInput,
+    responses(
+        (status = 200, description = "The estimate with the line changed", body = EstimateView, headers(("ETag" = String, description = "The estimate's new version"))),
+        (status = 404, description = "No such estimate or line", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`estimate_locked` or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The estimate changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem, including `rate_above_cap` and `rate_not_in_force`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn edit_line(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -512,6 +593,23 @@ pub async fn edit_line(
 }
 
 /// Removes a line of a draft.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/decision/budget/estimates/{id}/lines/{line_id}",
+    tag = "budget",
+    params(("id" = Uuid, Path, description = "Estimate id"), ("line_id" = Uuid, Path, description = "Estimate line id"), ("If-Match" = String, Header, description = "The ETag last read (`W/\"<version>\"`)")),
+    responses(
+        (status = 200, description = "The estimate without the line", body = EstimateView, headers(("ETag" = String, description = "The estimate's new version"))),
+        (status = 404, description = "No such estimate or line", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`estimate_locked` or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The estimate changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn remove_line(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -540,6 +638,23 @@ pub async fn remove_line(
 
 /// Opens a revision of the approved estimate: a new draft version with the same lines, to be
 /// appraised again; the approved one stays the ceiling until the revision is approved.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/budget/estimates/{id}/revisions",
+    tag = "budget",
+    params(("id" = Uuid, Path, description = "Estimate id")),
+    request_body = RevisionInput,
+    responses(
+        (status = 201, description = "A draft revision copied from the approved estimate", body = EstimateView, headers(("ETag" = String, description = "The revision's version"))),
+        (status = 404, description = "No such estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not the approved estimate (`invalid_transition`), a revision already drafted (`conflict`) or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn revise(
     ctx: web::Data<ServiceContext>,
     caller: Caller,

@@ -70,6 +70,22 @@ fn voucher_taken(v: &str) -> ApiError {
 }
 
 /// Books an entered expense.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/budget/expenses",
+    tag = "budget",
+    request_body = ExpenseInput,
+    responses(
+        (status = 201, description = "The expense booked", body = ExpenseView),
+        (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`voucher_taken` or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat or finance office caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn enter_expense(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -186,6 +202,20 @@ pub async fn enter_expense(
 }
 
 /// A plan's expenses, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/plans/{plan_id}/expenses",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of the plan's expenses, oldest first", body = ExpensePage),
+        (status = 422, description = "Bad `limit` or `cursor`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`); a query parameter is malformed (`invalid_query`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list_expenses(
     ctx: web::Data<ServiceContext>,
     caller: Caller,

@@ -84,6 +84,20 @@ pub struct OnQuery {
 }
 
 /// The rates the caller's body sees: the national maxima and its own resolutions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/rates",
+    tag = "budget",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of the rates the body sees: national maxima and its own resolutions", body = RatePage),
+        (status = 422, description = "Bad `limit` or `cursor`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A query parameter is malformed (`invalid_query`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn list_rates(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -106,6 +120,19 @@ pub async fn list_rates(
 }
 
 /// The rate that applies to each line and payee role on a date, for the body's profile.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/rates/applicable",
+    tag = "budget",
+    params(OnQuery),
+    responses(
+        (status = 200, description = "The rate applying to each line and payee role on the date", body = Vec<RateView>),
+        (status = 400, description = "`on` is not a date (`invalid_query`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn applicable_rates(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -132,6 +159,20 @@ pub async fn applicable_rates(
 }
 
 /// Enters a provincial resolution's rate.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/budget/rates",
+    tag = "budget",
+    request_body = RateInput,
+    responses(
+        (status = 201, description = "The rate entered", body = RateView),
+        (status = 422, description = "Every problem, including a rate above the national maximum", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn create_rate(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -214,6 +255,19 @@ pub async fn create_rate(
 }
 
 /// The body's profile (404 until an admin sets it; the national maxima apply meanwhile).
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/profile",
+    operation_id = "get_budget_profile",
+    tag = "budget",
+    responses(
+        (status = 200, description = "The body's profile, with its ETag", body = ProfileBody, headers(("ETag" = String, description = "The profile's version"))),
+        (status = 404, description = "No profile set yet (the national maxima apply)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get_profile(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -232,6 +286,24 @@ pub async fn get_profile(
 }
 
 /// Sets the body's profile; a change needs `If-Match`.
+#[utoipa::path(
+    put,
+    path = "/api/v1/decision/budget/profile",
+    operation_id = "put_budget_profile",
+    tag = "budget",
+    params(("If-Match" = Option<String>, Header, description = "The ETag last read; required once the profile exists")),
+    request_body = ProfileBody,
+    responses(
+        (status = 200, description = "The profile set, with its new ETag", body = ProfileBody, headers(("ETag" = String, description = "The profile's version"))),
+        (status = 412, description = "The profile changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing while the profile exists", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn put_profile(
     ctx: web::Data<ServiceContext>,
     caller: Caller,

@@ -171,6 +171,21 @@ pub async fn build_report<C: ConnectionTrait>(
 }
 
 /// Estimate against actual per line.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/plans/{plan_id}/execution",
+    operation_id = "budget_execution",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "Approved estimate against actual spending, line by line", body = ExecutionReport),
+        (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn execution(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -181,6 +196,21 @@ pub async fn execution(
 }
 
 /// The same as XLSX.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/plans/{plan_id}/execution.xlsx",
+    operation_id = "budget_execution_xlsx",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The execution report as a workbook", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn execution_xlsx(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -200,6 +230,24 @@ pub async fn execution_xlsx(
 }
 
 /// Settles the year: snapshots the execution report; no expense is accepted afterwards.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/budget/plans/{plan_id}/settlement",
+    operation_id = "settle_budget",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id")),
+    request_body = SettlementInput,
+    responses(
+        (status = 201, description = "The year settled (quyết toán)", body = SettlementView),
+        (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`year_settled`, or nothing approved to settle (`invalid_transition`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a finance office caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn settle(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -298,6 +346,21 @@ async fn settlement_of(
 }
 
 /// The settlement of the plan's year.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/plans/{plan_id}/settlement",
+    operation_id = "get_budget_settlement",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The settlement", body = SettlementView),
+        (status = 404, description = "`plan_not_found`, or the year is not settled (`not_found`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get_settlement(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
@@ -308,6 +371,21 @@ pub async fn get_settlement(
 }
 
 /// The settlement as XLSX.
+#[utoipa::path(
+    get,
+    path = "/api/v1/decision/budget/plans/{plan_id}/settlement.xlsx",
+    operation_id = "budget_settlement_xlsx",
+    tag = "budget",
+    params(("plan_id" = Uuid, Path, description = "Plan id")),
+    responses(
+        (status = 200, description = "The settlement as a workbook", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 404, description = "`plan_not_found`, or the year is not settled (`not_found`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat, finance office, signer or admin caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn settlement_xlsx(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
