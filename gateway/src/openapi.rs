@@ -117,3 +117,41 @@ pub fn merged() -> OpenApi {
     );
     doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::merged;
+    use crate::domain::policy::POLICY;
+
+    /// True when a documented path template covers a policy pattern: same segments, a
+    /// `{parameter}` on either side matching any one segment.
+    fn covers(documented: &str, pattern: &str) -> bool {
+        let param = |s: &str| s.starts_with('{') && s.ends_with('}');
+        let d: Vec<&str> = documented.split('/').collect();
+        let p: Vec<&str> = pattern.split('/').collect();
+        d.len() == p.len()
+            && d.iter()
+                .zip(&p)
+                .all(|(a, b)| a == b || param(a) || param(b))
+    }
+
+    /// A mobile client learns the API from one document: every route the gateway lets through
+    /// is in it, with its method.
+    #[test]
+    fn every_route_the_policy_lets_through_is_in_the_openapi_document() {
+        let doc = serde_json::to_value(merged()).unwrap_or_default();
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        let missing: Vec<String> = POLICY
+            .iter()
+            .filter(|r| !r.pattern.contains("**"))
+            .filter(|r| {
+                !paths.iter().any(|(path, item)| {
+                    covers(path, r.pattern)
+                        && (r.method == "*" || item.get(r.method.to_lowercase()).is_some())
+                })
+            })
+            .map(|r| format!("{} {}", r.method, r.pattern))
+            .collect();
+        assert!(missing.is_empty(), "not in /api/openapi.json: {missing:#?}");
+    }
+}
