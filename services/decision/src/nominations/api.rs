@@ -507,6 +507,23 @@ pub async fn report_result(
     m.result_at = Set(Some(now));
     m.next_attempt_at = Set(None);
     m.version = Set(n.version + 1);
+    // Only over the state read above: a sending recorded meanwhile (PostgreSQL) is not
+    // overwritten with what this request read before it.
+    let unchanged = nomination::Entity::update_many()
+        .col_expr(
+            nomination::Column::Version,
+            sea_orm::sea_query::Expr::value(n.version + 1),
+        )
+        .filter(nomination::Column::Id.eq(n.id))
+        .filter(nomination::Column::Version.eq(n.version))
+        .exec(&txn)
+        .await?;
+    if unchanged.rows_affected == 0 {
+        return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+            "Đề cử vừa thay đổi (đang được gửi); gửi lại kết quả",
+            "The nomination just changed (it is being sent); report the result again",
+        ));
+    }
     let updated = nomination::Entity::update(m).exec(&txn).await?;
     audit::record(
         &txn,

@@ -103,20 +103,22 @@ impl Sender {
             .await?;
         let mut tried = 0;
         for n in due {
-            if !self.claim(&n, now).await? {
+            let Some(claimed) = self.claim(&n).await? else {
                 continue;
-            }
+            };
             tried += 1;
             let outcome = self.send(&n, now).await;
-            self.record(n.id, outcome).await?;
+            self.record(n.id, claimed, outcome).await?;
         }
         Ok(tried)
     }
 
     /// Takes the nomination for this sending: pushes its next attempt past the sending's
-    /// timeout, so another replica does not send it at the same time.
-    async fn claim(&self, n: &nomination::Model, now: DateTime<Utc>) -> anyhow::Result<bool> {
-        let lease = now
+    /// timeout from the moment of the claim (not of the batch: earlier sendings may have been
+    /// slow), so another replica does not send it at the same time. The version it claimed
+    /// at, which [`Self::record`] requires still to hold.
+    async fn claim(&self, n: &nomination::Model) -> anyhow::Result<Option<i32>> {
+        let lease = self.clock.now()
             + chrono::Duration::seconds(
                 i64::try_from(self.settings.province.timeout_secs).unwrap_or(60) + 60,
             );
@@ -128,7 +130,7 @@ impl Sender {
             .filter(nomination::Column::Status.eq("pending"))
             .exec(&self.db)
             .await?;
-        Ok(r.rows_affected == 1)
+        Ok((r.rows_affected == 1).then_some(n.version + 1))
     }
 
     async fn send(&self, n: &nomination::Model, now: DateTime<Utc>) -> Outcome {
@@ -167,10 +169,24 @@ impl Sender {
         }
     }
 
-    /// Records a sending's outcome, its audit line and, when acknowledged, `nomination.sent`.
-    async fn record(&self, id: Uuid, outcome: Outcome) -> anyhow::Result<()> {
+    /// Records a sending's outcome, its audit line and, when acknowledged, `nomination.sent` —
+    /// only while the nomination is still as this sending claimed it. When its lease ran out and
+    /// another replica claimed it, or the province reported its result meanwhile, the other
+    /// writer's state stands and this outcome is dropped (the province dedups by
+    /// `Idempotency-Key`, so nothing is lost).
+    async fn record(&self, id: Uuid, claimed: i32, outcome: Outcome) -> anyhow::Result<()> {
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
+        let still_ours = nomination::Entity::update_many()
+            .col_expr(nomination::Column::Version, Expr::value(claimed + 1))
+            .filter(nomination::Column::Id.eq(id))
+            .filter(nomination::Column::Version.eq(claimed))
+            .exec(&txn)
+            .await?;
+        if still_ours.rows_affected == 0 {
+            tracing::info!(%id, "nominations: changed since this sending claimed it; outcome dropped");
+            return Ok(());
+        }
         let Some(n) = nomination::Entity::find_by_id(id).one(&txn).await? else {
             return Ok(());
         };

@@ -18,13 +18,13 @@ use sangkien_kit::{
     clock::local_date,
     db::begin_write,
     error::Issues,
-    http::paging::{PageQuery, next_cursor, require_if_match},
+    http::paging::{PageQuery, next_cursor},
     idempotent::{Idempotency, Remembered},
     service::ServiceContext,
 };
 
 use super::{
-    DRAFTERS, READERS, decision_of, still_draft,
+    DRAFTERS, READERS, claim_draft, decision_of,
     views::{DecisionPage, answer, decision_view},
 };
 use crate::decisions::{
@@ -172,6 +172,13 @@ pub async fn draft_decision(
     let field = text(&mut issues, "field", &body.field, 40);
     let proposal = text(&mut issues, "proposal", &body.proposal, 1000);
     let txn = begin_write(&ctx.db).await?;
+    // Again inside the transaction: a retry that waited for the first attempt's lock gets the
+    // first attempt's answer rather than "nothing left to decide".
+    if let Some(i) = &idem
+        && let Some(r) = i.replay(&txn, caller.user, now).await?
+    {
+        return Ok(r);
+    }
     let year = plan::Entity::find_by_id(body.plan_id)
         .one(&txn)
         .await?
@@ -234,7 +241,18 @@ pub async fn draft_decision(
             moved: Set(false),
         })
         .exec_without_returning(&txn)
-        .await?;
+        .await
+        .map_err(|e| match e.sql_err() {
+            // Two drafts of the same field at once (PostgreSQL): the second finds the
+            // dossiers taken by the first.
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                ApiError::new(sangkien_proto::ErrorCode::Conflict).with_detail(
+                    "Hồ sơ vừa được đưa vào một dự thảo quyết định khác; tải lại danh sách",
+                    "The dossiers were just taken into another draft decision; reload the list",
+                )
+            }
+            _ => e.into(),
+        })?;
     }
     audit::record(
         &txn,
@@ -297,8 +315,7 @@ pub async fn update_decision(
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let d = decision_of(&txn, &caller, id.into_inner()).await?;
-    still_draft(&d)?;
-    require_if_match(&req, d.version)?;
+    claim_draft(&txn, &req, &d).await?;
     let mut issues = Issues::new();
     let title = issues.text("title", &body.title, 500);
     let proposal = issues.text("proposal", &body.proposal, 1000);

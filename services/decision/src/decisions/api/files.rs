@@ -175,16 +175,7 @@ pub async fn download_certificate(
         Role::Author,
     ])?;
     let (id, dossier_id) = path.into_inner();
-    let d = decision_of(&ctx.db, &caller, id).await?;
-    let Some((file, bytes)) = certificate_docx(&ctx.db, &d, dossier_id, query.author)
-        .await
-        .map_err(ApiError::internal)?
-    else {
-        return Err(ApiError::new(ErrorCode::NotFound).with_detail(
-            "Quyết định chưa ký, không công nhận sáng kiến này hoặc sáng kiến không có tác giả này",
-            "The decision is not signed, does not recognise this initiative, or it has no such author",
-        ));
-    };
+    // Authorship first: an author learns nothing of others' initiatives from the answer.
     let sees_all = [Role::CouncilSecretariat, Role::Signer, Role::Admin]
         .into_iter()
         .any(|r| caller.has_role(r));
@@ -201,5 +192,15 @@ pub async fn download_certificate(
             ));
         }
     }
+    let d = decision_of(&ctx.db, &caller, id).await?;
+    let Some((file, bytes)) = certificate_docx(&ctx.db, &d, dossier_id, query.author)
+        .await
+        .map_err(ApiError::internal)?
+    else {
+        return Err(ApiError::new(ErrorCode::NotFound).with_detail(
+            "Quyết định chưa ký, không công nhận sáng kiến này hoặc sáng kiến không có tác giả này",
+            "The decision is not signed, does not recognise this initiative, or it has no such author",
+        ));
+    };
     Ok(docx(&file, bytes))
 }

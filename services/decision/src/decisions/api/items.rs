@@ -13,12 +13,11 @@ use sangkien_kit::{
     auth::Caller,
     db::begin_write,
     error::Issues,
-    http::paging::require_if_match,
     service::ServiceContext,
 };
 
 use super::{
-    DRAFTERS, decision_of, still_draft,
+    DRAFTERS, claim_draft, decision_of,
     views::{answer, decision_view},
 };
 use crate::decisions::{
@@ -66,8 +65,7 @@ pub async fn edit_item(
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let d = decision_of(&txn, &caller, id).await?;
-    still_draft(&d)?;
-    require_if_match(&req, d.version)?;
+    claim_draft(&txn, &req, &d).await?;
     let mut issues = Issues::new();
     let x = dossier::Entity::find_by_id(dossier_id)
         .one(&txn)

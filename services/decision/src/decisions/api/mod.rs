@@ -62,6 +62,36 @@ pub async fn decision_of<C: ConnectionTrait>(
         .ok_or_else(|| ApiError::new(ErrorCode::DecisionNotFound))
 }
 
+/// Takes the draft for one change: it must still be a draft, at the version the caller read
+/// (`If-Match`), and it is bumped to the next version by a conditional write before anything
+/// else is written. Reads alone do not serialise two requests on PostgreSQL's READ COMMITTED:
+/// of two signatures (or an edit racing a signature) with the same ETag, the second waits on
+/// the row, finds the version moved and gets 412 — a draft is never signed twice, never
+/// changed after its signature, and a losing signature takes no register number.
+pub async fn claim_draft<C: ConnectionTrait>(
+    db: &C,
+    req: &actix_web::HttpRequest,
+    d: &decision::Model,
+) -> Result<(), ApiError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    still_draft(d)?;
+    sangkien_kit::http::paging::require_if_match(req, d.version)?;
+    let claimed = decision::Entity::update_many()
+        .col_expr(decision::Column::Version, Expr::value(d.version + 1))
+        .filter(decision::Column::Id.eq(d.id))
+        .filter(decision::Column::Version.eq(d.version))
+        .filter(decision::Column::Status.eq("draft"))
+        .exec(db)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+            "Quyết định vừa được người khác sửa hoặc ký; tải lại rồi thử lại",
+            "The decision was just changed or signed by someone else; reload and retry",
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses any change to a signed decision.
 pub fn still_draft(d: &decision::Model) -> Result<(), ApiError> {
     if d.status != "draft" {

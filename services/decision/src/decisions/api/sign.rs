@@ -17,7 +17,6 @@ use sangkien_kit::{
     auth::Caller,
     clock::local_date,
     db::begin_write,
-    http::paging::require_if_match,
     service::ServiceContext,
 };
 use sangkien_proto::{
@@ -26,7 +25,7 @@ use sangkien_proto::{
 };
 
 use super::{
-    decision_of, still_draft,
+    claim_draft, decision_of,
     views::{answer, decision_view},
 };
 use crate::decisions::{
@@ -80,7 +79,18 @@ async fn take_number<C: ConnectionTrait>(
         year: row.year,
         last: row.last,
     });
-    let n = next_number(position, on);
+    let n = next_number(position, on).ok_or_else(|| {
+        ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            format!(
+                "Sổ đăng ký văn bản đã sang năm {}; ngày ký {on} thuộc năm trước",
+                row.year
+            ),
+            format!(
+                "The register has moved to {}; a signature dated {on} belongs to the year before",
+                row.year
+            ),
+        )
+    })?;
     counter::Entity::update_many()
         .col_expr(counter::Column::Year, Expr::value(on.year()))
         .col_expr(counter::Column::Last, Expr::value(n))
@@ -115,8 +125,7 @@ pub async fn sign_decision(
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let d = decision_of(&txn, &caller, id.into_inner()).await?;
-    still_draft(&d)?;
-    require_if_match(&req, d.version)?;
+    claim_draft(&txn, &req, &d).await?;
     let stored = profile::Entity::find_by_id(caller.tenant)
         .one(&txn)
         .await?

@@ -17,11 +17,13 @@ pub struct RegisterPosition {
 }
 
 /// The number a document signed on `signed_on` takes after `position`: the next one in the
-/// same year, or 1 when the year has turned (numbering restarts each 1 January).
-pub fn next_number(position: Option<RegisterPosition>, signed_on: NaiveDate) -> i32 {
+/// same year, or 1 when the year has turned (numbering restarts each 1 January). `None` when
+/// the register has already moved to a later year: going back would reuse its numbers.
+pub fn next_number(position: Option<RegisterPosition>, signed_on: NaiveDate) -> Option<i32> {
     match position {
-        Some(p) if p.year == signed_on.year() => p.last.saturating_add(1),
-        _ => 1,
+        Some(p) if p.year > signed_on.year() => None,
+        Some(p) if p.year == signed_on.year() => Some(p.last.saturating_add(1)),
+        _ => Some(1),
     }
 }
 
@@ -78,8 +80,17 @@ mod tests {
             year: 2022,
             last: 37,
         });
-        assert_eq!(next_number(end_of_2022, day(2022, 12, 31)), 38);
-        assert_eq!(next_number(end_of_2022, day(2023, 1, 1)), 1);
-        assert_eq!(next_number(None, day(2022, 2, 5)), 1);
+        assert_eq!(next_number(end_of_2022, day(2022, 12, 31)), Some(38));
+        assert_eq!(next_number(end_of_2022, day(2023, 1, 1)), Some(1));
+        let start_of_2023 = Some(RegisterPosition {
+            year: 2023,
+            last: 1,
+        });
+        assert_eq!(
+            next_number(start_of_2023, day(2022, 12, 31)),
+            None,
+            "a late clock never takes the register back a year"
+        );
+        assert_eq!(next_number(None, day(2022, 2, 5)), Some(1));
     }
 }
