@@ -200,6 +200,7 @@ async fn run(cli: Cli) -> Result<()> {
         intake_url: env("SANGKIEN_INTAKE__URL"),
         intake_db: env("SANGKIEN_INTAKE__DATABASE_URL"),
         appraisal_db: env("SANGKIEN_APPRAISAL__DATABASE_URL"),
+        decision_db: env("SANGKIEN_DECISION__DATABASE_URL"),
         files_dir: env("SANGKIEN_FILES__STORE_URL")
             .and_then(|u| u.strip_prefix("file://").map(PathBuf::from)),
     };

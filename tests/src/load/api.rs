@@ -157,6 +157,8 @@ pub struct World {
     pub schools: Vec<String>,
     pub secretariat: User,
     pub office: User,
+    /// The finance office (appraises and approves the budget estimate), in the economy office.
+    pub finance: User,
     /// One unit head per school, in the order of `schools`.
     pub heads: Vec<User>,
     pub authors: Vec<User>,
@@ -307,6 +309,11 @@ pub async fn set_up(
             "receiving_office",
             education_office.clone(),
         ),
+        (
+            format!("{run}.tai-chinh"),
+            "finance_office",
+            economy_office.clone(),
+        ),
     ];
     for (i, s) in school_ids.iter().enumerate() {
         wanted.push((format!("{run}.hieu-truong-{i}"), "unit_head", s.clone()));
@@ -367,6 +374,10 @@ pub async fn set_up(
         .into_iter()
         .next()
         .context("office")?;
+    let finance = take("finance_office")
+        .into_iter()
+        .next()
+        .context("finance office")?;
     let mut world = World {
         tenant,
         education_office,
@@ -374,6 +385,7 @@ pub async fn set_up(
         schools: school_ids,
         secretariat,
         office,
+        finance,
         heads: take("unit_head"),
         authors: take("author"),
         reviewers: take("reviewer"),

@@ -1,6 +1,7 @@
 //! The load generator's parts (used by `src/bin/sangkien-load.rs`).
 
 pub mod api;
+pub mod budget;
 pub mod mem;
 pub mod reports;
 pub mod scenarios;
@@ -18,6 +19,8 @@ pub struct Ctx {
     pub intake_url: Option<String>,
     pub intake_db: Option<String>,
     pub appraisal_db: Option<String>,
+    /// Decision's database, where the reports scenario seeds budget expenses.
+    pub decision_db: Option<String>,
     /// The local directory attachments are written to (`SANGKIEN_FILES__STORE_URL`).
     pub files_dir: Option<PathBuf>,
 }

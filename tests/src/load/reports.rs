@@ -1,6 +1,7 @@
 //! Reports at scale: a bulk seed of dossiers (intake's database) and their cases (appraisal's),
 //! written straight into PostgreSQL with `INSERT … SELECT generate_series` in batches, then
-//! the dashboard counts and the budget execution report timed through the gateway.
+//! the dashboard counts and the budget execution report (an approved estimate made through
+//! the API, expenses seeded into decision's database: `budget.rs`) timed through the gateway.
 
 use std::time::Instant;
 
@@ -8,9 +9,12 @@ use anyhow::{Context, Result};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement, Value as SqlValue};
 use serde_json::{Value, json};
 
+use chrono::Datelike;
+
 use super::{
     Ctx,
     api::{PASSWORD, form, publish_plan},
+    budget,
     stats::{Recorder, Row, round},
 };
 
@@ -147,21 +151,6 @@ async fn time_get(
     Ok((first, body))
 }
 
-/// The budget execution report's route in the merged OpenAPI document, if the decision
-/// service has one.
-async fn execution_route(cx: &Ctx) -> Result<Option<String>> {
-    let doc = cx
-        .api
-        .send(reqwest::Method::GET, "/api/openapi.json", None, None, &[])
-        .await?;
-    let paths = doc.body["paths"].as_object().cloned().unwrap_or_default();
-    Ok(paths
-        .iter()
-        .filter(|(p, v)| p.starts_with("/api/v1/decision") && v.get("get").is_some())
-        .map(|(p, _)| p.clone())
-        .find(|p| p.contains("execution")))
-}
-
 /// Reports at scale.
 pub async fn reports(cx: &Ctx, dossiers: i64, rows: &mut Vec<Row>) -> Result<Value> {
     let w = &cx.world;
@@ -218,40 +207,105 @@ pub async fn reports(cx: &Ctx, dossiers: i64, rows: &mut Vec<Row>) -> Result<Val
         format!("appraisal case list, first page of 50 at {n_cases} cases: first / p50 / p99"),
         format!("{cases_cold:.1} / {:.1} / {:.1} ms", c.p50_ms, c.p99_ms),
     ));
-    let execution = match execution_route(cx).await? {
-        None => {
-            rows.push(Row::judged(
-                "reports",
-                "budget execution report",
-                "not measurable: the decision service has no execution report route yet",
-                "< 500 ms",
-                false,
-            ));
-            json!({ "measurable": false, "reason": "no /api/v1/decision/…execution… route in /api/openapi.json" })
-        }
-        Some(route) => {
-            let year = super::api::local_today().format("%Y").to_string();
-            let p = route.replace("{year}", &year).replace("{plan_id}", &plan);
-            let sep = if p.contains('?') { '&' } else { '?' };
-            let p = format!("{p}{sep}year={year}&plan_id={plan}");
-            let (cold, body) = time_get(cx, &secretariat, &p, "execution", 30, &rec).await?;
-            let e = rec.summary("execution");
-            rows.push(Row::judged(
-                "reports",
-                format!("budget execution report ({route})"),
-                format!(
-                    "{cold:.1} / {:.1} / {:.1} ms (first / p50 / p99)",
-                    e.p50_ms, e.p99_ms
-                ),
-                "< 500 ms",
-                e.count > 0 && cold < 500.0 && e.p99_ms < 500.0,
-            ));
-            json!({ "measurable": e.count > 0, "route": route, "path": p, "first_ms": round(cold), "sample": body.to_string().chars().take(500).collect::<String>() })
-        }
-    };
+    let execution = execution(cx, &secretariat, &plan, &target, n_dossiers, &rec, rows).await?;
     Ok(json!({
         "plan_id": plan, "dossiers": n_dossiers, "cases": n_cases, "seed_s": round(seed_secs),
         "dashboard_first_ms": round(dash_cold), "dashboard": dash_body,
         "case_list_first_ms": round(cases_cold), "execution": execution, "record": rec.json(),
+    }))
+}
+
+/// The budget execution report at scale: an approved estimate through the API, a year of
+/// expenses seeded into decision's database, then the JSON and XLSX reports timed through
+/// the gateway and their totals checked against PostgreSQL's sum.
+async fn execution(
+    cx: &Ctx,
+    secretariat: &str,
+    plan: &str,
+    target: &SeedTarget<'_>,
+    dossiers: i64,
+    rec: &Recorder,
+    rows: &mut Vec<Row>,
+) -> Result<Value> {
+    let decision_db = cx
+        .decision_db
+        .as_deref()
+        .context("SANGKIEN_DECISION__DATABASE_URL is needed to seed")?;
+    let finance = cx.api.sign_in(&cx.world.finance.username, PASSWORD).await?;
+    let sittings = (dossiers / budget::DOSSIERS_PER_SITTING).max(1);
+    let vouchers = (dossiers * budget::VOUCHERS_PER_100_DOSSIERS / 100).max(1);
+    let (estimate, approved_total) =
+        budget::approved_estimate(&cx.api, secretariat, &finance, plan, sittings).await?;
+    let year = super::api::local_today().year();
+    eprintln!("reports: seeding {sittings} sittings and {vouchers} vouchers of expenses");
+    let seeded = budget::seed_expenses(
+        decision_db,
+        target.tenant,
+        target.plan,
+        year,
+        sittings,
+        vouchers,
+    )
+    .await?;
+    rows.push(Row::info(
+        "reports",
+        "budget: approved estimate through the API; expenses seeded into PostgreSQL",
+        format!(
+            "{approved_total} đ approved; {} sittings (chair + {} members, {} rows) + {} vouchers = {} expenses, {} đ, in {:.1} s",
+            seeded.sittings,
+            budget::MEMBERS_PER_SITTING,
+            seeded.sittings * 2,
+            seeded.vouchers,
+            seeded.rows,
+            seeded.spent,
+            seeded.seconds
+        ),
+    ));
+    let json_path = format!("/api/v1/decision/budget/plans/{plan}/execution");
+    let (json_cold, report) = time_get(cx, &finance, &json_path, "execution", 30, rec).await?;
+    let e = rec.summary("execution");
+    let matches = budget::report_matches(&report, &seeded, approved_total);
+    rows.push(Row::judged(
+        "reports",
+        format!(
+            "budget execution report (JSON) at {} expenses: first / p50 / p99 of 30 (totals {})",
+            seeded.rows,
+            if matches {
+                "= the SQL sum"
+            } else {
+                "DIFFER from the SQL sum"
+            }
+        ),
+        format!("{json_cold:.1} / {:.1} / {:.1} ms", e.p50_ms, e.p99_ms),
+        "< 500 ms",
+        e.count > 0 && matches && json_cold < 500.0 && e.p99_ms < 500.0,
+    ));
+    let xlsx_path = format!("/api/v1/decision/budget/plans/{plan}/execution.xlsx");
+    let (xlsx_cold, _) = time_get(cx, &finance, &xlsx_path, "execution_xlsx", 30, rec).await?;
+    let x = rec.summary("execution_xlsx");
+    let probe = cx.api.get(&xlsx_path, &finance).await?;
+    let xlsx_ok = probe.status == 200
+        && probe
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.contains("spreadsheetml"));
+    rows.push(Row::judged(
+        "reports",
+        format!(
+            "budget execution report (XLSX{}): first / p50 / p99 of 30",
+            if xlsx_ok { "" } else { ", NOT a spreadsheet" }
+        ),
+        format!("{xlsx_cold:.1} / {:.1} / {:.1} ms", x.p50_ms, x.p99_ms),
+        "< 500 ms",
+        x.count > 0 && xlsx_ok && xlsx_cold < 500.0 && x.p99_ms < 500.0,
+    ));
+    Ok(json!({
+        "estimate_id": estimate, "approved_total": approved_total,
+        "sittings": seeded.sittings, "vouchers": seeded.vouchers, "rows": seeded.rows,
+        "spent_sql": seeded.spent, "seed_s": round(seeded.seconds),
+        "json_first_ms": round(json_cold), "xlsx_first_ms": round(xlsx_cold),
+        "totals": report["totals"], "lines": report["lines"],
+        "totals_match_sql": matches, "xlsx_content_type_ok": xlsx_ok,
     }))
 }
