@@ -180,12 +180,12 @@ pub async fn download_certificate(
         .into_iter()
         .any(|r| caller.has_role(r));
     if !sees_all {
-        let x = dossier::Entity::find_by_id(dossier_id).one(&ctx.db).await?;
-        let allowed = match x {
-            Some(x) => author_ids(&x)?.contains(&caller.user),
-            None => false,
-        };
-        if !allowed {
+        let x = dossier::Entity::find_by_id(dossier_id)
+            .one(&ctx.db)
+            .await?
+            .filter(|x| x.tenant == caller.tenant)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+        if !author_ids(&x)?.contains(&caller.user) {
             return Err(ApiError::new(ErrorCode::Forbidden).with_detail(
                 "Chỉ tác giả của sáng kiến được tải giấy chứng nhận này",
                 "Only the initiative's authors may download this certificate",
