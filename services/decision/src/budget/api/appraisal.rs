@@ -13,12 +13,11 @@ use sangkien_kit::{
     auth::Caller,
     db::begin_write,
     error::{FieldIssue, Issues, Localized},
-    http::paging::require_if_match,
     service::ServiceContext,
 };
 use sangkien_proto::ErrorCode;
 
-use super::{FINANCE, cap_refusal, locked, views::*};
+use super::{FINANCE, cap_refusal, views::*};
 use crate::budget::{
     domain::{lines::Appraisal, money},
     store::{
@@ -133,11 +132,7 @@ pub async fn appraise_line(
     };
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let e = estimate_of(&txn, &caller, id).await?;
-    if e.status != "draft" {
-        return Err(locked());
-    }
-    require_if_match(&req, e.version)?;
+    let e = super::estimates::editable(&txn, &caller, &req, id).await?;
     let before = line::Entity::find_by_id(line_id)
         .one(&txn)
         .await?
@@ -211,11 +206,7 @@ pub async fn approve(
     let role = caller.require_any(FINANCE)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let e = estimate_of(&txn, &caller, *id).await?;
-    if e.status != "draft" {
-        return Err(locked());
-    }
-    require_if_match(&req, e.version)?;
+    let e = super::estimates::editable(&txn, &caller, &req, *id).await?;
     let lines = queries::lines_of(&txn, e.id).await?;
     let pending: Vec<FieldIssue> = lines
         .iter()

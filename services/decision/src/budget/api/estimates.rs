@@ -417,8 +417,13 @@ pub async fn get_estimate(
     answer_estimate(&ctx.db, StatusCode::OK, e).await
 }
 
-/// The estimate, editable: in draft, at the ETag given, its year not settled.
-async fn editable<C: ConnectionTrait>(
+/// The estimate, editable: in draft, at the ETag given, its year not settled — and claimed
+/// for this change by a conditional version bump before anything is written. Reads alone do
+/// not serialise two writers with the same ETag on PostgreSQL's READ COMMITTED: without the
+/// claim the finance office could approve while a line is being edited, locking an estimate
+/// with an unappraised line. The second writer waits on the row, finds the version moved and
+/// gets 412. Used by line edits, line appraisals and the approval.
+pub async fn editable<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     req: &HttpRequest,
@@ -434,6 +439,22 @@ async fn editable<C: ConnectionTrait>(
         .is_some()
     {
         return Err(settled(e.year));
+    }
+    let claimed = estimate::Entity::update_many()
+        .col_expr(
+            estimate::Column::Version,
+            sea_orm::sea_query::Expr::value(e.version + 1),
+        )
+        .filter(estimate::Column::Id.eq(e.id))
+        .filter(estimate::Column::Version.eq(e.version))
+        .filter(estimate::Column::Status.eq("draft"))
+        .exec(db)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+            "Dự toán vừa được người khác sửa hoặc phê duyệt; tải lại rồi thử lại",
+            "The estimate was just changed or approved by someone else; reload and retry",
+        ));
     }
     Ok(e)
 }

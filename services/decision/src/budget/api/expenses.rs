@@ -145,6 +145,16 @@ pub async fn enter_expense(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 1000) {
+        let mut i = sangkien_kit::error::Issues::new();
+        i.push(
+            "reason",
+            "too_long",
+            "Lý do dài tối đa 1000 ký tự",
+            "The reason may have at most 1000 characters",
+        );
+        i.finish()?;
+    }
     if over && reason.is_none() {
         let mut i = sangkien_kit::error::Issues::new();
         i.push(

@@ -217,6 +217,9 @@ pub async fn create_rate(
             "valid_to is before valid_from",
         );
     }
+    if let Some(tier) = b.council_tier.as_ref().filter(|t| !t.trim().is_empty()) {
+        issues.text("council_tier", tier, 40);
+    }
     issues.finish()?;
     let now = ctx.clock.now();
     let m = rate::Model {
