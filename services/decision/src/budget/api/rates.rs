@@ -217,6 +217,22 @@ pub async fn create_rate(
             "valid_to is before valid_from",
         );
     }
+    if let Some(cap) = crate::budget::domain::rates::national_cap_broken(
+        &b.line_code,
+        b.payee_role.as_deref(),
+        b.valid_from,
+        b.max_amount,
+    ) {
+        issues.push(
+            "max_amount",
+            "above_national_cap",
+            format!(
+                "Thông tư 03/2019/TT-BTC quy định mức tối đa {} đồng; nghị quyết của tỉnh chỉ được quy định thấp hơn hoặc bằng",
+                crate::budget::domain::money::format_dong(cap)
+            ),
+            format!("Circular 03/2019/TT-BTC caps this at {cap} VND; a provincial rate may only be at or below it"),
+        );
+    }
     if let Some(tier) = b.council_tier.as_ref().filter(|t| !t.trim().is_empty()) {
         issues.text("council_tier", tier, 40);
     }

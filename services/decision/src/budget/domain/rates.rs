@@ -296,6 +296,24 @@ pub fn national_rates() -> Vec<Rate> {
     ]
 }
 
+/// A rate a body enters (a provincial resolution) may lower a national maximum of Circular
+/// 03/2019/TT-BTC, never raise nor remove it [DOMAIN §7: "maximum levels"]: the national cap
+/// in force on `valid_from` for this line and payee when `max_amount` breaks it (absent, or
+/// above it); `None` when the rate is acceptable or the line has no national numeric cap.
+pub fn national_cap_broken(
+    line: &str,
+    payee_role: Option<&str>,
+    valid_from: NaiveDate,
+    max_amount: Option<i64>,
+) -> Option<i64> {
+    let national = national_rates();
+    let cap = applicable(&national, line, payee_role, valid_from, None)?.max_amount?;
+    match max_amount {
+        Some(m) if m <= cap => None,
+        _ => Some(cap),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,5 +477,36 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn circular_03_2019_a_provincial_rate_may_lower_a_national_cap_never_raise_or_remove_it() {
+        let on = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();
+        let chair = Some("chair");
+        assert_eq!(
+            national_cap_broken("council_sitting", chair, on, Some(300_000)),
+            None
+        );
+        assert_eq!(
+            national_cap_broken("council_sitting", chair, on, Some(500_000)),
+            None
+        );
+        assert_eq!(
+            national_cap_broken("council_sitting", chair, on, Some(500_001)),
+            Some(500_000)
+        );
+        assert_eq!(
+            national_cap_broken("council_sitting", chair, on, None),
+            Some(500_000)
+        );
+        assert_eq!(
+            national_cap_broken("council_documents", None, on, None),
+            None
+        );
+        let before = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap_or_default();
+        assert_eq!(
+            national_cap_broken("council_sitting", chair, before, Some(900_000)),
+            None
+        );
     }
 }
