@@ -1,7 +1,9 @@
 //! Reads the API and the event handler share: the rates a tenant sees, its profile, the
 //! approved estimate, what was spent, whether the year is settled.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::entities::{estimate, expense, line, plan, profile, rate, settlement};
@@ -131,12 +133,23 @@ pub async fn spent_on_line<C: ConnectionTrait>(
     plan_id: Uuid,
     key: &LineKey,
 ) -> Result<Option<i64>, DbErr> {
-    let all = expenses_of(db, tenant, plan_id).await?;
-    Ok(crate::budget::domain::money::total(
-        all.iter()
-            .filter(|x| x.line_code == key.0 && x.payee_role == key.1)
-            .map(|x| x.amount),
-    ))
+    // Only that line's amounts are read (this runs for every expense booked or entered);
+    // the sum stays checked in Rust.
+    let payee = match &key.1 {
+        Some(role) => expense::Column::PayeeRole.eq(role.clone()),
+        None => expense::Column::PayeeRole.is_null(),
+    };
+    let amounts: Vec<i64> = expense::Entity::find()
+        .select_only()
+        .column(expense::Column::Amount)
+        .filter(expense::Column::Tenant.eq(tenant))
+        .filter(expense::Column::PlanId.eq(plan_id))
+        .filter(expense::Column::LineCode.eq(key.0.clone()))
+        .filter(payee)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(crate::budget::domain::money::total(amounts))
 }
 
 /// The settlement that closed `year`, if any.
