@@ -107,22 +107,71 @@ impl InProcessTransport {
                 ],
             ))
             .await?;
-        let mut taken = Vec::new();
-        let Ok(mut in_flight) = self.in_flight.lock() else {
-            return Ok(taken);
-        };
-        for r in rows {
-            let seq: i64 = r.try_get("", "seq")?;
-            if taken.len() < want && in_flight.insert(seq) {
-                taken.push(Row {
-                    seq,
-                    body: r.try_get("", "body")?,
-                    routing_key: r.try_get("", "routing_key")?,
-                    deliveries: r.try_get("", "deliveries")?,
-                });
+        let taken = {
+            let mut taken = Vec::new();
+            let Ok(mut in_flight) = self.in_flight.lock() else {
+                return Ok(taken);
+            };
+            for r in rows {
+                let seq: i64 = r.try_get("", "seq")?;
+                if taken.len() < want && in_flight.insert(seq) {
+                    taken.push(Row {
+                        seq,
+                        body: r.try_get("", "body")?,
+                        routing_key: r.try_get("", "routing_key")?,
+                        deliveries: r.try_get("", "deliveries")?,
+                    });
+                }
             }
+            taken
+        };
+        self.keep_unsettled(taken).await
+    }
+
+    /// The claimed rows still waiting as they were read, the others released.
+    ///
+    /// The read above can run while another delivery of the same row is being settled; once
+    /// that delivery releases the row, the claim succeeds on what is by then a stale copy (an
+    /// acknowledged message, or a failed one whose count went up). Settling happens only under
+    /// a claim, so reading again now that the claim is held sees every settlement.
+    async fn keep_unsettled(&self, claimed: Vec<Row>) -> Result<Vec<Row>, DbErr> {
+        if claimed.is_empty() {
+            return Ok(claimed);
         }
-        Ok(taken)
+        let marks = vec!["?"; claimed.len()].join(", ");
+        let current = self
+            .db
+            .query_all_raw(self.stmt(
+                &format!(
+                    "SELECT seq, deliveries FROM queue_messages WHERE dead = FALSE AND seq IN ({marks})"
+                ),
+                claimed.iter().map(|r| r.seq.into()).collect(),
+            ))
+            .await;
+        let current = match current {
+            Ok(rows) => rows
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get::<i64>("", "seq")?,
+                        r.try_get::<i64>("", "deliveries")?,
+                    ))
+                })
+                .collect::<Result<std::collections::HashMap<_, _>, DbErr>>(),
+            Err(e) => Err(e),
+        };
+        let current = match current {
+            Ok(c) => c,
+            Err(e) => {
+                claimed.iter().for_each(|r| self.release(r.seq));
+                return Err(e);
+            }
+        };
+        let (fresh, stale): (Vec<Row>, Vec<Row>) = claimed
+            .into_iter()
+            .partition(|r| current.get(&r.seq) == Some(&r.deliveries));
+        stale.iter().for_each(|r| self.release(r.seq));
+        Ok(fresh)
     }
 
     fn in_flight_len(&self) -> usize {
@@ -395,4 +444,65 @@ impl Transport for InProcessTransport {
 /// Declares every service queue of the system on `transport`.
 pub async fn declare_topology(transport: &dyn Transport) -> Result<(), TransportError> {
     transport.declare(&topology()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn transport() -> InProcessTransport {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        InProcessTransport::open(db, 3, 4, Duration::from_millis(50))
+            .await
+            .unwrap()
+    }
+
+    async fn enqueue(t: &InProcessTransport, id: &str) {
+        t.db.execute_raw(t.stmt(
+            "INSERT INTO queue_messages (queue, message_id, routing_key, body, enqueued_at)
+             VALUES ('q', ?, 'probe.sent', '{}', '2022-01-01T00:00:00Z')",
+            vec![id.into()],
+        ))
+        .await
+        .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_row_settled_between_the_read_and_the_claim_is_not_delivered_again() {
+        let t = transport().await;
+        enqueue(&t, "acknowledged").await;
+        enqueue(&t, "failed once").await;
+        enqueue(&t, "waiting").await;
+        // The consumer loop reads the three rows…
+        let read = t.fetch("q", 3).await.unwrap();
+        assert_eq!(read.len(), 3);
+        // …while the deliveries that held them settle: the first acknowledged, the second
+        // failed once; then they release their claims, as the delivery tasks do.
+        t.settle(&read[0], Outcome::Ack).await.unwrap();
+        t.db.execute_raw(t.stmt(
+            "UPDATE queue_messages SET deliveries = deliveries + 1 WHERE seq = ?",
+            vec![read[1].seq.into()],
+        ))
+        .await
+        .unwrap();
+        let stale: Vec<Row> = read
+            .iter()
+            .map(|r| Row {
+                seq: r.seq,
+                body: r.body.clone(),
+                routing_key: r.routing_key.clone(),
+                deliveries: r.deliveries,
+            })
+            .collect();
+        // The stale copies, claimed again, keep only the row still as it was read.
+        let kept = t.keep_unsettled(stale).await.unwrap();
+        assert_eq!(
+            kept.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![read[2].seq]
+        );
+        // The dropped ones are released: the failed one is fetched again with its new count.
+        let again = t.fetch("q", 3).await.unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!((again[0].seq, again[0].deliveries), (read[1].seq, 1));
+    }
 }
