@@ -186,14 +186,21 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
     .await
     .expect("plan reached decision");
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let est = post(
-        &sys,
-        &format!("{B}/plans/{plan_id}/estimates"),
-        &p.secretariat,
-        json!({}),
-    )
-    .await;
-    assert_eq!(est.status, 201, "{}", est.body);
+    // Two secretaries draft at the same moment: one estimate, and a 409 for the other.
+    let estimates_path = format!("{B}/plans/{plan_id}/estimates");
+    let (one, other) = tokio::join!(
+        post(&sys, &estimates_path, &p.secretariat, json!({})),
+        post(&sys, &estimates_path, &p.secretariat, json!({}))
+    );
+    let mut statuses = [one.status, other.status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409], "{} / {}", one.body, other.body);
+    let (est, twin) = if one.status == 201 {
+        (one, other)
+    } else {
+        (other, one)
+    };
+    assert_eq!(twin.body["code"], "conflict", "{}", twin.body);
     let est_id = est.body["id"].as_str().unwrap().to_owned();
     let figures: Vec<(String, Value, i64, i64, i64)> = est.body["lines"]
         .as_array()
@@ -468,25 +475,55 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
     assert_eq!(again.status, 409, "{}", again.body);
     assert_eq!(again.body["code"], "voucher_taken");
 
-    // The settlement closes the year.
-    let settled = post(
+    // The settlement closes the year, while six more vouchers of 10,000 arrive at the same
+    // moment: each is either booked and counted in the settlement, or refused as too late.
+    let settlement_path = format!("{B}/plans/{plan_id}/settlement");
+    let expenses_path = format!("{B}/expenses");
+    let settling = post(
         &sys,
-        &format!("{B}/plans/{plan_id}/settlement"),
+        &settlement_path,
         &finance,
         json!({ "note": "Quyết toán năm 2022" }),
-    )
-    .await;
+    );
+    let racing = futures::future::join_all((1..=6).map(|i| {
+        post(
+            &sys,
+            &expenses_path,
+            &finance,
+            expense(
+                &format!("PC-2022-1{i:02}"),
+                10_000,
+                Some("Chi cùng lúc quyết toán"),
+            ),
+        )
+    }));
+    let (settled, raced) = tokio::join!(settling, racing);
     assert_eq!(settled.status, 201, "{}", settled.body);
+    let mut booked = 0;
+    for r in &raced {
+        match r.status {
+            201 => booked += 1,
+            409 => assert_eq!(r.body["code"], "year_settled", "{}", r.body),
+            other => panic!("an expense racing the settlement got {other}: {}", r.body),
+        }
+    }
     println!(
-        "settlement: estimated {} spent {}",
+        "settlement: estimated {} spent {} ({booked} of 6 racing vouchers booked before it)",
         settled.body["estimated"], settled.body["spent"]
     );
+    let spent = 2_250_000 + 10_000 * booked;
     assert_eq!(
         (
             settled.body["estimated"].clone(),
             settled.body["spent"].clone()
         ),
-        (json!(3_500_000), json!(2_250_000))
+        (json!(3_500_000), json!(spent)),
+        "every voucher booked is in the settlement"
+    );
+    let after_settling = get(&sys, &format!("{B}/plans/{plan_id}/execution"), &finance).await;
+    assert_eq!(
+        after_settling.body["totals"]["spent"], spent,
+        "nothing booked after the settlement"
     );
     assert_eq!(
         line(&settled.body["report"], "council_documents", None)["over"],
@@ -498,7 +535,10 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
         &finance,
     )
     .await;
-    assert_eq!(totals_row(&sheet), (3_500_000.0, 2_250_000.0, 1_250_000.0));
+    assert_eq!(
+        totals_row(&sheet),
+        (3_500_000.0, spent as f64, (3_500_000 - spent) as f64)
+    );
     let after = post(
         &sys,
         &format!("{B}/expenses"),
@@ -592,11 +632,65 @@ async fn a_redelivered_sitting_held_books_its_expense_once() {
         "{}",
         list.body
     );
-    // Spending before the Circular was in force has no rate.
-    let early = post(&sys, &format!("{B}/expenses"), &sys.token(Role::CouncilSecretariat).unwrap(), json!({
-        "plan_id": plan_id, "line_code": "council_sitting", "payee_role": "chair", "voucher_number": "PC-2019-01",
-        "spent_on": "2019-03-02", "quantity": 1, "unit_amount": 100_000, "description": "Họp", "reason": "x" })).await;
+    // An expense of the 2022 plan dated in another budget year is refused, naming the field.
+    let secretariat = sys.token(Role::CouncilSecretariat).unwrap();
+    let voucher = |plan: uuid::Uuid, number: &str, on: &str| {
+        json!({
+        "plan_id": plan, "line_code": "council_sitting", "payee_role": "chair", "voucher_number": number,
+        "spent_on": on, "quantity": 1, "unit_amount": 100_000, "description": "Họp", "reason": "x" })
+    };
+    let other_year = post(
+        &sys,
+        &format!("{B}/expenses"),
+        &secretariat,
+        voucher(plan_id, "PC-2021-01", "2021-12-31"),
+    )
+    .await;
+    assert_eq!(other_year.status, 422, "{}", other_year.body);
+    assert_eq!(
+        other_year.body["errors"][0]["field"], "spent_on",
+        "{}",
+        other_year.body
+    );
+    assert_eq!(
+        other_year.body["errors"][0]["code"], "outside_budget_year",
+        "{}",
+        other_year.body
+    );
+    // A rate valid only from a date refuses earlier spending: Circular 03/2019 is in force from
+    // 03/03/2019, so an expense of a 2019 plan on 02/03/2019 has no cap to go by.
+    let plan_2019 = uuid::Uuid::now_v7();
+    let published = PlanPublished {
+        plan_id: plan_2019,
+        year: 2019,
+        symbol: "02/KH-UBND".into(),
+        ..plan
+    };
+    transport
+        .publish(&[Envelope::new(&published, sys.tenant, chrono::Utc::now(), "e2e", None).unwrap()])
+        .await
+        .unwrap();
+    let early = eventually(Duration::from_secs(15), || async {
+        let r = post(
+            &sys,
+            &format!("{B}/expenses"),
+            &secretariat,
+            voucher(plan_2019, "PC-2019-01", "2019-03-02"),
+        )
+        .await;
+        (r.status != 404).then_some(r)
+    })
+    .await
+    .expect("the 2019 plan reached decision");
     assert_eq!(early.status, 422, "{}", early.body);
     assert_eq!(early.body["code"], "rate_not_in_force");
+    let in_force = post(
+        &sys,
+        &format!("{B}/expenses"),
+        &secretariat,
+        voucher(plan_2019, "PC-2019-02", "2019-03-03"),
+    )
+    .await;
+    assert_eq!(in_force.status, 201, "{}", in_force.body);
     sys.stop().await;
 }

@@ -129,6 +129,7 @@ async fn book_sitting(
         .await?
         .map(|p| p.year)
         .unwrap_or_else(|| chrono::Datelike::year(&e.held_on));
+    queries::hold_year(txn, tenant, year, queries::YearHold::Booking).await?;
     if queries::settlement_of_year(txn, tenant, year)
         .await?
         .is_some()

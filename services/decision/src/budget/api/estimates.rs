@@ -15,7 +15,7 @@ use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
     auth::Caller,
-    db::begin_write,
+    db::{begin_write, is_unique_violation},
     error::Issues,
     http::paging::require_if_match,
     service::ServiceContext,
@@ -29,6 +29,7 @@ use super::{DRAFTERS, READERS, cap_refusal, locked, no_plan, settled, views::*};
 use crate::budget::{
     domain::{
         draft::{PanelSize, StageWindow, draft},
+        lines::in_budget_year,
         money,
         rates::{check_cap, line_kind, payee_fits},
     },
@@ -71,7 +72,7 @@ pub struct LineInput {
     pub quantity: i64,
     /// Whole đồng per unit, at most the cap in force.
     pub unit_amount: i64,
-    /// The date whose cap applies (default 1 January of the plan's year).
+    /// The date whose cap applies, in the plan's budget year (default 1 January of it).
     pub on: Option<NaiveDate>,
 }
 
@@ -105,13 +106,30 @@ pub struct CheckedLine {
 
 /// Checks a line in full: known line and payee, text, quantity, amount, and the cap in force
 /// on its date for the body's profile.
+///
+/// `date_field` names the line's date in the caller's body (`on`, or an expense's `spent_on`):
+/// it must fall in the plan's budget year.
 pub async fn check_line<C: ConnectionTrait>(
     db: &C,
     caller: &Caller,
     year: i32,
     b: &LineInput,
+    date_field: &str,
 ) -> Result<CheckedLine, ApiError> {
     let mut issues = Issues::new();
+    if let Some(on) = b.on
+        && !in_budget_year(year, on)
+    {
+        issues.push(
+            date_field,
+            "outside_budget_year",
+            format!(
+                "Ngày {} không thuộc năm ngân sách {year}",
+                on.format("%d/%m/%Y")
+            ),
+            format!("{on} is not in budget year {year}"),
+        );
+    }
     match line_kind(&b.line_code) {
         None => issues.push(
             "line_code",
@@ -174,6 +192,30 @@ pub async fn check_line<C: ConnectionTrait>(
     })
 }
 
+fn already_estimated() -> ApiError {
+    ApiError::new(ErrorCode::Conflict).with_detail(
+        "Kế hoạch đã có dự toán; hãy sửa bản nháp hoặc lập bản điều chỉnh",
+        "The plan already has an estimate; edit its draft or open a revision",
+    )
+}
+
+fn revision_in_draft() -> ApiError {
+    ApiError::new(ErrorCode::Conflict).with_detail(
+        "Đã có một bản điều chỉnh đang soạn",
+        "A revision is already being drafted",
+    )
+}
+
+/// A unique violation as the conflict `answer` (another writer got there first), any other
+/// database error as it is.
+fn conflict_or(err: sea_orm::DbErr, answer: fn() -> ApiError) -> ApiError {
+    if is_unique_violation(&err) {
+        answer()
+    } else {
+        err.into()
+    }
+}
+
 /// Drafts the plan's first estimate from its stage windows and the panels announced for it.
 #[utoipa::path(
     post,
@@ -208,10 +250,7 @@ pub async fn draft_estimate(
         .one(&txn)
         .await?;
     if existing.is_some() {
-        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
-            "Kế hoạch đã có dự toán; hãy sửa bản nháp hoặc lập bản điều chỉnh",
-            "The plan already has an estimate; edit its draft or open a revision",
-        ));
+        return Err(already_estimated());
     }
     let fields: Vec<PlanFieldInfo> =
         serde_json::from_str(&plan.fields).map_err(ApiError::internal)?;
@@ -271,9 +310,11 @@ pub async fn draft_estimate(
         approved_at: None,
         version: 1,
     };
+    // Two drafts of one plan at the same moment: the unique revision number lets one in.
     estimate::Entity::insert(e.clone().into_active_model())
         .exec_without_returning(&txn)
-        .await?;
+        .await
+        .map_err(|err| conflict_or(err, already_estimated))?;
     for (i, l) in lines.iter().enumerate() {
         let on = stages.first().map(|s| s.from).unwrap_or(start);
         let rate_id = crate::budget::domain::rates::applicable(
@@ -434,6 +475,7 @@ pub async fn editable<C: ConnectionTrait>(
         return Err(locked());
     }
     require_if_match(req, e.version)?;
+    queries::hold_year(db, caller.tenant, e.year, queries::YearHold::Booking).await?;
     if queries::settlement_of_year(db, caller.tenant, e.year)
         .await?
         .is_some()
@@ -508,7 +550,7 @@ pub async fn add_line(
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let e = editable(&txn, &caller, &req, *id).await?;
-    let c = check_line(&txn, &caller, e.year, &body).await?;
+    let c = check_line(&txn, &caller, e.year, &body, "on").await?;
     let position = queries::lines_of(&txn, e.id)
         .await?
         .iter()
@@ -586,7 +628,7 @@ pub async fn edit_line(
     let txn = begin_write(&ctx.db).await?;
     let e = editable(&txn, &caller, &req, id).await?;
     let before = line_in(&txn, &e, line_id).await?;
-    let c = check_line(&txn, &caller, e.year, &body).await?;
+    let c = check_line(&txn, &caller, e.year, &body, "on").await?;
     let mut am = before.clone().into_active_model();
     am.line_code = Set(body.line_code.clone());
     am.payee_role = Set(body.payee_role.clone());
@@ -695,6 +737,7 @@ pub async fn revise(
             "Only the approved estimate can be revised",
         ));
     }
+    queries::hold_year(&txn, caller.tenant, base.year, queries::YearHold::Booking).await?;
     if queries::settlement_of_year(&txn, caller.tenant, base.year)
         .await?
         .is_some()
@@ -708,10 +751,7 @@ pub async fn revise(
         .one(&txn)
         .await?;
     if latest.as_ref().is_some_and(|l| l.status == "draft") {
-        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
-            "Đã có một bản điều chỉnh đang soạn",
-            "A revision is already being drafted",
-        ));
+        return Err(revision_in_draft());
     }
     let e = estimate::Model {
         id: Uuid::now_v7(),
@@ -728,7 +768,8 @@ pub async fn revise(
     };
     estimate::Entity::insert(e.clone().into_active_model())
         .exec_without_returning(&txn)
-        .await?;
+        .await
+        .map_err(|err| conflict_or(err, revision_in_draft))?;
     for l in queries::lines_of(&txn, base.id).await? {
         insert_line(
             &txn,

@@ -46,7 +46,7 @@ pub struct ExpenseInput {
     pub payee_role: Option<String>,
     /// Unique in the recognising body.
     pub voucher_number: String,
-    /// Local date of the voucher: the cap in force that day applies.
+    /// Local date of the voucher, in the plan's budget year: the cap in force that day applies.
     pub spent_on: chrono::NaiveDate,
     pub quantity: i64,
     pub unit_amount: i64,
@@ -101,6 +101,7 @@ pub async fn enter_expense(
     let plan = queries::plan_in(&txn, caller.tenant, b.plan_id)
         .await?
         .ok_or_else(no_plan)?;
+    queries::hold_year(&txn, caller.tenant, plan.year, queries::YearHold::Booking).await?;
     if queries::settlement_of_year(&txn, caller.tenant, plan.year)
         .await?
         .is_some()
@@ -115,7 +116,7 @@ pub async fn enter_expense(
         unit_amount: b.unit_amount,
         on: Some(b.spent_on),
     };
-    let c = check_line(&txn, &caller, plan.year, &input).await?;
+    let c = check_line(&txn, &caller, plan.year, &input, "spent_on").await?;
     let taken = expense::Entity::find()
         .filter(expense::Column::Tenant.eq(caller.tenant))
         .filter(expense::Column::VoucherNumber.eq(voucher.clone()))

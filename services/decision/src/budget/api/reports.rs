@@ -268,6 +268,10 @@ pub async fn settle(
     }
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
+    let plan = queries::plan_in(&txn, caller.tenant, *plan_id)
+        .await?
+        .ok_or_else(no_plan)?;
+    queries::hold_year(&txn, caller.tenant, plan.year, queries::YearHold::Settling).await?;
     let report = build_report(&txn, &caller, *plan_id).await?;
     if report.settled {
         return Err(settled(report.year));

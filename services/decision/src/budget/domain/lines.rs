@@ -35,6 +35,14 @@ impl Appraisal {
     }
 }
 
+/// Whether `on` falls in budget year `year`. The State Budget Law (Luật Ngân sách nhà nước
+/// 83/2015/QH13, Art. 14) makes the budget year the calendar year, 1 January to 31 December:
+/// a line or an expense of the 2022 estimate is dated in 2022, so nobody picks the cap of
+/// another year by dating it there.
+pub fn in_budget_year(year: i32, on: chrono::NaiveDate) -> bool {
+    chrono::Datelike::year(&on) == year
+}
+
 /// A spending line of the reports: the line code and payee role.
 pub type LineKey = (String, Option<String>);
 
@@ -88,6 +96,15 @@ mod tests {
 
     fn key(c: &str, r: Option<&str>) -> LineKey {
         (c.into(), r.map(Into::into))
+    }
+
+    #[test]
+    fn budget_year_is_the_calendar_year_law_83_2015_art_14() {
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(in_budget_year(2022, d(2022, 1, 1)));
+        assert!(in_budget_year(2022, d(2022, 12, 31)));
+        assert!(!in_budget_year(2022, d(2021, 12, 31)));
+        assert!(!in_budget_year(2022, d(2023, 1, 1)));
     }
 
     #[test]

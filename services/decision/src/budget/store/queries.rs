@@ -164,3 +164,50 @@ pub async fn settlement_of_year<C: ConnectionTrait>(
         .one(db)
         .await
 }
+
+/// How a transaction holds a budget year: booking into it, or closing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearHold {
+    /// Expenses, sittings and estimate changes: many at once, none during a settlement.
+    Booking,
+    /// The settlement: alone, after every booking in flight has committed.
+    Settling,
+}
+
+/// Holds `year` of `tenant` until the transaction ends, so that a settlement and a booking
+/// never interleave: without it, on PostgreSQL an expense that read "not settled" could commit
+/// just after the settlement that did not see it. Call it first in the transaction, before
+/// reading whether the year is settled.
+///
+/// On PostgreSQL it is a transaction-scoped advisory lock, shared for bookings and exclusive for
+/// the settlement; on SQLite every writing transaction already holds the database's one write
+/// lock from its start (`begin_write`), so nothing more is needed.
+pub async fn hold_year<C: ConnectionTrait>(
+    txn: &C,
+    tenant: Uuid,
+    year: i32,
+    hold: YearHold,
+) -> Result<(), DbErr> {
+    if txn.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    let function = match hold {
+        YearHold::Booking => "pg_advisory_xact_lock_shared",
+        YearHold::Settling => "pg_advisory_xact_lock",
+    };
+    txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        format!("SELECT {function}($1)"),
+        [year_lock_key(tenant, year).into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The advisory lock key of a tenant's budget year. Two years sharing a key only wait for
+/// each other; they never book into each other.
+fn year_lock_key(tenant: Uuid, year: i32) -> i64 {
+    const BUDGET_YEAR: u64 = 0x5bd1_e995_0000_0000;
+    let (hi, lo) = tenant.as_u64_pair();
+    (hi ^ lo ^ BUDGET_YEAR ^ (year as u64)) as i64
+}
