@@ -6,6 +6,7 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 
+use sangkien_kit::store::WithinTenant;
 use sangkien_kit::{
     clock::SharedClock,
     diagnostics,
@@ -156,6 +157,7 @@ async fn keep_person(
                 person::Column::Signer,
                 person::Column::UpdatedAt,
             ])
+            .within_tenant((person::Entity, person::Column::Tenant), envelope.tenant)
             .to_owned(),
     )
     .exec_without_returning(txn)

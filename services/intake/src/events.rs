@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use sangkien_kit::store::WithinTenant;
 use sangkien_kit::{
     audit::{self, AuditEntry},
     auth::Caller,
@@ -111,6 +112,7 @@ impl EventHandler for Handlers {
                         person::Column::FullName,
                         person::Column::Active,
                     ])
+                    .within_tenant((person::Entity, person::Column::Tenant), envelope.tenant)
                     .to_owned(),
             )
             .exec_without_returning(txn)
@@ -135,6 +137,7 @@ impl EventHandler for Handlers {
                         unit::Column::Kind,
                         unit::Column::Active,
                     ])
+                    .within_tenant((unit::Entity, unit::Column::Tenant), envelope.tenant)
                     .to_owned(),
             )
             .exec_without_returning(txn)

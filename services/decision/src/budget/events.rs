@@ -4,6 +4,7 @@
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait, sea_query::OnConflict};
 use uuid::Uuid;
 
+use sangkien_kit::store::WithinTenant;
 use sangkien_kit::{
     audit::{self, AuditEntry},
     auth::Caller,
@@ -65,6 +66,7 @@ async fn keep_plan(
                 plan::Column::Fields,
                 plan::Column::UpdatedAt,
             ])
+            .within_tenant((plan::Entity, plan::Column::Tenant), tenant)
             .to_owned(),
     )
     .exec_without_returning(txn)
@@ -95,6 +97,7 @@ async fn keep_panel(
                 panel::Column::Members,
                 panel::Column::UpdatedAt,
             ])
+            .within_tenant((panel::Entity, panel::Column::Tenant), tenant)
             .to_owned(),
     )
     .exec_without_returning(txn)

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait, sea_query::OnConflict};
 
+use sangkien_kit::store::WithinTenant;
 use sangkien_proto::{
     Envelope,
     events::{CaseConcluded, DossierReceived, PlanPublished, UnitChanged},
@@ -35,6 +36,7 @@ pub async fn handle(
         .on_conflict(
             OnConflict::column(unit::Column::Id)
                 .update_columns([unit::Column::Name])
+                .within_tenant((unit::Entity, unit::Column::Tenant), envelope.tenant)
                 .to_owned(),
         )
         .exec_without_returning(txn)
@@ -97,6 +99,7 @@ async fn received(
                     dossier::Column::Authors,
                     dossier::Column::UpdatedAt,
                 ])
+                .within_tenant((dossier::Entity, dossier::Column::Tenant), envelope.tenant)
                 .to_owned(),
         )
         .exec_without_returning(txn)
@@ -127,6 +130,7 @@ async fn concluded(
                     dossier::Column::Grade,
                     dossier::Column::UpdatedAt,
                 ])
+                .within_tenant((dossier::Entity, dossier::Column::Tenant), envelope.tenant)
                 .to_owned(),
         )
         .exec_without_returning(txn)
@@ -154,6 +158,7 @@ async fn published(
                 plan::Column::Year,
                 plan::Column::Fields,
             ])
+            .within_tenant((plan::Entity, plan::Column::Tenant), envelope.tenant)
             .to_owned(),
     )
     .exec_without_returning(txn)

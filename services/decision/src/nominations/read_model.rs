@@ -141,6 +141,10 @@ async fn update_dossier<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("nom_dossiers row {dossier_id} vanished"))?;
+    if row.tenant != tenant {
+        tracing::warn!(%dossier_id, %tenant, "an event names another tenant's dossier; not applied");
+        return Ok(());
+    }
     let mut m = row.into_active_model();
     change(&mut m);
     m.updated_at = Set(now);

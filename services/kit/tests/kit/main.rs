@@ -7,3 +7,4 @@ mod harness;
 mod idempotency;
 mod outbox;
 mod settings_and_http;
+mod store;
