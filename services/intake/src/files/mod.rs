@@ -2,8 +2,10 @@
 //!
 //! Uploads stream to an `object_store` store (a local directory in this version) with a size
 //! cap, a SHA-256 computed on the way, and a type decided from the bytes alone: PDF, DOCX,
-//! XLSX, JPEG or PNG ([`sniff`]). Memory per upload stays bounded whatever the size: one part
-//! of [`storage::PART_BYTES`] plus a few bytes of sniffing. Storage keys are built from ids;
+//! XLSX, JPEG or PNG ([`sniff`]). Memory per upload stays bounded whatever the size: the part
+//! being filled and the [`storage::PARTS_IN_FLIGHT`] being written (parts of
+//! [`storage::LOCAL_PART_BYTES`] on a local directory, [`storage::PART_BYTES`] on S3) plus a
+//! few bytes of sniffing. Storage keys are built from ids;
 //! a client's file name is kept for display only ([`storage::safe_display_name`]).
 //!
 //! ```text

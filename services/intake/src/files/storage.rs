@@ -1,13 +1,15 @@
 //! Attachment bytes in an object store, streamed in and out.
 //!
 //! [`FileStore::put_stream`] reads an upload chunk by chunk, hashing it and deciding its type
-//! on the way, and writes it as a multipart upload in parts of [`PART_BYTES`]: one part is the
-//! most an upload ever holds in memory. It stops reading at the first chunk that breaks a rule
+//! on the way, and writes it as a multipart upload in parts ([`PART_BYTES`] for S3-compatible
+//! stores, [`LOCAL_PART_BYTES`] for a local directory). Up to [`PARTS_IN_FLIGHT`] parts are
+//! written while the next one is read, so reading the socket and writing the disk overlap; one
+//! part being filled plus those in flight is the most an upload ever holds in memory. It stops reading at the first chunk that breaks a rule
 //! (too large, a refused type, a failed stream) and aborts the upload, so nothing is left in
 //! the store. Keys come from ids only ([`key_for`]); a client's file name is kept for display
 //! alone ([`safe_display_name`]).
 
-use std::{fmt::Display, sync::Arc};
+use std::{collections::VecDeque, fmt::Display, sync::Arc};
 
 use anyhow::Context;
 use bytes::{Bytes, BytesMut};
@@ -18,19 +20,31 @@ use object_store::{
 };
 use sangkien_kit::{Settings, settings::FilesLocation};
 use sha2::{Digest, Sha256};
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use super::sniff::{FileType, Sniffer, Verdict};
 
-/// Size of the parts an upload is written in: the smallest part S3-compatible stores take,
-/// and the most one upload buffers.
+/// Size of the parts an upload is written in to an S3-compatible store: the smallest part
+/// such stores take.
 pub const PART_BYTES: usize = 5 * 1024 * 1024;
+
+/// Size of the parts written to a local directory, which takes parts of any size: smaller
+/// parts keep less of each upload in memory. Just under 1 MiB, so that with the deployments'
+/// `MALLOC_MMAP_THRESHOLD_=1048576` a part buffer comes from the heap and is reused rather
+/// than mapped and unmapped (and its pages zeroed) for every part.
+pub const LOCAL_PART_BYTES: usize = 1024 * 1024 - 4096;
+
+/// Parts written at once while the next part is read: enough to keep the disk (or the
+/// connection to the bucket) busy while the socket is read, no more.
+pub const PARTS_IN_FLIGHT: usize = 2;
 
 /// Where attachments are kept: a local directory (standalone, or a volume shared by the
 /// intake replicas). Cheap to clone; share one per process.
 #[derive(Debug, Clone)]
 pub struct FileStore {
     store: Arc<dyn ObjectStore>,
+    part_bytes: usize,
 }
 
 /// A file now in the store.
@@ -86,7 +100,7 @@ impl FileStore {
                     .with_context(|| format!("opening the file store directory {}", dir.display()))?
                     .with_fsync(true)
                     .with_automatic_cleanup(true);
-                Ok(Self::new(Arc::new(local)))
+                Ok(Self::new(Arc::new(local)).with_part_bytes(LOCAL_PART_BYTES))
             }
             FilesLocation::S3 { bucket, prefix } => {
                 let f = &settings.files;
@@ -117,9 +131,19 @@ impl FileStore {
         }
     }
 
-    /// A store over any `object_store` backend.
+    /// A store over any `object_store` backend, written in parts of [`PART_BYTES`].
     pub fn new(store: Arc<dyn ObjectStore>) -> Self {
-        Self { store }
+        Self {
+            store,
+            part_bytes: PART_BYTES,
+        }
+    }
+
+    /// The same store written in parts of `part_bytes` (at least 1), for backends without
+    /// S3's minimum part size.
+    pub fn with_part_bytes(mut self, part_bytes: usize) -> Self {
+        self.part_bytes = part_bytes.max(1);
+        self
     }
 
     /// Streams `stream` to `key`, at most `max_bytes`, and returns its size, SHA-256 and
@@ -141,7 +165,9 @@ impl FileStore {
             store: self.store.as_ref(),
             key,
             multipart: None,
+            part_bytes: self.part_bytes,
             part: BytesMut::new(),
+            in_flight: VecDeque::new(),
         };
         let read = read_into(&mut upload, &mut stream, max_bytes).await;
         let done = match read {
@@ -271,32 +297,37 @@ fn unsupported(detected: Option<&str>) -> UploadError {
     }
 }
 
-/// A multipart upload started lazily at the first full part, so refusals in the first
-/// [`PART_BYTES`] never touch the store. Bytes are copied into one part buffer rather than
-/// holding the client's chunks, so tiny chunks cannot pin more memory than a part.
+/// A multipart upload started lazily at the first full part, so refusals in the first part
+/// never touch the store. Bytes are copied into a part buffer rather than holding the client's
+/// chunks, so tiny chunks cannot pin more memory than a part. A full part is handed to a task
+/// that writes it while the next part is read; at most [`PARTS_IN_FLIGHT`] are being written.
 struct Upload<'a> {
     store: &'a dyn ObjectStore,
     key: &'a Path,
     multipart: Option<Box<dyn MultipartUpload>>,
+    part_bytes: usize,
     part: BytesMut,
+    in_flight: VecDeque<JoinHandle<Result<(), object_store::Error>>>,
 }
 
 impl Upload<'_> {
     async fn write(&mut self, mut bytes: &[u8]) -> Result<(), object_store::Error> {
         while !bytes.is_empty() {
             if self.part.capacity() == 0 {
-                self.part.reserve(PART_BYTES);
+                self.part.reserve(self.part_bytes);
             }
-            let take = (PART_BYTES - self.part.len()).min(bytes.len());
+            let take = (self.part_bytes - self.part.len()).min(bytes.len());
             self.part.extend_from_slice(&bytes[..take]);
             bytes = &bytes[take..];
-            if self.part.len() == PART_BYTES {
+            if self.part.len() == self.part_bytes {
                 self.flush().await?;
             }
         }
         Ok(())
     }
 
+    /// Starts writing the part filled so far, first waiting for the oldest part in flight if
+    /// [`PARTS_IN_FLIGHT`] are.
     async fn flush(&mut self) -> Result<(), object_store::Error> {
         let part = std::mem::take(&mut self.part).freeze();
         let multipart = match &mut self.multipart {
@@ -310,11 +341,30 @@ impl Upload<'_> {
         if part.is_empty() {
             return Ok(());
         }
-        multipart.put_part(part.into()).await
+        // Parts are placed by their order here, whenever their writes finish.
+        let writing = multipart.put_part(part.into());
+        self.in_flight.push_back(tokio::spawn(writing));
+        while self.in_flight.len() > PARTS_IN_FLIGHT {
+            self.wait_oldest().await?;
+        }
+        Ok(())
+    }
+
+    async fn wait_oldest(&mut self) -> Result<(), object_store::Error> {
+        match self.in_flight.pop_front() {
+            Some(handle) => handle.await.map_err(|e| object_store::Error::Generic {
+                store: "intake",
+                source: Box::new(e),
+            })?,
+            None => Ok(()),
+        }
     }
 
     async fn complete(&mut self) -> Result<(), UploadError> {
         self.flush().await?;
+        while !self.in_flight.is_empty() {
+            self.wait_oldest().await?;
+        }
         if let Some(m) = &mut self.multipart {
             m.complete().await?;
         }
@@ -323,6 +373,10 @@ impl Upload<'_> {
     }
 
     async fn abort(&mut self) {
+        // Let the parts being written finish before the upload is removed under them.
+        while !self.in_flight.is_empty() {
+            let _ = self.wait_oldest().await;
+        }
         if let Some(mut m) = self.multipart.take()
             && let Err(e) = m.abort().await
         {
@@ -380,7 +434,8 @@ mod tests {
     /// `total` bytes starting with `%PDF-1.7` then zeros, in chunks of `chunk`.
     fn pdf_chunks(total: usize, chunk: usize) -> impl Iterator<Item = Bytes> {
         (0..total.div_ceil(chunk)).map(move |i| {
-            let mut v = vec![0u8; chunk.min(total - i * chunk)];
+            // Each chunk its own filler, so a part written at the wrong place changes the hash.
+            let mut v = vec![(i % 251) as u8; chunk.min(total - i * chunk)];
             if i == 0 {
                 v[..8].copy_from_slice(b"%PDF-1.7");
             }
