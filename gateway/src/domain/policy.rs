@@ -591,6 +591,11 @@ pub const POLICY: &[Rule] = &[
         access: Access::Roles(DECISION_DRAFTERS),
     },
     Rule {
+        method: "DELETE",
+        pattern: "/api/v1/decision/decisions/{id}",
+        access: Access::Roles(DECISION_DRAFTERS),
+    },
+    Rule {
         method: "PUT",
         pattern: "/api/v1/decision/decisions/{id}/items/{dossier_id}",
         access: Access::Roles(DECISION_DRAFTERS),

@@ -242,6 +242,70 @@ async fn the_council_s_conclusions_become_a_signed_numbered_decision_with_its_do
         "an existing profile changes only with If-Match"
     );
 
+    // A first draft is deleted (If-Match required, a stale one refused): its dossiers go back
+    // to the pending list and the audit log keeps what it held.
+    let discarded = sangkien_kit::testing::eventually(Duration::from_secs(15), || async {
+        let d = post(
+            &sys,
+            "/api/v1/decision/decisions",
+            &p.secretariat,
+            json!({ "plan_id": plan_id, "field": "education", "proposal": "Tờ trình bị thay" }),
+        )
+        .await;
+        (d.status == 201 && d.body["items"].as_array().map(Vec::len) == Some(3)).then_some(d)
+    })
+    .await
+    .expect("a first draft with the three concluded dossiers");
+    let discarded_id = discarded.body["id"].as_str().unwrap().to_owned();
+    let discarded_path = format!("/api/v1/decision/decisions/{discarded_id}");
+    let unmatched = sys
+        .call(Method::DELETE, &discarded_path, Some(&p.secretariat), None)
+        .await
+        .unwrap();
+    assert_eq!(unmatched.status, 428, "{}", unmatched.body);
+    let stale = matched(
+        &sys,
+        Method::DELETE,
+        &discarded_path,
+        &p.secretariat,
+        "\"0\"",
+        json!({}),
+    )
+    .await;
+    assert_eq!(stale.status, 412, "{}", stale.body);
+    let deleted = matched(
+        &sys,
+        Method::DELETE,
+        &discarded_path,
+        &p.secretariat,
+        discarded.header("etag").unwrap(),
+        json!({}),
+    )
+    .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    assert_eq!(get(&sys, &discarded_path, &p.secretariat).await.status, 404);
+    let logged = get(
+        &sys,
+        &format!("/api/v1/decision/audit?subject_id={discarded_id}"),
+        &admin,
+    )
+    .await;
+    assert_eq!(logged.status, 200, "{}", logged.body);
+    let entry = logged.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "decision.draft_deleted")
+        .unwrap_or_else(|| panic!("deletion audited: {}", logged.body))
+        .clone();
+    assert_eq!(
+        entry["details"]["before"]["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
     // The draft: X and Z recognised, Y refused with the council's reason.
     let proposal = "Hội đồng Sáng kiến huyện tại Tờ trình số 12/TTr-HĐSK ngày 16 tháng 3 năm 2022";
     let draft = sangkien_kit::testing::eventually(Duration::from_secs(15), || async {
@@ -332,6 +396,22 @@ async fn the_council_s_conclusions_become_a_signed_numbered_decision_with_its_do
     assert_eq!(signed.body["status"], "issued");
     assert_eq!(signed.body["number_text"], "01/QĐ-UBND");
     assert_eq!(signed.body["signed_on"], "2022-04-05");
+    let signed_etag = signed.header("etag").unwrap().to_owned();
+    let undeletable = matched(
+        &sys,
+        Method::DELETE,
+        &format!("/api/v1/decision/decisions/{id}"),
+        &p.secretariat,
+        &signed_etag,
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        undeletable.status, 409,
+        "a signed decision is never deleted: {}",
+        undeletable.body
+    );
+    assert_eq!(undeletable.body["code"], "decision_issued");
     let late = matched(
         &sys,
         Method::PUT,

@@ -49,6 +49,7 @@ pub async fn handle(
         api::drafts::draft_decision,
         api::pending::pending,
         api::drafts::update_decision,
+        api::drafts::delete_draft,
         api::items::edit_item,
         api::sign::sign_decision,
         api::files::download_decision,

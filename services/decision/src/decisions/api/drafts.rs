@@ -346,3 +346,69 @@ pub async fn update_decision(
     txn.commit().await?;
     Ok(answer(StatusCode::OK, &view))
 }
+
+/// Deletes a draft (`If-Match`): its dossiers go back to the pending list for a new draft. A
+/// signed decision is a legal document and is never deleted (`decision_issued`); the audit log
+/// keeps what the draft held.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/decision/decisions/{id}",
+    tag = "decisions",
+    params(("id" = Uuid, Path, description = "Decision id")),
+    responses(
+        (status = 204, description = "The draft is deleted"),
+        (status = 404, description = "`decision_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Signed: `decision_issued`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the draft's current ETag", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn delete_draft(
+    req: HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(DRAFTERS)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let d = decision_of(&txn, &caller, id.into_inner()).await?;
+    claim_draft(&txn, &req, &d).await?;
+    let items = item::Entity::find()
+        .filter(item::Column::DecisionId.eq(d.id))
+        .order_by_asc(item::Column::RegisterNumber)
+        .all(&txn)
+        .await?;
+    item::Entity::delete_many()
+        .filter(item::Column::DecisionId.eq(d.id))
+        .exec(&txn)
+        .await?;
+    decision::Entity::delete_by_id(d.id).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "decision.draft_deleted",
+            subject_type: "decision",
+            subject_id: d.id,
+            role: role.as_str(),
+            details: serde_json::json!({
+                "before": {
+                    "plan_id": d.plan_id, "field": d.field, "title": d.title, "proposal": d.proposal,
+                    "items": items.iter().map(|i| serde_json::json!({
+                        "dossier_id": i.dossier_id, "register_number": i.register_number,
+                        "recognised": i.recognised, "reason": i.reason,
+                    })).collect::<Vec<_>>(),
+                },
+                "after": null,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}

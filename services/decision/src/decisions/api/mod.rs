@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/decisions/pending", web::get().to(pending::pending))
         .route("/decisions/{id}", web::get().to(drafts::get_decision))
         .route("/decisions/{id}", web::put().to(drafts::update_decision))
+        .route("/decisions/{id}", web::delete().to(drafts::delete_draft))
         .route(
             "/decisions/{id}/items/{dossier_id}",
             web::put().to(items::edit_item),
