@@ -217,7 +217,11 @@ pub async fn start(
     });
     let verifier = web::Data::new(shared.verifier.clone());
     let metrics = web::Data::new(metrics);
-    let doc = openapi::merged();
+    // Serialised once and shared: the document's structure is several MiB, and each worker
+    // (and the server's factory) would otherwise keep its own copy.
+    let doc = web::Data::new(OpenApiJson(web::Bytes::from(
+        serde_json::to_vec(&openapi::merged()).map_err(std::io::Error::other)?,
+    )));
     let addr = listener.local_addr()?;
     let cors_settings = settings.clone();
     let with_cors = !settings.gateway.cors_origins.is_empty();
@@ -227,6 +231,7 @@ pub async fn start(
             .app_data(state.clone())
             .app_data(verifier.clone())
             .app_data(metrics.clone())
+            .app_data(doc.clone())
             .app_data(json)
             .app_data(path)
             .app_data(query)
@@ -238,9 +243,10 @@ pub async fn start(
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
             .route("/metrics", web::get().to(metrics_text))
+            .route("/api/openapi.json", web::get().to(openapi_json))
             .service(
                 utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-                    .url("/api/openapi.json", doc.clone()),
+                    .config(utoipa_swagger_ui::Config::new(["/api/openapi.json"])),
             )
             .route("/docs", web::get().to(docs_redirect))
             .configure(api::configure)
@@ -268,6 +274,15 @@ pub async fn start(
         cancel,
         relay,
     })
+}
+
+/// The merged OpenAPI document, serialised at start.
+struct OpenApiJson(web::Bytes);
+
+async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
 }
 
 async fn docs_redirect() -> HttpResponse {

@@ -38,6 +38,19 @@ async fn health_readiness_metrics_and_the_openapi_document_answer() {
         docs.text().await.unwrap().contains("swagger"),
         "docs page served offline"
     );
+    let init = sys
+        .http
+        .get(sys.at("/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        init.contains("/api/openapi.json"),
+        "the docs page reads the one document: {init}"
+    );
     let metrics = sys
         .http
         .get(sys.at("/metrics"))

@@ -43,6 +43,21 @@ pub struct AmqpTransport {
     publisher: Mutex<Option<(Connection, Channel)>>,
 }
 
+/// The largest AMQP frame this client proposes, unless the URL sets `frame_max` itself.
+///
+/// lapin keeps a receive and a send buffer of 32 frames per connection, zero-filled: at
+/// RabbitMQ's default of 128 KiB that is 8 MiB resident in every process, more than a service's
+/// whole heap at rest. Events are a few KiB; larger bodies are simply split into more frames.
+/// At 16 KiB the buffers take 1 MiB.
+pub const FRAME_MAX: u32 = 16 * 1024;
+
+/// The broker URL with [`FRAME_MAX`] proposed when it names no `frame_max`.
+fn with_frame_max(url: &str) -> Result<lapin::uri::AMQPUri, TransportError> {
+    let mut uri: lapin::uri::AMQPUri = url.parse().map_err(unreachable)?;
+    uri.query.frame_max.get_or_insert(FRAME_MAX);
+    Ok(uri)
+}
+
 fn unreachable(e: impl std::fmt::Display) -> TransportError {
     TransportError::Unreachable(e.to_string())
 }
@@ -104,7 +119,8 @@ impl AmqpTransport {
     async fn connect(&self) -> Result<Connection, TransportError> {
         let props = ConnectionProperties::default()
             .with_connection_name(format!("sangkien-{}", std::process::id()).into());
-        tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&self.url, props))
+        let uri = with_frame_max(&self.url)?;
+        tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect_uri(uri, props))
             .await
             .map_err(|_| unreachable("connection timed out"))?
             .map_err(unreachable)
@@ -578,5 +594,19 @@ fn dead_letter(d: &lapin::message::Delivery) -> DeadLetter {
         routing_key: d.routing_key.as_str().to_owned(),
         deliveries,
         body: String::from_utf8_lossy(&d.data).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod frame_tests {
+    use super::*;
+
+    #[test]
+    fn a_broker_url_without_frame_max_proposes_the_small_frame() {
+        let uri = with_frame_max("amqp://guest:guest@127.0.0.1:5672/%2f").unwrap();
+        assert_eq!(uri.query.frame_max, Some(FRAME_MAX));
+        let own = with_frame_max("amqp://guest:guest@127.0.0.1:5672/%2f?frame_max=131072").unwrap();
+        assert_eq!(own.query.frame_max, Some(131_072));
+        assert!(with_frame_max("not a url").is_err());
     }
 }
