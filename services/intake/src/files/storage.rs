@@ -30,10 +30,11 @@ use super::sniff::{FileType, Sniffer, Verdict};
 pub const PART_BYTES: usize = 5 * 1024 * 1024;
 
 /// Size of the parts written to a local directory, which takes parts of any size: smaller
-/// parts keep less of each upload in memory. Just under 1 MiB, so that with the deployments'
-/// `MALLOC_MMAP_THRESHOLD_=1048576` a part buffer comes from the heap and is reused rather
-/// than mapped and unmapped (and its pages zeroed) for every part.
-pub const LOCAL_PART_BYTES: usize = 1024 * 1024 - 4096;
+/// parts keep less of each upload in memory (50 authors uploading at once hold at most
+/// 50 × 3 parts). Well under the deployments' `MALLOC_MMAP_THRESHOLD_=1048576`, so a part
+/// buffer comes from the heap and is reused rather than mapped and unmapped (and its pages
+/// zeroed) for every part.
+pub const LOCAL_PART_BYTES: usize = 256 * 1024;
 
 /// Parts written at once while the next part is read: enough to keep the disk (or the
 /// connection to the bucket) busy while the socket is read, no more.
