@@ -217,6 +217,31 @@ pub async fn purge_older_than<C: ConnectionTrait>(
         .rows_affected)
 }
 
+/// How often a running service forgets expired answers.
+pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Housekeeping every service runs until `cancel`: at start and then every [`PURGE_EVERY`],
+/// forgets the answers older than [`KEY_LIFETIME_HOURS`] by the service's clock, so the table
+/// holds about a day of keys rather than every key ever sent.
+pub async fn purge_expired_periodically(
+    db: sea_orm::DatabaseConnection,
+    clock: crate::clock::SharedClock,
+    cancel: tokio_util::sync::CancellationToken,
+) {
+    loop {
+        let cutoff = clock.now() - Duration::hours(KEY_LIFETIME_HOURS);
+        match purge_older_than(&db, cutoff).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, "expired idempotency keys forgotten"),
+            Err(e) => tracing::warn!(error = %e, "idempotency housekeeping failed; will retry"),
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(PURGE_EVERY) => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,6 +203,11 @@ pub async fn start<M: MigratorTrait>(
         max_backoff,
     );
     tasks.push(tokio::spawn(relay.run(cancel.child_token())));
+    tasks.push(tokio::spawn(crate::idempotent::purge_expired_periodically(
+        db.clone(),
+        shared.clock.clone(),
+        cancel.child_token(),
+    )));
 
     if let Some(handler) = spec.handler {
         let consumer = Arc::new(Consumer::new(

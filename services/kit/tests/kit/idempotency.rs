@@ -351,3 +351,48 @@ async fn housekeeping_purges_only_answers_older_than_the_cutoff() {
     assert_eq!(t.rows().await, 1);
     t.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_running_service_forgets_keys_older_than_a_day_by_its_clock() {
+    let t = Db::new().await;
+    let user = Uuid::now_v7();
+    let now = Utc::now();
+    let old = idem("k-yesterday", b"{}");
+    create_and_remember(
+        &t.db,
+        &old,
+        user,
+        &created("d-1"),
+        now - Duration::hours(25),
+    )
+    .await;
+    let recent = idem("k-today", b"{}");
+    create_and_remember(
+        &t.db,
+        &recent,
+        user,
+        &created("d-2"),
+        now - Duration::hours(23),
+    )
+    .await;
+
+    let clock = sangkien_kit::ManualClock::new(now);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let housekeeping = tokio::spawn(sangkien_kit::idempotent::purge_expired_periodically(
+        t.db.clone(),
+        std::sync::Arc::new(clock),
+        cancel.clone(),
+    ));
+    let purged = sangkien_kit::testing::eventually(std::time::Duration::from_secs(10), || async {
+        (t.rows().await == 1).then_some(())
+    })
+    .await;
+    assert!(purged.is_some(), "the day-old key is forgotten at start");
+    assert!(recent.replay(&t.db, user, now).await.unwrap().is_some());
+    cancel.cancel();
+    tokio::time::timeout(std::time::Duration::from_secs(5), housekeeping)
+        .await
+        .expect("housekeeping stops when the service stops")
+        .unwrap();
+    t.cleanup().await;
+}
