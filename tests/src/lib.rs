@@ -281,9 +281,24 @@ impl TestSystem {
         token: Option<&str>,
         body: Option<serde_json::Value>,
     ) -> anyhow::Result<Answer> {
+        self.call_with(method, path, token, body, &[]).await
+    }
+
+    /// [`Self::call`] with extra request headers (`If-Match`, `Idempotency-Key`, …).
+    pub async fn call_with(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Answer> {
         let mut req = self.http.request(method, self.at(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
         }
         if let Some(b) = body {
             req = req.json(&b);

@@ -666,6 +666,11 @@ pub const POLICY: &[Rule] = &[
         pattern: "/api/v1/decision/nominations/{id}/result",
         access: Access::Roles(PROVINCE),
     },
+    Rule {
+        method: "POST",
+        pattern: "/api/v1/decision/nominations/{id}/resend",
+        access: Access::Roles(SECRETARIAT),
+    },
 ];
 
 /// True when a query string carries the two parameters of a signed link.

@@ -759,6 +759,87 @@ async fn a_package_the_province_refuses_is_kept_for_a_person_and_not_sent_again(
         .await
         .unwrap();
     assert_eq!(r.status, 409, "{}", r.body);
+
+    // The body registers with the DOST; the secretariat sends the nomination again, with a
+    // reason and the nomination's ETag, and the province takes it.
+    let resend = format!("/api/v1/decision/nominations/{id}/resend");
+    let current = get(
+        &sys,
+        &format!("/api/v1/decision/nominations/{id}"),
+        Some(&w.p.secretariat),
+    )
+    .await;
+    let etag = format!("\"{}\"", current.body["version"]);
+    let no_reason = sys
+        .call_with(
+            Method::POST,
+            &resend,
+            Some(&w.p.secretariat),
+            Some(json!({ "reason": " " })),
+            &[("If-Match", &etag)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(no_reason.status, 422, "{}", no_reason.body);
+    let unmatched = post(
+        &sys,
+        &resend,
+        &w.p.secretariat,
+        json!({ "reason": "Đã đăng ký" }),
+    )
+    .await;
+    assert_eq!(unmatched.status, 428, "{}", unmatched.body);
+    province.set_mode(Mode::Up);
+    let again = sys
+        .call_with(
+            Method::POST,
+            &resend,
+            Some(&w.p.secretariat),
+            Some(json!({ "reason": "UBND huyện đã đăng ký với Sở KH&CN ngày 25/4/2022" })),
+            &[("If-Match", &etag)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["status"], "pending");
+    let n = nomination_until(&sys, &w.p.secretariat, &id, "sent", |n| {
+        n["status"] == "sent"
+    })
+    .await;
+    assert!(
+        n["receipt_id"].as_str().unwrap().starts_with("SKHCN-"),
+        "{n}"
+    );
+    assert_eq!(province.deliveries().len(), 1, "sent once after the fix");
+    let twice = sys
+        .call_with(
+            Method::POST,
+            &resend,
+            Some(&w.p.secretariat),
+            Some(json!({ "reason": "lần nữa" })),
+            &[("If-Match", &format!("\"{}\"", n["version"]))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        twice.status, 409,
+        "only a refused nomination is sent again: {}",
+        twice.body
+    );
+    let actions: Vec<String> = audit_actions(&sys, &id)
+        .await
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "nomination.created",
+            "nomination.rejected",
+            "nomination.resent",
+            "nomination.acknowledged"
+        ]
+    );
     sys.stop().await;
     province.stop().await;
 }

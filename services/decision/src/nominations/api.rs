@@ -43,7 +43,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/nominations", web::post().to(create_nomination))
         .route("/nominations/{id}", web::get().to(get_nomination))
         .route("/nominations/{id}/package", web::get().to(get_package))
-        .route("/nominations/{id}/result", web::post().to(report_result));
+        .route("/nominations/{id}/result", web::post().to(report_result))
+        .route(
+            "/nominations/{id}/resend",
+            web::post().to(resend_nomination),
+        );
 }
 
 /// A nomination to create.
@@ -553,5 +557,97 @@ pub async fn report_result(
     ctx.outbox.enqueue(&txn, &envelope, now).await?;
     let v = view_of(&txn, updated).await?;
     ctx.outbox.commit(txn).await?;
+    Ok(answer(StatusCode::OK, v))
+}
+
+/// Why a refused nomination is sent again.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResendInput {
+    /// What was put right since the province refused it (at most 2000 characters).
+    pub reason: String,
+}
+
+/// Sends a nomination the province refused again, once its cause is put right (the body
+/// registered with the DOST, say): the council secretariat gives the reason, with `If-Match`;
+/// the nomination is `pending` again and the sender takes it at once, with the same
+/// `Idempotency-Key`. The refusal stays in the audit log.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decision/nominations/{id}/resend",
+    tag = "nominations",
+    params(("id" = Uuid, Path, description = "Nomination id")),
+    request_body = ResendInput,
+    responses(
+        (status = 200, description = "Pending again", body = NominationView),
+        (status = 404, description = "`nomination_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not refused by the province (`invalid_transition`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` is not the nomination's current ETag", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or one too long", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a council secretariat caller", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn resend_nomination(
+    req: actix_web::HttpRequest,
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    input: web::Json<ResendInput>,
+) -> Result<HttpResponse, ApiError> {
+    let role = caller.require_any(&[Role::CouncilSecretariat])?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let n = nomination_of(&txn, &caller, id.into_inner()).await?;
+    let mut issues = Issues::new();
+    let reason = issues.text("reason", &input.reason, 2000);
+    issues.finish()?;
+    sangkien_kit::http::paging::require_if_match(&req, n.version)?;
+    if n.status != "rejected" {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Chỉ gửi lại đề nghị đã bị Sở KH&CN từ chối tiếp nhận",
+            "Only a nomination the province refused can be sent again",
+        ));
+    }
+    // Over the state read above only: two people resending at once get one 412.
+    let claimed = nomination::Entity::update_many()
+        .col_expr(
+            nomination::Column::Version,
+            sea_orm::sea_query::Expr::value(n.version + 1),
+        )
+        .filter(nomination::Column::Id.eq(n.id))
+        .filter(nomination::Column::Version.eq(n.version))
+        .filter(nomination::Column::Status.eq("rejected"))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(ApiError::new(ErrorCode::PreconditionFailed));
+    }
+    let mut m = n.clone().into_active_model();
+    m.status = Set("pending".into());
+    m.next_attempt_at = Set(Some(now));
+    m.last_error = Set(None);
+    m.version = Set(n.version + 1);
+    let updated = nomination::Entity::update(m).exec(&txn).await?;
+    audit::record(
+        &txn,
+        &caller,
+        now,
+        AuditEntry {
+            action: "nomination.resent",
+            subject_type: "nomination",
+            subject_id: n.id,
+            role: role.as_str(),
+            details: serde_json::json!({
+                "before": "rejected", "after": "pending", "reason": reason,
+                "refusal": n.last_error, "attempts": n.attempts,
+            }),
+        },
+    )
+    .await?;
+    let v = view_of(&txn, updated).await?;
+    txn.commit().await?;
     Ok(answer(StatusCode::OK, v))
 }

@@ -66,11 +66,13 @@ pub fn start_sender(service: &mut RunningService, settings: &Settings) -> anyhow
         api::get_package,
         api::create_nomination,
         api::report_result,
+        api::resend_nomination,
         shared::shared_decision_document,
     ),
     components(schemas(
         api::NominationInput,
         api::ResultInput,
+        api::ResendInput,
         api::ResultView,
         api::NominationView,
         api::NominationPage,
