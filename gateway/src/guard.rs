@@ -15,7 +15,10 @@ use sangkien_kit::{ApiError, auth::bearer_token};
 use sangkien_proto::{ErrorCode, Role};
 
 use crate::{
-    domain::policy::{Access, allows, find_rule},
+    domain::{
+        policy::{Access, allows, find_rule},
+        standing::token_stands,
+    },
     limits::{body_limit, client_address},
     state::GatewayState,
 };
@@ -103,6 +106,19 @@ pub async fn check(
             )
             .into());
     };
+    let standing = state
+        .accounts
+        .standing(&state.db, claims.sub)
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+    if !token_stands(standing, claims.iat) {
+        return Err(ApiError::new(ErrorCode::Unauthenticated)
+            .with_detail(
+                "Tài khoản đã ngừng hoạt động hoặc đã đổi mật khẩu; hãy đăng nhập lại",
+                "The account was deactivated or its password changed; sign in again",
+            )
+            .into());
+    }
     let roles: Vec<Role> = claims.roles.iter().map(|g| g.role).collect();
     if !allows(rule, Some(&roles)) {
         return Err(ApiError::new(ErrorCode::Forbidden).into());

@@ -5,6 +5,7 @@
 //! policy and rate limits at the door, routes `/api/v1/<service>/**` to the services with
 //! streamed bodies both ways, and serves the merged OpenAPI document and its offline docs.
 
+pub mod accounts;
 pub mod api;
 pub mod bootstrap;
 pub mod domain;
@@ -214,6 +215,7 @@ pub async fn start(
         ),
         policy: POLICY.to_vec(),
         root_tenant: boot.root_tenant,
+        accounts: accounts::AccountGate::default(),
     });
     let verifier = web::Data::new(shared.verifier.clone());
     let metrics = web::Data::new(metrics);

@@ -40,4 +40,6 @@ pub struct GatewayState {
     pub policy: Vec<Rule>,
     /// The operator's tenant, whose admins manage every tenant.
     pub root_tenant: uuid::Uuid,
+    /// Whether the accounts behind tokens are still active.
+    pub accounts: crate::accounts::AccountGate,
 }

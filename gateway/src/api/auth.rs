@@ -526,6 +526,7 @@ pub async fn change_password(
         .await
         .map_err(ApiError::internal)?;
     txn.commit().await?;
+    state.accounts.forget(u.id);
     Ok(no_store(&pair))
 }
 

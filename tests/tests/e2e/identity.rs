@@ -303,6 +303,20 @@ async fn password_change_and_deactivation_end_sessions_at_once() {
 
     let session = sys.sign_in("tacgia.an", "mat-khau-ban-dau").await.unwrap();
     let access = session["access_token"].as_str().unwrap();
+    let plans = |token: String| {
+        let sys = &sys;
+        async move {
+            sys.call(Method::GET, "/api/v1/intake/plans", Some(&token), None)
+                .await
+                .unwrap()
+                .status
+        }
+    };
+    assert_eq!(plans(access.to_owned()).await, 200);
+    // Tokens carry their issue time in whole seconds (identity runs on the real clock), and a
+    // token issued in the very second of a password change counts as the new session's: the
+    // change comes in a later second than the sign-in.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let weak = sys
         .call(
             Method::POST,
@@ -349,7 +363,25 @@ async fn password_change_and_deactivation_end_sessions_at_once() {
         "the old session ended with the password change"
     );
     assert!(sys.sign_in("tacgia.an", "mat-khau-ban-dau").await.is_err());
+    // The access token of the old session is refused at once too, the pair the change
+    // returned is good.
+    let ended = sys
+        .call(Method::GET, "/api/v1/intake/plans", Some(access), None)
+        .await
+        .unwrap();
+    assert_eq!(ended.status, 401, "{}", ended.body);
+    assert!(
+        ended.body["detail"].as_str().unwrap().contains("mật khẩu"),
+        "{}",
+        ended.body
+    );
+    assert_eq!(
+        plans(changed.body["access_token"].as_str().unwrap().to_owned()).await,
+        200
+    );
     let fresh = sys.sign_in("tacgia.an", "mat-khau-moi-2026").await.unwrap();
+    let fresh_access = fresh["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(plans(fresh_access.clone()).await, 200);
 
     // Deactivation needs If-Match, then ends the refresh tokens at once.
     let patch = json!({ "active": false });
@@ -408,6 +440,11 @@ async fn password_change_and_deactivation_end_sessions_at_once() {
         .unwrap();
     assert_eq!(refused.status, 401);
     assert!(sys.sign_in("tacgia.an", "mat-khau-moi-2026").await.is_err());
+    assert_eq!(
+        plans(fresh_access).await,
+        401,
+        "a deactivated person's access token is refused at once, not when it expires"
+    );
     sys.stop().await;
 }
 

@@ -276,6 +276,7 @@ pub async fn update_tenant(
     )
     .await?;
     txn.commit().await?;
+    state.accounts.forget_all();
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(updated.version)))
         .json(TenantView::from(updated)))

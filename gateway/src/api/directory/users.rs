@@ -630,6 +630,7 @@ pub async fn update_user(
     )
     .await?;
     state.outbox.commit(txn).await?;
+    state.accounts.forget(updated.id);
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(updated.version)))
         .json(UserView::new(updated, grants)))
@@ -729,6 +730,7 @@ async fn secret_changed(
     .await?;
     let grants = sessions::grants_of(&txn, u.id).await?;
     txn.commit().await?;
+    state.accounts.forget(u.id);
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(u.version)))
         .insert_header(("Cache-Control", "no-store"))
