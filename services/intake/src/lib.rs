@@ -29,8 +29,16 @@ pub async fn start(
     listener: TcpListener,
 ) -> anyhow::Result<RunningService> {
     let files = files::FileStore::from_settings(settings)?;
-    service::start::<store::Migrator>(spec(settings, shared, files), settings, shared, listener)
-        .await
+    let mut running = service::start::<store::Migrator>(
+        spec(settings, shared, files.clone()),
+        settings,
+        shared,
+        listener,
+    )
+    .await?;
+    let db = running.context.db.clone();
+    running.spawn(|cancel| files::sweep::sweep_periodically(files, db, cancel));
+    Ok(running)
 }
 
 /// The service's description, with the file store its handlers use.

@@ -735,8 +735,12 @@ async fn attachments_are_capped_typed_by_their_bytes_and_stream_back() {
     .await;
     assert_eq!(zip.status, 415);
 
-    // Back as it went up, with its digest and name.
+    // Bytes left by an upload whose row never committed (a crash between the two) are swept
+    // after an hour; the attachment's own bytes and objects under other keys stay.
     let aid = first.body["id"].as_str().unwrap();
+    sweep_leaves_only_what_rows_name(&sys, aid).await;
+
+    // Back as it went up, with its digest and name.
     let res = sys
         .http
         .get(sys.at(&format!("/api/v1/intake/dossiers/{id}/attachments/{aid}")))
@@ -965,4 +969,64 @@ async fn attachments_can_live_in_an_s3_compatible_bucket() {
     assert_eq!(back.len(), body.len());
     assert!(back == body, "the same bytes come back");
     sys.stop().await;
+}
+
+/// Plants an orphan next to attachment `aid`'s bytes and a file under a key that is not an
+/// attachment's, ages the three by two hours, sweeps, and checks that only the orphan went.
+async fn sweep_leaves_only_what_rows_name(sys: &TestSystem, aid: &str) {
+    use sangkien_intake::files::{FileStore, sweep};
+    let sangkien_kit::settings::FilesLocation::Local(dir) = sys.settings.files_location().unwrap()
+    else {
+        panic!("local files expected");
+    };
+    let stored = walk(&dir)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == aid))
+        .expect("the attachment's bytes are stored under its id");
+    let orphan = stored.with_file_name(uuid::Uuid::now_v7().to_string());
+    std::fs::write(&orphan, b"%PDF-1.7 left by a crash").unwrap();
+    let other = dir.join("README.txt");
+    std::fs::write(&other, b"not an attachment").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for p in [&stored, &orphan, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+    }
+    let files = FileStore::from_settings(&sys.settings).unwrap();
+    let db = &sys
+        .system
+        .as_ref()
+        .unwrap()
+        .services
+        .iter()
+        .find(|s| s.name == "intake")
+        .unwrap()
+        .context
+        .db;
+    let swept = sweep::sweep_orphans(&files, db, chrono::Utc::now() - sweep::ORPHAN_AFTER)
+        .await
+        .unwrap();
+    assert_eq!((swept.examined, swept.deleted), (2, 1), "{swept:?}");
+    assert!(!orphan.exists(), "the orphan is deleted");
+    assert!(
+        stored.exists() && other.exists(),
+        "named and foreign objects stay"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
 }

@@ -16,6 +16,7 @@
 
 pub mod sniff;
 pub mod storage;
+pub mod sweep;
 
 pub use sniff::{ALLOWED, FileType, Sniffer, Verdict};
 pub use storage::{FileStore, PART_BYTES, Stored, UploadError, key_for, safe_display_name};

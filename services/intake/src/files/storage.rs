@@ -194,6 +194,13 @@ impl FileStore {
         Ok((got.meta.size, got.into_stream()))
     }
 
+    /// Every stored object with its last write time (the orphan sweep).
+    pub fn list(
+        &self,
+    ) -> BoxStream<'static, Result<object_store::ObjectMeta, object_store::Error>> {
+        self.store.list(None)
+    }
+
     /// Deletes a stored file; deleting one already gone succeeds.
     pub async fn delete(&self, key: &Path) -> anyhow::Result<()> {
         match self.store.delete(key).await {
