@@ -6,7 +6,10 @@
 
 use std::{
     collections::HashMap,
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -28,6 +31,8 @@ const MAX_REMEMBERED: usize = 100_000;
 #[derive(Debug, Default)]
 pub struct AccountGate {
     known: Mutex<HashMap<Uuid, (Instant, Standing)>>,
+    /// Bumped by every forget: a standing read before a forget is not remembered after it.
+    generation: AtomicU64,
 }
 
 impl AccountGate {
@@ -40,6 +45,7 @@ impl AccountGate {
         if let Some(s) = self.cached(user_id) {
             return Ok(s);
         }
+        let generation = self.generation.load(Ordering::SeqCst);
         let standing = match user::Entity::find_by_id(user_id).one(db).await? {
             None => Standing::Unknown,
             Some(u) if !u.active => Standing::Inactive,
@@ -51,10 +57,14 @@ impl AccountGate {
             },
         };
         if let Ok(mut known) = self.known.lock() {
-            if known.len() >= MAX_REMEMBERED {
-                known.clear();
+            // A change committed while this read ran may have been forgotten already: what
+            // was read is answered once but not kept.
+            if self.generation.load(Ordering::SeqCst) == generation {
+                if known.len() >= MAX_REMEMBERED {
+                    known.clear();
+                }
+                known.insert(user_id, (Instant::now(), standing));
             }
-            known.insert(user_id, (Instant::now(), standing));
         }
         Ok(standing)
     }
@@ -70,6 +80,7 @@ impl AccountGate {
     /// Drops what is known of `user_id` (deactivated, reactivated, new password).
     pub fn forget(&self, user_id: Uuid) {
         if let Ok(mut known) = self.known.lock() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
             known.remove(&user_id);
         }
     }
@@ -77,6 +88,7 @@ impl AccountGate {
     /// Drops everything (a tenant's standing changed).
     pub fn forget_all(&self) {
         if let Ok(mut known) = self.known.lock() {
+            self.generation.fetch_add(1, Ordering::SeqCst);
             known.clear();
         }
     }

@@ -110,7 +110,7 @@ pub async fn check(
         .accounts
         .standing(&state.db, claims.sub)
         .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+        .map_err(ApiError::from)?;
     if !token_stands(standing, claims.iat) {
         return Err(ApiError::new(ErrorCode::Unauthenticated)
             .with_detail(
