@@ -40,7 +40,7 @@ impl EventHandler for Handlers {
         } else if envelope.is::<DossierReceived>() {
             open_case(txn, envelope, envelope.decode()?, self.clock.now()).await?;
         } else if envelope.is::<DossierWithdrawn>() {
-            close_withdrawn(txn, envelope.decode()?, self.clock.now()).await?;
+            close_withdrawn(txn, envelope.tenant, envelope.decode()?, self.clock.now()).await?;
         } else if envelope.is::<UserChanged>() {
             keep_person(txn, envelope, envelope.decode()?, self.clock.now()).await?;
         } else {
@@ -110,6 +110,7 @@ async fn open_case(
 /// Closes the case of a withdrawn dossier, keeping what was done.
 async fn close_withdrawn(
     txn: &DatabaseTransaction,
+    tenant: uuid::Uuid,
     e: DossierWithdrawn,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
@@ -127,6 +128,7 @@ async fn close_withdrawn(
             sea_orm::sea_query::Expr::value(now),
         )
         .filter(cases::Column::Id.eq(e.dossier_id))
+        .filter(cases::Column::Tenant.eq(tenant))
         .exec(txn)
         .await?;
     Ok(())
