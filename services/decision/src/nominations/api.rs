@@ -623,12 +623,17 @@ pub async fn resend_nomination(
         .exec(&txn)
         .await?;
     if claimed.rows_affected == 0 {
-        return Err(ApiError::new(ErrorCode::PreconditionFailed));
+        return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+            "Đề nghị vừa được người khác gửi lại; tải lại rồi thử lại",
+            "The nomination was just sent again by someone else; reload and retry",
+        ));
     }
     let mut m = n.clone().into_active_model();
     m.status = Set("pending".into());
     m.next_attempt_at = Set(Some(now));
     m.last_error = Set(None);
+    // A fresh start for the backoff, which grows with the attempts (the audit keeps the count).
+    m.attempts = Set(0);
     m.version = Set(n.version + 1);
     let updated = nomination::Entity::update(m).exec(&txn).await?;
     audit::record(
