@@ -9,7 +9,7 @@
 //! the store. Keys come from ids only ([`key_for`]); a client's file name is kept for display
 //! alone ([`safe_display_name`]).
 
-use std::{collections::VecDeque, fmt::Display, sync::Arc};
+use std::{fmt::Display, sync::Arc};
 
 use anyhow::Context;
 use bytes::{Bytes, BytesMut};
@@ -20,7 +20,7 @@ use object_store::{
 };
 use sangkien_kit::{Settings, settings::FilesLocation};
 use sha2::{Digest, Sha256};
-use tokio::task::JoinHandle;
+use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use super::sniff::{FileType, Sniffer, Verdict};
@@ -168,7 +168,7 @@ impl FileStore {
             multipart: None,
             part_bytes: self.part_bytes,
             part: BytesMut::new(),
-            in_flight: VecDeque::new(),
+            in_flight: JoinSet::new(),
         };
         let read = read_into(&mut upload, &mut stream, max_bytes).await;
         let done = match read {
@@ -315,7 +315,8 @@ struct Upload<'a> {
     multipart: Option<Box<dyn MultipartUpload>>,
     part_bytes: usize,
     part: BytesMut,
-    in_flight: VecDeque<JoinHandle<Result<(), object_store::Error>>>,
+    /// Parts being written; dropped with the upload (a client gone), their tasks are aborted.
+    in_flight: JoinSet<Result<(), object_store::Error>>,
 }
 
 impl Upload<'_> {
@@ -334,8 +335,8 @@ impl Upload<'_> {
         Ok(())
     }
 
-    /// Starts writing the part filled so far, first waiting for the oldest part in flight if
-    /// [`PARTS_IN_FLIGHT`] are.
+    /// Starts writing the part filled so far, then waits for parts to finish while more than
+    /// [`PARTS_IN_FLIGHT`] are being written.
     async fn flush(&mut self) -> Result<(), object_store::Error> {
         let part = std::mem::take(&mut self.part).freeze();
         let multipart = match &mut self.multipart {
@@ -350,17 +351,17 @@ impl Upload<'_> {
             return Ok(());
         }
         // Parts are placed by their order here, whenever their writes finish.
-        let writing = multipart.put_part(part.into());
-        self.in_flight.push_back(tokio::spawn(writing));
+        self.in_flight.spawn(multipart.put_part(part.into()));
         while self.in_flight.len() > PARTS_IN_FLIGHT {
-            self.wait_oldest().await?;
+            self.wait_one().await?;
         }
         Ok(())
     }
 
-    async fn wait_oldest(&mut self) -> Result<(), object_store::Error> {
-        match self.in_flight.pop_front() {
-            Some(handle) => handle.await.map_err(|e| object_store::Error::Generic {
+    /// Waits for one part being written to finish.
+    async fn wait_one(&mut self) -> Result<(), object_store::Error> {
+        match self.in_flight.join_next().await {
+            Some(done) => done.map_err(|e| object_store::Error::Generic {
                 store: "intake",
                 source: Box::new(e),
             })?,
@@ -371,7 +372,7 @@ impl Upload<'_> {
     async fn complete(&mut self) -> Result<(), UploadError> {
         self.flush().await?;
         while !self.in_flight.is_empty() {
-            self.wait_oldest().await?;
+            self.wait_one().await?;
         }
         if let Some(m) = &mut self.multipart {
             m.complete().await?;
@@ -383,7 +384,7 @@ impl Upload<'_> {
     async fn abort(&mut self) {
         // Let the parts being written finish before the upload is removed under them.
         while !self.in_flight.is_empty() {
-            let _ = self.wait_oldest().await;
+            let _ = self.wait_one().await;
         }
         if let Some(mut m) = self.multipart.take()
             && let Err(e) = m.abort().await

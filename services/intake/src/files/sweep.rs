@@ -36,16 +36,29 @@ pub struct Swept {
 
 /// Deletes the objects under attachment keys (`<tenant>/<dossier>/<attachment>`) last written
 /// before `older_than` whose attachment id no row holds. Objects under other keys are left.
+///
+/// A database with no attachment at all is not swept: that is a service started on an empty
+/// or wrong database far more likely than a store of orphans, and deleting every file would
+/// be the one mistake nothing can undo.
 pub async fn sweep_orphans<C: ConnectionTrait>(
     files: &FileStore,
     db: &C,
     older_than: DateTime<Utc>,
 ) -> anyhow::Result<Swept> {
-    let mut listing = files.list();
     let mut swept = Swept::default();
+    if attachment::Entity::find().one(db).await?.is_none() {
+        return Ok(swept);
+    }
+    let mut listing = files.list();
     let mut batch: Vec<(Uuid, object_store::path::Path)> = Vec::new();
     while let Some(meta) = listing.next().await {
-        let meta = meta?;
+        let meta = match meta {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, "file store sweep: an object could not be listed; skipped");
+                continue;
+            }
+        };
         if meta.last_modified >= older_than {
             continue;
         }
@@ -118,7 +131,11 @@ pub async fn sweep_periodically(
     cancel: CancellationToken,
 ) {
     loop {
-        match sweep_orphans(&files, &db, Utc::now() - ORPHAN_AFTER).await {
+        let sweep = tokio::select! {
+            _ = cancel.cancelled() => return,
+            s = sweep_orphans(&files, &db, Utc::now() - ORPHAN_AFTER) => s,
+        };
+        match sweep {
             Ok(s) if s.deleted > 0 => tracing::info!(
                 examined = s.examined,
                 deleted = s.deleted,
