@@ -81,6 +81,30 @@ impl sea_orm_migration::MigrationTrait for CreateIdempotentRequests {
     }
 }
 
+/// Indexes `idempotent_requests.created_at`, so the hourly purge of expired keys reads only
+/// what it deletes.
+pub struct IndexIdempotentCreatedAt;
+
+impl sea_orm_migration::MigrationName for IndexIdempotentCreatedAt {
+    fn name(&self) -> &str {
+        "m20261129_000001_kit_idempotent_created_at"
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm_migration::MigrationTrait for IndexIdempotentCreatedAt {
+    async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
+        manager
+            .create_index(crate::store::migrations::index(
+                "idempotent_requests_created_at",
+                "idempotent_requests",
+                &["created_at"],
+                false,
+            ))
+            .await
+    }
+}
+
 /// The key of a request and the fingerprint of what it asks.
 #[derive(Debug, Clone)]
 pub struct Idempotency {
@@ -230,7 +254,11 @@ pub async fn purge_expired_periodically(
 ) {
     loop {
         let cutoff = clock.now() - Duration::hours(KEY_LIFETIME_HOURS);
-        match purge_older_than(&db, cutoff).await {
+        let purged = tokio::select! {
+            _ = cancel.cancelled() => return,
+            p = purge_older_than(&db, cutoff) => p,
+        };
+        match purged {
             Ok(0) => {}
             Ok(n) => tracing::info!(purged = n, "expired idempotency keys forgotten"),
             Err(e) => tracing::warn!(error = %e, "idempotency housekeeping failed; will retry"),

@@ -8,6 +8,7 @@ pub fn kit_migrations() -> Vec<Box<dyn MigrationTrait>> {
     vec![
         Box::new(CreateOutboxInboxAudit),
         Box::new(crate::idempotent::CreateIdempotentRequests),
+        Box::new(crate::idempotent::IndexIdempotentCreatedAt),
     ]
 }
 
