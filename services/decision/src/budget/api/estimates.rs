@@ -15,7 +15,7 @@ use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
     auth::Caller,
-    db::{begin_write, is_unique_violation},
+    db::{begin_write, unique_or},
     error::Issues,
     http::paging::require_if_match,
     service::ServiceContext,
@@ -206,16 +206,6 @@ fn revision_in_draft() -> ApiError {
     )
 }
 
-/// A unique violation as the conflict `answer` (another writer got there first), any other
-/// database error as it is.
-fn conflict_or(err: sea_orm::DbErr, answer: fn() -> ApiError) -> ApiError {
-    if is_unique_violation(&err) {
-        answer()
-    } else {
-        err.into()
-    }
-}
-
 /// Drafts the plan's first estimate from its stage windows and the panels announced for it.
 #[utoipa::path(
     post,
@@ -284,11 +274,22 @@ pub async fn draft_estimate(
     }
     let rates = queries::rates_of(&txn, caller.tenant).await?;
     let profile = queries::profile_of(&txn, caller.tenant).await?;
-    let start = fields
-        .iter()
-        .map(|f| f.receive_from)
-        .min()
-        .unwrap_or_default();
+    // Caps are those of the budget year: a window opening in December before it counts from
+    // 1 January, as a line entered by hand must.
+    let in_year = |d: NaiveDate| {
+        if in_budget_year(plan.year, d) {
+            d
+        } else {
+            NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or(d)
+        }
+    };
+    let start = in_year(
+        fields
+            .iter()
+            .map(|f| f.receive_from)
+            .min()
+            .unwrap_or_default(),
+    );
     let codes: Vec<String> = fields.iter().map(|f| f.code.clone()).collect();
     let lines = draft(&codes, &stages, &sizes, &rates, profile.as_ref(), start)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("draft overflow")))?;
@@ -314,9 +315,9 @@ pub async fn draft_estimate(
     estimate::Entity::insert(e.clone().into_active_model())
         .exec_without_returning(&txn)
         .await
-        .map_err(|err| conflict_or(err, already_estimated))?;
+        .map_err(|err| unique_or(err, already_estimated))?;
     for (i, l) in lines.iter().enumerate() {
-        let on = stages.first().map(|s| s.from).unwrap_or(start);
+        let on = in_year(stages.first().map(|s| s.from).unwrap_or(start));
         let rate_id = crate::budget::domain::rates::applicable(
             &rates,
             &l.line_code,
@@ -769,7 +770,7 @@ pub async fn revise(
     estimate::Entity::insert(e.clone().into_active_model())
         .exec_without_returning(&txn)
         .await
-        .map_err(|err| conflict_or(err, revision_in_draft))?;
+        .map_err(|err| unique_or(err, revision_in_draft))?;
     for l in queries::lines_of(&txn, base.id).await? {
         insert_line(
             &txn,
