@@ -107,3 +107,14 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
 }
+
+/// A unique violation as the caller's `answer` (another writer got there first, or the thing
+/// exists already), any other database error as it is: for `.map_err(|e| unique_or(e, …))`
+/// on an insert that a unique index guards.
+pub fn unique_or(err: DbErr, answer: impl FnOnce() -> crate::ApiError) -> crate::ApiError {
+    if is_unique_violation(&err) {
+        answer()
+    } else {
+        err.into()
+    }
+}

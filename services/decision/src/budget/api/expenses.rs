@@ -11,7 +11,7 @@ use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
     auth::Caller,
-    db::{begin_write, is_unique_violation},
+    db::{begin_write, unique_or},
     http::paging::{PageQuery, next_cursor},
     service::ServiceContext,
 };
@@ -191,13 +191,7 @@ pub async fn enter_expense(
     expense::Entity::insert(m.clone().into_active_model())
         .exec_without_returning(&txn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                voucher_taken(&voucher)
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| unique_or(e, || voucher_taken(&voucher)))?;
     audit::record(&txn, &caller, now, AuditEntry {
         action: "budget.expense.entered",
         subject_type: "budget_expense",

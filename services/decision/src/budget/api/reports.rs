@@ -11,7 +11,7 @@ use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
     auth::Caller,
-    db::{begin_write, is_unique_violation},
+    db::{begin_write, unique_or},
     service::ServiceContext,
 };
 use sangkien_proto::ErrorCode;
@@ -297,13 +297,7 @@ pub async fn settle(
     settlement::Entity::insert(m.clone().into_active_model())
         .exec_without_returning(&txn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                settled(report.year)
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| unique_or(e, || settled(report.year)))?;
     audit::record(&txn, &caller, now, AuditEntry {
         action: "budget.settlement.closed",
         subject_type: "budget_settlement",
