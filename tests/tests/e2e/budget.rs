@@ -10,8 +10,9 @@ use calamine::{Data, Reader, Xlsx};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::intake::{People, form, local, pdf, people, post, published_plan, upload};
-use sangkien_e2e::{Answer, TestSystem};
+use crate::intake::{People, form, get, local, pdf, people, post, published_plan, upload};
+use crate::sittings::matched;
+use sangkien_e2e::TestSystem;
 use sangkien_kit::{ManualClock, testing::eventually};
 use sangkien_proto::Role;
 
@@ -41,32 +42,6 @@ async fn user(
         .unwrap()
         .to_owned();
     (token, u.body["id"].as_str().unwrap().to_owned())
-}
-
-async fn with_etag(
-    sys: &TestSystem,
-    method: Method,
-    path: &str,
-    token: &str,
-    etag: &str,
-    body: Value,
-) -> Answer {
-    let res = sys
-        .http
-        .request(method, sys.at(path))
-        .bearer_auth(token)
-        .header("If-Match", etag)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    Answer::read(res).await.unwrap()
-}
-
-async fn get(sys: &TestSystem, path: &str, token: &str) -> Answer {
-    sys.call(Method::GET, path, Some(token), None)
-        .await
-        .unwrap()
 }
 
 /// Downloads an XLSX report and reads its first sheet back.
@@ -248,13 +223,13 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
     let mut etag = est.header("etag").unwrap().to_owned();
 
     // The secretariat prices the documents.
-    let edited = with_etag(&sys, Method::PUT, &format!("{B}/estimates/{est_id}/lines/{}", lines[2]), &p.secretariat, &etag,
+    let edited = matched(&sys, Method::PUT, &format!("{B}/estimates/{est_id}/lines/{}", lines[2]), &p.secretariat, &etag,
         json!({ "line_code": "council_documents", "description": "Tài liệu, văn phòng phẩm cho 2 phiên họp", "quantity": 2, "unit_amount": 250_000 })).await;
     assert_eq!(edited.status, 200, "{}", edited.body);
     assert_eq!(edited.body["total"], 3_900_000);
     etag = edited.header("etag").unwrap().to_owned();
     // A chair's fee above 500,000 is refused, naming the rule.
-    let above = with_etag(&sys, Method::POST, &format!("{B}/estimates/{est_id}/lines"), &p.secretariat, &etag,
+    let above = matched(&sys, Method::POST, &format!("{B}/estimates/{est_id}/lines"), &p.secretariat, &etag,
         json!({ "line_code": "council_sitting", "payee_role": "chair", "description": "Phiên bổ sung", "quantity": 1, "unit_amount": 600_000 })).await;
     assert_eq!(above.status, 422, "{}", above.body);
     assert_eq!(above.body["code"], "rate_above_cap");
@@ -266,12 +241,12 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
         "{detail}"
     );
     // Only the secretariat edits.
-    let by_finance = with_etag(&sys, Method::PUT, &format!("{B}/estimates/{est_id}/lines/{}", lines[2]), &finance, &etag,
+    let by_finance = matched(&sys, Method::PUT, &format!("{B}/estimates/{est_id}/lines/{}", lines[2]), &finance, &etag,
         json!({ "line_code": "council_documents", "description": "x", "quantity": 1, "unit_amount": 1 })).await;
     assert_eq!(by_finance.status, 403);
 
     // The finance office adjusts the members' line with a reason and approves the rest.
-    let no_reason = with_etag(
+    let no_reason = matched(
         &sys,
         Method::PUT,
         &format!("{B}/estimates/{est_id}/lines/{}/appraisal", lines[1]),
@@ -287,7 +262,7 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
         } else {
             json!({ "decision": "approve" })
         };
-        let a = with_etag(
+        let a = matched(
             &sys,
             Method::PUT,
             &format!("{B}/estimates/{est_id}/lines/{l}/appraisal"),
@@ -299,7 +274,7 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
         assert_eq!(a.status, 200, "{}", a.body);
         etag = a.header("etag").unwrap().to_owned();
     }
-    let approved = with_etag(
+    let approved = matched(
         &sys,
         Method::POST,
         &format!("{B}/estimates/{est_id}/approve"),
@@ -317,7 +292,7 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
         (json!("approved"), json!(3_500_000))
     );
     etag = approved.header("etag").unwrap().to_owned();
-    let late_edit = with_etag(&sys, Method::PUT, &format!("{B}/estimates/{est_id}/lines/{}", lines[2]), &p.secretariat, &etag,
+    let late_edit = matched(&sys, Method::PUT, &format!("{B}/estimates/{est_id}/lines/{}", lines[2]), &p.secretariat, &etag,
         json!({ "line_code": "council_documents", "description": "Thêm tài liệu", "quantity": 3, "unit_amount": 250_000 })).await;
     assert_eq!(late_edit.status, 409, "{}", late_edit.body);
     assert_eq!(late_edit.body["code"], "estimate_locked");
@@ -366,7 +341,7 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
     .await;
     assert_eq!(s.status, 201, "{}", s.body);
     let sid = s.body["id"].as_str().unwrap().to_owned();
-    let a = with_etag(
+    let a = matched(
         &sys,
         Method::PUT,
         &format!("/api/v1/appraisal/sittings/{sid}/attendance"),
@@ -376,7 +351,7 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
     )
     .await;
     assert_eq!(a.status, 200, "{}", a.body);
-    let v = with_etag(
+    let v = matched(
         &sys,
         Method::PUT,
         &format!("/api/v1/appraisal/sittings/{sid}/votes/{dossier}"),
@@ -387,7 +362,7 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
     .await;
     assert_eq!(v.status, 200, "{}", v.body);
     clock.set(local(2022, 9, 5, 11));
-    let held = with_etag(
+    let held = matched(
         &sys,
         Method::POST,
         &format!("/api/v1/appraisal/sittings/{sid}/close"),

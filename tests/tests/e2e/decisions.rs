@@ -11,7 +11,7 @@ use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 
 use crate::{
-    intake::{People, local, people, post, published_plan},
+    intake::{People, get, local, people, post, published_plan},
     sittings::{docx_text, matched, person, received, reviewers_of, score, sheet_a},
 };
 use sangkien_e2e::TestSystem;
@@ -53,12 +53,6 @@ async fn put_profile(sys: &TestSystem, admin: &str, body: Value) -> sangkien_e2e
     )
     .await
     .unwrap()
-}
-
-async fn get(sys: &TestSystem, path: &str, token: &str) -> sangkien_e2e::Answer {
-    sys.call(Method::GET, path, Some(token), None)
-        .await
-        .unwrap()
 }
 
 async fn bytes(sys: &TestSystem, path: &str, token: &str) -> (u16, Vec<u8>) {

@@ -39,6 +39,12 @@ pub(crate) async fn post(
         .unwrap()
 }
 
+pub(crate) async fn get(sys: &TestSystem, path: &str, token: &str) -> sangkien_e2e::Answer {
+    sys.call(Method::GET, path, Some(token), None)
+        .await
+        .unwrap()
+}
+
 /// The admin sets up Vĩnh Tường's offices, a school and the people of this story.
 pub(crate) async fn people(sys: &TestSystem) -> People {
     let admin = sys.admin_token().await.unwrap();
