@@ -15,11 +15,11 @@ use sangkien_kit::{
     audit::{self, AuditEntry},
     auth::Caller,
     db::begin_write,
-    events::Outbox,
+    events::{Origin, Outbox},
     text::fold,
 };
 use sangkien_proto::{
-    Envelope, Lang, Role,
+    Lang, Role,
     events::{GrantInfo, UserChanged},
 };
 
@@ -178,8 +178,12 @@ pub async fn ensure(
             unit_id: root_unit.id,
         }],
     };
-    let envelope = Envelope::new(&event, root.id, now, "bootstrap", None)?;
-    outbox.enqueue(&txn, &envelope, now).await?;
+    let origin = Origin {
+        tenant: root.id,
+        correlation_id: "bootstrap",
+        causation_id: None,
+    };
+    outbox.publish(&txn, now, origin, &event).await?;
     outbox.commit(txn).await?;
     Ok(Bootstrap {
         root_tenant: root.id,

@@ -3,11 +3,12 @@
 use async_trait::async_trait;
 use sea_orm::DatabaseTransaction;
 
-use sangkien_kit::{clock::SharedClock, diagnostics, events::EventHandler};
-use sangkien_proto::{Envelope, events::ProbeSent};
+use sangkien_kit::{clock::SharedClock, events::EventHandler};
+use sangkien_proto::Envelope;
 
 /// Dispatches each consumed event to its handler; unknown types are acknowledged and
-/// ignored, so a newer publisher never blocks an older consumer.
+/// ignored, so a newer publisher never blocks an older consumer. Probes are recorded in
+/// front of it (`diagnostics::recording_probes`).
 pub struct Handlers {
     clock: SharedClock,
 }
@@ -22,10 +23,6 @@ impl Handlers {
 #[async_trait]
 impl EventHandler for Handlers {
     async fn handle(&self, txn: &DatabaseTransaction, envelope: &Envelope) -> anyhow::Result<()> {
-        if envelope.is::<ProbeSent>() {
-            diagnostics::record_probe(txn, envelope, self.clock.now()).await?;
-            return Ok(());
-        }
         let now = self.clock.now();
         let by_decisions = crate::decisions::handle(txn, envelope, now).await?;
         let by_budget = crate::budget::handle(txn, envelope, now).await?;

@@ -39,7 +39,10 @@ pub fn spec(settings: &Settings, shared: &Shared) -> ServiceSpec {
     ServiceSpec {
         name: NAME,
         routes: std::sync::Arc::new(api::configure),
-        handler: Some(Arc::new(events::Handlers::new(shared.clock.clone()))),
+        handler: Some(sangkien_kit::diagnostics::recording_probes(
+            Arc::new(events::Handlers::new(shared.clock.clone())),
+            shared.clock.clone(),
+        )),
         max_body_bytes: settings.decision.max_body_bytes,
     }
 }
@@ -56,6 +59,7 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi as _;
     let mut doc = api::ApiDoc::openapi();
+    doc.merge(sangkien_kit::diagnostics::receipts_openapi(NAME));
     doc.merge(decisions::ApiDoc::openapi());
     doc.merge(budget::ApiDoc::openapi());
     doc.merge(nominations::ApiDoc::openapi());

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use sangkien_kit::store::WithinTenant;
+use sangkien_kit::store::{WithinTenant, find_in_tenant};
 use sangkien_kit::{
     audit::{self, AuditEntry},
     auth::Caller,
@@ -50,12 +50,13 @@ impl Handlers {
         to: Status,
         reason: Option<String>,
     ) -> anyhow::Result<()> {
-        let Some(d) = dossier::Entity::find_by_id(id).one(txn).await? else {
+        // A dossier of another tenant is not this event's to move.
+        let Some(d) = find_in_tenant::<dossier::Entity>(txn, envelope.tenant, id).await? else {
             tracing::warn!(dossier = %id, event_type = %envelope.event_type, "event about an unknown dossier");
             return Ok(());
         };
         let current = Status::parse(&d.status).unwrap_or(Status::Draft);
-        if !from.contains(&current) || d.tenant != envelope.tenant {
+        if !from.contains(&current) {
             return Ok(());
         }
         let now = self.clock.now();

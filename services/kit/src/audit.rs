@@ -99,11 +99,10 @@ pub async fn page<C: ConnectionTrait>(
     page: &crate::http::paging::PageQuery,
     filter: &AuditFilter,
 ) -> Result<AuditPage, crate::ApiError> {
+    use crate::store::TenantScoped;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
     let limit = page.limit()?;
-    let mut query = audit_log::Entity::find()
-        .filter(audit_log::Column::Tenant.eq(tenant))
-        .order_by_asc(audit_log::Column::Id);
+    let mut query = audit_log::Entity::find_in(tenant).order_by_asc(audit_log::Column::Id);
     if let Some(s) = filter.subject_id {
         query = query.filter(audit_log::Column::SubjectId.eq(s));
     }

@@ -4,16 +4,27 @@
 //! its arrival through its inbox in `probe_receipts` and shows it at
 //! `GET /api/v1/<service>/probes/{id}`, so an operator can see the whole path work end to
 //! end, on either transport.
+//!
+//! A consuming service wires it with three calls: [`recording_probes`] around its event
+//! handler, [`configure`] among its routes, and [`receipts_openapi`] merged into its
+//! OpenAPI document.
+
+use std::sync::Arc;
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait, entity::prelude::*};
+use async_trait::async_trait;
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 use sea_orm_migration::{prelude::*, schema::*};
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use sangkien_proto::{Envelope, ErrorCode, Role, events::ProbeSent};
 
-use crate::{auth::Caller, error::ApiError, service::ServiceContext};
+use crate::{
+    auth::Caller, clock::SharedClock, error::ApiError, events::EventHandler,
+    service::ServiceContext, store::find_in_tenant,
+};
 
 /// `probe_receipts` rows.
 pub mod receipt {
@@ -40,6 +51,8 @@ pub mod receipt {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    crate::tenant_scoped!(Column::Tenant);
 }
 
 /// Creates `probe_receipts`.
@@ -102,16 +115,31 @@ pub struct ProbeReceiptView {
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Whether a probe reached this service (admin only).
+/// Registers `GET /probes/{id}` of a consuming service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/probes/{id}", web::get().to(get_receipt));
+}
+
+/// Whether a diagnostic probe sent by intake has reached this service.
+#[utoipa::path(
+    get,
+    path = "/probes/{id}",
+    operation_id = "get_probe_receipt",
+    tag = "diagnostics",
+    params(("id" = Uuid, Path, description = "Probe id")),
+    responses(
+        (status = 200, description = "The probe arrived", body = ProbeReceiptView),
+        (status = 404, description = "Not (yet) arrived", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn get_receipt(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(&[Role::Admin])?;
-    let found = receipt::Entity::find_by_id(id.into_inner())
-        .filter(receipt::Column::Tenant.eq(caller.tenant))
-        .one(&ctx.db)
+    let found = find_in_tenant::<receipt::Entity>(&ctx.db, caller.tenant, id.into_inner())
         .await?
         .ok_or_else(|| {
             ApiError::new(ErrorCode::ProbeNotFound).with_detail(
@@ -125,4 +153,52 @@ pub async fn get_receipt(
         note: found.note,
         received_at: found.received_at,
     }))
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(get_receipt), components(schemas(ProbeReceiptView)))]
+struct ReceiptsDoc;
+
+/// The OpenAPI part of [`configure`] for `service`: its path under `/api/v1/<service>`.
+pub fn receipts_openapi(service: &str) -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi as _;
+    let mut doc = ReceiptsDoc::openapi();
+    let paths = std::mem::take(&mut doc.paths.paths);
+    for (path, mut item) in paths {
+        if let Some(op) = item.get.as_mut() {
+            let text = format!("Whether a diagnostic probe sent by intake has reached {service}.");
+            if op.description.is_some() {
+                op.description = Some(text.clone());
+            }
+            op.summary = Some(text);
+        }
+        doc.paths
+            .paths
+            .insert(format!("/api/v1/{service}{path}"), item);
+    }
+    doc
+}
+
+/// A consuming service's event handler with probes recorded in front of it: `probe.sent` is
+/// kept in `probe_receipts`, every other event goes on to the service's own handler.
+pub fn recording_probes(
+    handler: Arc<dyn EventHandler>,
+    clock: SharedClock,
+) -> Arc<dyn EventHandler> {
+    Arc::new(RecordingProbes { handler, clock })
+}
+
+struct RecordingProbes {
+    handler: Arc<dyn EventHandler>,
+    clock: SharedClock,
+}
+
+#[async_trait]
+impl EventHandler for RecordingProbes {
+    async fn handle(&self, txn: &DatabaseTransaction, envelope: &Envelope) -> anyhow::Result<()> {
+        if envelope.is::<ProbeSent>() {
+            return record_probe(txn, envelope, self.clock.now()).await;
+        }
+        self.handler.handle(txn, envelope).await
+    }
 }

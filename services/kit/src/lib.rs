@@ -1,8 +1,8 @@
 //! What every sangkien service needs once.
 //!
-//! Settings, database connection and migrations, the injectable clock, the outbox and its
-//! relay, the inbox and consumer runner, the two event transports (RabbitMQ and in-process)
-//! behind one interface, problem+json errors, tracing with request ids, health and metrics,
+//! Settings, database connection and migrations, tenant-scoped queries, the injectable clock,
+//! the outbox with its one `publish` and its relay, the inbox and consumer runner, the two
+//! event transports (RabbitMQ and in-process) behind one interface, problem+json errors, tracing with request ids, health and metrics,
 //! JWT verification and the [`auth::Caller`] extractor, and [`service::ServiceBuilder`] that
 //! assembles a service the same way in production, in the standalone binary and in tests.
 

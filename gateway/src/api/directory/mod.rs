@@ -12,7 +12,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, SqlErr};
 use uuid::Uuid;
 
 use sangkien_kit::{ApiError, auth::Caller, error::Issues};
-use sangkien_proto::{Envelope, ErrorCode, Event, Role};
+use sangkien_proto::{ErrorCode, Role};
 
 use crate::{state::GatewayState, store::entities::tenant};
 
@@ -55,21 +55,6 @@ pub async fn admin_tenant<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::TenantNotFound))
-}
-
-/// Writes `event` of `tenant` to the outbox in the caller's transaction.
-pub async fn publish<C: ConnectionTrait, E: Event>(
-    txn: &C,
-    state: &GatewayState,
-    caller: &Caller,
-    tenant: Uuid,
-    event: &E,
-) -> Result<(), ApiError> {
-    let now = state.clock.now();
-    let envelope = Envelope::new(event, tenant, now, caller.request_id.clone(), None)
-        .map_err(ApiError::internal)?;
-    state.outbox.enqueue(txn, &envelope, now).await?;
-    Ok(())
 }
 
 /// Maps a unique-index violation to `taken`, other errors to internal.

@@ -16,12 +16,13 @@ use sangkien_kit::{
     auth::Caller,
     db::begin_write,
     error::Issues,
+    events::Origin,
     http::paging::{PageQuery, etag, next_cursor, require_if_match},
     text::{fold, like},
 };
 use sangkien_proto::{ErrorCode, Role, events::UnitChanged};
 
-use super::{admin_tenant, checked_code, nullable, publish, require_admin_of, unique_or};
+use super::{admin_tenant, checked_code, nullable, require_admin_of, unique_or};
 use crate::{
     api::views::{UnitPage, UnitView},
     domain::{names::UNIT_KINDS, unit_tree::would_create_cycle},
@@ -229,7 +230,11 @@ pub async fn create_unit(
         },
     )
     .await?;
-    publish(&txn, &state, &caller, tenant.id, &changed(&model)).await?;
+    let origin = Origin::from(&caller).in_tenant(tenant.id);
+    state
+        .outbox
+        .publish(&txn, state.clock.now(), origin, &changed(&model))
+        .await?;
     state.outbox.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(("ETag", etag(model.version)))
@@ -351,7 +356,11 @@ pub async fn update_unit(
         },
     )
     .await?;
-    publish(&txn, &state, &caller, updated.tenant_id, &changed(&updated)).await?;
+    let origin = Origin::from(&caller).in_tenant(updated.tenant_id);
+    state
+        .outbox
+        .publish(&txn, state.clock.now(), origin, &changed(&updated))
+        .await?;
     state.outbox.commit(txn).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(updated.version)))

@@ -20,6 +20,7 @@ use sangkien_kit::{
     auth::Caller,
     db::begin_write,
     error::Issues,
+    events::Origin,
     http::paging::{PageQuery, etag, next_cursor, require_if_match},
     text::{fold, like},
 };
@@ -29,8 +30,7 @@ use sangkien_proto::{
 };
 
 use super::{
-    admin_tenant, checked_login, nullable, publish, require_admin_of, unique_or,
-    units::unit_of_tenant,
+    admin_tenant, checked_login, nullable, require_admin_of, unique_or, units::unit_of_tenant,
 };
 use crate::{
     api::{
@@ -311,14 +311,16 @@ async fn create_account(
         },
     )
     .await?;
-    publish(
-        &txn,
-        state,
-        caller,
-        tenant.id,
-        &user_changed(&model, &grants),
-    )
-    .await?;
+    let origin = Origin::from(caller).in_tenant(tenant.id);
+    state
+        .outbox
+        .publish(
+            &txn,
+            state.clock.now(),
+            origin,
+            &user_changed(&model, &grants),
+        )
+        .await?;
     state.outbox.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(("ETag", etag(model.version)))
@@ -621,14 +623,16 @@ pub async fn update_user(
     )
     .await?;
     let grants = sessions::grants_of(&txn, updated.id).await?;
-    publish(
-        &txn,
-        &state,
-        &caller,
-        updated.tenant_id,
-        &user_changed(&updated, &grants),
-    )
-    .await?;
+    let origin = Origin::from(&caller).in_tenant(updated.tenant_id);
+    state
+        .outbox
+        .publish(
+            &txn,
+            state.clock.now(),
+            origin,
+            &user_changed(&updated, &grants),
+        )
+        .await?;
     state.outbox.commit(txn).await?;
     state.accounts.forget(updated.id);
     Ok(HttpResponse::Ok()
@@ -754,7 +758,11 @@ async fn grants_changed<C: ConnectionTrait>(
     m.updated_at = Set(now);
     let u = user::Entity::update(m).exec(txn).await?;
     let grants = sessions::grants_of(txn, u.id).await?;
-    publish(txn, state, caller, u.tenant_id, &user_changed(&u, &grants)).await?;
+    let origin = Origin::from(caller).in_tenant(u.tenant_id);
+    state
+        .outbox
+        .publish(txn, state.clock.now(), origin, &user_changed(&u, &grants))
+        .await?;
     Ok(UserView::new(u, grants))
 }
 

@@ -41,6 +41,8 @@ pub mod dossier {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `decision_units`: organisational units' names, for the appendix and certificates.
@@ -61,6 +63,8 @@ pub mod unit {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `decision_plans`: a plan's symbol, year and field names.
@@ -85,6 +89,8 @@ pub mod plan {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `body_profiles`: one per tenant.
@@ -109,6 +115,8 @@ pub mod profile {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `decisions`: drafts and issued decisions.
@@ -151,6 +159,8 @@ pub mod decision {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `decision_items`: a dossier belongs to one decision at most.
@@ -177,6 +187,8 @@ pub mod item {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `decision_counters`: the register per tenant and document type.
@@ -200,6 +212,8 @@ pub mod counter {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// Creates the module's tables.

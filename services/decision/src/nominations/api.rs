@@ -22,7 +22,7 @@ use sangkien_kit::{
     service::ServiceContext,
 };
 use sangkien_proto::{
-    Envelope, ErrorCode, Role,
+    ErrorCode, Role,
     events::{NominationOutcome, NominationResultReported},
 };
 
@@ -552,9 +552,7 @@ pub async fn report_result(
         outcomes: kept.outcomes.clone(),
         note: kept.note.clone(),
     };
-    let envelope = Envelope::new(&event, n.tenant, now, caller.request_id.clone(), None)
-        .map_err(ApiError::internal)?;
-    ctx.outbox.enqueue(&txn, &envelope, now).await?;
+    ctx.outbox.publish(&txn, now, &caller, &event).await?;
     let v = view_of(&txn, updated).await?;
     ctx.outbox.commit(txn).await?;
     Ok(answer(StatusCode::OK, v))

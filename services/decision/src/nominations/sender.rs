@@ -22,7 +22,7 @@ use sangkien_kit::{
     db::begin_write,
     events::Outbox,
 };
-use sangkien_proto::{Envelope, events::NominationSent};
+use sangkien_proto::events::NominationSent;
 
 use super::{
     domain::{AnswerKind, classify, retry_delay},
@@ -268,8 +268,7 @@ impl Sender {
         )
         .await?;
         if let Some(event) = event {
-            let envelope = Envelope::new(&event, n.tenant, now, caller.request_id.clone(), None)?;
-            self.outbox.enqueue(&txn, &envelope, now).await?;
+            self.outbox.publish(&txn, now, &caller, &event).await?;
         }
         self.outbox.commit(txn).await?;
         Ok(())

@@ -48,6 +48,8 @@ pub mod nom_dossier {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// The latest sheet of each reviewer at each stage of a dossier (`sheet.submitted`).
@@ -136,6 +138,8 @@ pub mod nomination {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// Which dossier is in which nomination; the primary key makes a dossier nominated once.

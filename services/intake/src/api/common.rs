@@ -1,5 +1,5 @@
 //! What intake's handlers share: JSON bodies read from bytes (so `Idempotency-Key` can
-//! fingerprint them), write transactions, events and audit lines.
+//! fingerprint them), write transactions and audit lines.
 
 use sea_orm::ConnectionTrait;
 use serde::de::DeserializeOwned;
@@ -10,7 +10,7 @@ use sangkien_kit::{
     auth::Caller,
     service::ServiceContext,
 };
-use sangkien_proto::{Envelope, ErrorCode, Event};
+use sangkien_proto::ErrorCode;
 
 /// Parses a JSON body, answering `malformed_body` with serde's reason.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -20,20 +20,6 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             format!("The JSON body is not valid: {e}"),
         )
     })
-}
-
-/// Writes `event` to the outbox in `txn`.
-pub async fn publish<C: ConnectionTrait, E: Event>(
-    txn: &C,
-    ctx: &ServiceContext,
-    caller: &Caller,
-    event: &E,
-) -> Result<(), ApiError> {
-    let now = ctx.clock.now();
-    let envelope = Envelope::new(event, caller.tenant, now, caller.request_id.clone(), None)
-        .map_err(ApiError::internal)?;
-    ctx.outbox.enqueue(txn, &envelope, now).await?;
-    Ok(())
 }
 
 /// Appends `entry` to the audit log in `txn`, at the service clock's time.

@@ -19,6 +19,7 @@ use sangkien_kit::{
     error::Issues,
     http::paging::{PageQuery, etag, next_cursor, require_if_match},
     service::ServiceContext,
+    store::{TenantScoped, find_in_tenant},
     text::like,
 };
 use sangkien_proto::{
@@ -26,7 +27,7 @@ use sangkien_proto::{
     events::{PlanFieldInfo, PlanPublished, StageInfo},
 };
 
-use super::common::{audit, publish};
+use super::common::audit;
 use crate::{
     domain::plan::{FieldSpec, StageKind, check_fields},
     store::entities::{dossier, plan, plan_amendment},
@@ -147,10 +148,8 @@ pub async fn plan_of<C: ConnectionTrait>(
     caller: &Caller,
     id: Uuid,
 ) -> Result<plan::Model, ApiError> {
-    plan::Entity::find_by_id(id)
-        .one(db)
+    find_in_tenant::<plan::Entity>(db, caller.tenant, id)
         .await?
-        .filter(|p| p.tenant == caller.tenant)
         .ok_or_else(not_found)
 }
 
@@ -235,9 +234,7 @@ pub async fn list_plans(
     filter: web::Query<PlanFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page.limit()?;
-    let mut q = plan::Entity::find()
-        .filter(plan::Column::Tenant.eq(caller.tenant))
-        .order_by_desc(plan::Column::Id);
+    let mut q = plan::Entity::find_in(caller.tenant).order_by_desc(plan::Column::Id);
     if !PLAN_EDITORS.iter().any(|r| caller.has_role(*r)) {
         q = q.filter(plan::Column::Status.eq("published"));
     }
@@ -458,7 +455,9 @@ pub async fn publish_plan(
         },
     )
     .await?;
-    publish(&txn, &ctx, &caller, &published_event(&updated, &fields)).await?;
+    ctx.outbox
+        .publish(&txn, now, &caller, &published_event(&updated, &fields))
+        .await?;
     ctx.outbox.commit(txn).await?;
     Ok(ok_with_etag(
         actix_web::http::StatusCode::OK,
@@ -555,13 +554,9 @@ pub async fn amend_plan(
         },
     )
     .await?;
-    publish(
-        &txn,
-        &ctx,
-        &caller,
-        &published_event(&updated, &body.fields),
-    )
-    .await?;
+    ctx.outbox
+        .publish(&txn, now, &caller, &published_event(&updated, &body.fields))
+        .await?;
     ctx.outbox.commit(txn).await?;
     Ok(ok_with_etag(
         actix_web::http::StatusCode::OK,

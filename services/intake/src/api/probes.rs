@@ -2,7 +2,7 @@
 //! every consuming service, which shows its arrival on its own `probes/{id}`.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -13,8 +13,9 @@ use sangkien_kit::{
     auth::Caller,
     error::{FieldIssue, Localized},
     service::ServiceContext,
+    store::find_in_tenant,
 };
-use sangkien_proto::{Envelope, ErrorCode, Role, events::ProbeSent};
+use sangkien_proto::{ErrorCode, Role, events::ProbeSent};
 
 use crate::store::probe;
 
@@ -109,9 +110,8 @@ pub async fn send_probe(
         note: row.note.clone(),
         sent_by: caller.user,
     };
-    let envelope = Envelope::new(&event, caller.tenant, now, caller.request_id.clone(), None)
-        .map_err(ApiError::internal)?;
     let txn = sangkien_kit::db::begin_write(&ctx.db).await?;
+    let event_id = ctx.outbox.publish(&txn, now, &caller, &event).await?;
     probe::Entity::insert(probe::ActiveModel {
         id: Set(row.id),
         tenant: Set(row.tenant),
@@ -130,11 +130,10 @@ pub async fn send_probe(
             subject_type: "probe",
             subject_id: row.id,
             role: role.as_str(),
-            details: serde_json::json!({ "event_id": envelope.id }),
+            details: serde_json::json!({ "event_id": event_id }),
         },
     )
     .await?;
-    ctx.outbox.enqueue(&txn, &envelope, now).await?;
     ctx.outbox.commit(txn).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/intake/probes/{}", row.id)))
@@ -159,9 +158,7 @@ pub async fn get_probe(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(&[Role::Admin])?;
-    let found = probe::Entity::find_by_id(id.into_inner())
-        .filter(probe::Column::Tenant.eq(caller.tenant))
-        .one(&ctx.db)
+    let found = find_in_tenant::<probe::Entity>(&ctx.db, caller.tenant, id.into_inner())
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::ProbeNotFound))?;
     Ok(HttpResponse::Ok().json(ProbeView::from(found)))

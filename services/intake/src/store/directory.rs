@@ -25,6 +25,8 @@ pub mod unit {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// A person (or service account) as the directory last announced them.
@@ -47,6 +49,8 @@ pub mod person {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// Creates the two tables.

@@ -34,6 +34,8 @@ pub mod plan {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `plan_amendments`: every change to a published plan, with its reason.
@@ -114,6 +116,8 @@ pub mod dossier {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// `dossier_versions`: every submitted version, never changed.

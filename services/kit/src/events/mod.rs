@@ -12,6 +12,7 @@ pub mod consumer;
 pub mod in_process;
 pub mod names;
 pub mod outbox;
+pub mod publish;
 pub mod topic;
 
 use async_trait::async_trait;
@@ -22,6 +23,7 @@ use sangkien_proto::Envelope;
 
 pub use consumer::{Consumer, EventHandler, Processed};
 pub use outbox::{Outbox, OutboxRelay};
+pub use publish::Origin;
 
 /// A message handed to a consumer.
 #[derive(Debug, Clone)]

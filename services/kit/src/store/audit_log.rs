@@ -34,3 +34,5 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::tenant_scoped!(Column::Tenant);

@@ -1,9 +1,13 @@
-//! Tables every service has: outbox, inbox, audit log; and their migrations.
+//! Tables every service has: outbox, inbox, audit log; their migrations; and the tenant
+//! scoping every service's own tables use.
 
 pub mod audit_log;
 pub mod inbox;
 pub mod migrations;
 pub mod outbox;
+pub mod tenant;
+
+pub use tenant::{InTenant, TenantScoped, find_in_tenant};
 
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef, OnConflict};
 

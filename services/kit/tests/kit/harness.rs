@@ -42,6 +42,7 @@ pub struct TestMigrator;
 impl MigratorTrait for TestMigrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         let mut m = sangkien_kit::store::migrations::kit_migrations();
+        m.push(Box::new(sangkien_kit::diagnostics::CreateProbeReceipts));
         m.push(Box::new(CreateEffects));
         m
     }

@@ -6,5 +6,8 @@ mod delivery;
 mod harness;
 mod idempotency;
 mod outbox;
+mod probes;
+mod publish;
 mod settings_and_http;
 mod store;
+mod tenant;

@@ -50,6 +50,8 @@ pub mod profile {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// Plans as `plan.published` announced them.
@@ -74,6 +76,8 @@ pub mod plan {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// Panels as `panel.changed` announced them.
@@ -100,6 +104,8 @@ pub mod panel {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// One version (revision) of a plan's estimate.
@@ -133,6 +139,8 @@ pub mod estimate {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// A line of an estimate with its appraisal.
@@ -166,6 +174,8 @@ pub mod line {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// A booked expense: from a sitting held, or entered with its voucher.
@@ -202,6 +212,8 @@ pub mod expense {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// A settlement (quyết toán): closes the year.
@@ -230,4 +242,6 @@ pub mod settlement {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }

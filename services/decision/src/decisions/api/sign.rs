@@ -20,7 +20,7 @@ use sangkien_kit::{
     service::ServiceContext,
 };
 use sangkien_proto::{
-    Envelope, ErrorCode, Role,
+    ErrorCode, Role,
     events::{DecisionIssued, DossierOutcome},
 };
 
@@ -180,9 +180,7 @@ pub async fn sign_decision(
         signed_on: on,
         outcomes,
     };
-    let envelope = Envelope::new(&event, caller.tenant, now, caller.request_id.clone(), None)
-        .map_err(ApiError::internal)?;
-    ctx.outbox.enqueue(&txn, &envelope, now).await?;
+    ctx.outbox.publish(&txn, now, &caller, &event).await?;
     audit::record(
         &txn,
         &caller,

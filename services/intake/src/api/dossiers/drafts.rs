@@ -18,6 +18,7 @@ use sangkien_kit::{
     http::paging::{PageQuery, etag, next_cursor, require_if_match},
     idempotent::{Idempotency, Remembered},
     service::ServiceContext,
+    store::TenantScoped,
     text::like,
 };
 use sangkien_proto::{ErrorCode, Role};
@@ -290,8 +291,7 @@ pub async fn list_dossiers(
     }
     let office_units = caller.units_with(Role::ReceivingOffice);
     if !office_units.is_empty() {
-        let plans = plan::Entity::find()
-            .filter(plan::Column::Tenant.eq(caller.tenant))
+        let plans = plan::Entity::find_in(caller.tenant)
             .filter(plan::Column::Status.eq("published"))
             .all(&ctx.db)
             .await?;
@@ -315,9 +315,7 @@ pub async fn list_dossiers(
     if caller.has_role(Role::CouncilSecretariat) {
         visible = visible.add(dossier::Column::ReceivedOn.is_not_null());
     }
-    let mut q = dossier::Entity::find()
-        .filter(dossier::Column::Tenant.eq(caller.tenant))
-        .order_by_asc(dossier::Column::Id);
+    let mut q = dossier::Entity::find_in(caller.tenant).order_by_asc(dossier::Column::Id);
     if !caller.has_role(Role::Admin) {
         q = q.filter(visible);
     }

@@ -21,6 +21,7 @@ use sangkien_kit::{
     http::paging::etag,
     idempotent::{Idempotency, Remembered},
     service::ServiceContext,
+    store::find_in_tenant,
 };
 use sangkien_proto::{
     ErrorCode, Role,
@@ -30,7 +31,7 @@ use sangkien_proto::{
 use super::{AttachmentView, DossierView, Loaded, Relation, current_attachments, load, view_of};
 use crate::{
     api::{
-        common::{audit, publish, wrong_status},
+        common::{audit, wrong_status},
         plans::{fields_of, plan_of, stage_infos},
     },
     domain::{
@@ -546,7 +547,7 @@ pub async fn register(
         decision_due_on: due,
         stages: stage_infos(&loaded.field),
     };
-    publish(&txn, &ctx, &caller, &event).await?;
+    ctx.outbox.publish(&txn, now, &caller, &event).await?;
     let receipt = receipt_of(&loaded, &updated)?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("registered without receipt")))?;
     ctx.outbox.commit(txn).await?;
@@ -671,16 +672,17 @@ pub async fn withdraw(
     )
     .await?;
     if d.received_on.is_some() {
-        publish(
-            &txn,
-            &ctx,
-            &caller,
-            &DossierWithdrawn {
-                dossier_id: d.id,
-                reason: reason.clone(),
-            },
-        )
-        .await?;
+        ctx.outbox
+            .publish(
+                &txn,
+                now,
+                &caller,
+                &DossierWithdrawn {
+                    dossier_id: d.id,
+                    reason: reason.clone(),
+                },
+            )
+            .await?;
     }
     let view = answer(&txn, loaded, updated, now).await?;
     ctx.outbox.commit(txn).await?;
@@ -722,10 +724,8 @@ pub async fn reopen_window(
     issues.finish()?;
     let txn = begin_write(&ctx.db).await?;
     // The office may not read a draft, but it may let it in late: checked on the field.
-    let d = dossier::Entity::find_by_id(id.into_inner())
-        .one(&txn)
+    let d = find_in_tenant::<dossier::Entity>(&txn, caller.tenant, id.into_inner())
         .await?
-        .filter(|d| d.tenant == caller.tenant)
         .ok_or_else(|| ApiError::new(ErrorCode::DossierNotFound))?;
     let plan = plan_of(&txn, &caller, d.plan_id).await?;
     let field = fields_of(&plan)?

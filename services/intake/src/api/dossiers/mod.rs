@@ -18,7 +18,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use sangkien_kit::{ApiError, auth::Caller};
+use sangkien_kit::{ApiError, auth::Caller, store::find_in_tenant};
 use sangkien_proto::{ErrorCode, Role};
 
 use crate::{
@@ -208,10 +208,8 @@ pub async fn load<C: ConnectionTrait>(
     id: Uuid,
 ) -> Result<Loaded, ApiError> {
     let not_found = || ApiError::new(ErrorCode::DossierNotFound);
-    let d = dossier::Entity::find_by_id(id)
-        .one(db)
+    let d = find_in_tenant::<dossier::Entity>(db, caller.tenant, id)
         .await?
-        .filter(|d| d.tenant == caller.tenant)
         .ok_or_else(not_found)?;
     let plan = plan_of(db, caller, d.plan_id).await?;
     let field = fields_of(&plan)?
