@@ -222,7 +222,8 @@ pub async fn start(
     // Serialised once and shared: the document's structure is several MiB, and each worker
     // (and the server's factory) would otherwise keep its own copy.
     let doc = web::Data::new(OpenApiJson(web::Bytes::from(
-        serde_json::to_vec(&openapi::merged()).map_err(std::io::Error::other)?,
+        serde_json::to_vec(&openapi::merged().map_err(std::io::Error::other)?)
+            .map_err(std::io::Error::other)?,
     )));
     let addr = listener.local_addr()?;
     let cors_settings = settings.clone();

@@ -1,10 +1,8 @@
 //! One OpenAPI document for mobile and web clients: the services' documents merged, with the
 //! bearer-token scheme they all use.
 
-use utoipa::openapi::{
-    OpenApi,
-    security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
-};
+use serde_json::{Map, Value};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::api::{auth, directory, views};
 
@@ -63,65 +61,165 @@ pub struct GatewayDoc;
 
 /// Prefixes every operation id with its service, so ids stay unique once merged (each
 /// service names its handlers freely; client generators need unique ids).
-fn prefix_operation_ids(doc: &mut OpenApi, service: &str) {
-    for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-            &mut item.head,
-            &mut item.options,
-            &mut item.trace,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            if let Some(id) = &op.operation_id {
-                op.operation_id = Some(format!("{service}_{id}"));
+fn prefix_operation_ids(doc: &mut Value, service: &str) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for operation in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in operation.values_mut() {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                op["operationId"] = Value::String(format!("{service}_{id}"));
             }
         }
     }
 }
 
-/// The merged document served at `/api/openapi.json`.
-pub fn merged() -> OpenApi {
-    let mut doc = <GatewayDoc as utoipa::OpenApi>::openapi();
-    prefix_operation_ids(&mut doc, "gateway");
-    for (service, mut part) in [
-        ("intake", sangkien_intake::openapi()),
-        ("appraisal", sangkien_appraisal::openapi()),
-        ("decision", sangkien_decision::openapi()),
-    ] {
-        prefix_operation_ids(&mut part, service);
-        doc.merge(part);
+/// The services' documents, as committed beside each service crate (each crate's own test
+/// keeps its file equal to its code), so the gateway is built without compiling them.
+const SERVICE_DOCUMENTS: [(&str, &str); 3] = [
+    ("intake", include_str!("../../services/intake/openapi.json")),
+    (
+        "appraisal",
+        include_str!("../../services/appraisal/openapi.json"),
+    ),
+    (
+        "decision",
+        include_str!("../../services/decision/openapi.json"),
+    ),
+];
+
+/// Why the documents cannot be merged: a committed file does not parse, or two parts give
+/// different schemas one name (a client generator would silently keep one of them).
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("services/{service}/openapi.json is not JSON: {error}")]
+    Unreadable {
+        service: &'static str,
+        error: serde_json::Error,
+    },
+    #[error("schema names used by two parts with different schemas: {0:?}")]
+    DuplicateSchemas(Vec<String>),
+}
+
+/// Adds `part`'s paths, components and tags to `doc`, and returns the names of the
+/// components `part` defines differently from `doc` (same name, other content), which keep
+/// `doc`'s definition.
+fn merge_into(doc: &mut Map<String, Value>, part: Value, service: &str) -> Vec<String> {
+    let mut conflicts = Vec::new();
+    let Value::Object(part) = part else {
+        return conflicts;
+    };
+    for (key, value) in part {
+        match (key.as_str(), value) {
+            ("paths", Value::Object(paths)) => {
+                let ours = object_at(doc, "paths");
+                for (path, item) in paths {
+                    match (ours.get_mut(&path), item) {
+                        (Some(Value::Object(existing)), Value::Object(item)) => {
+                            existing.extend(item)
+                        }
+                        (_, item) => {
+                            ours.insert(path, item);
+                        }
+                    }
+                }
+            }
+            ("components", Value::Object(kinds)) => {
+                for (kind, entries) in kinds {
+                    let Value::Object(entries) = entries else {
+                        continue;
+                    };
+                    let ours = object_at(object_at(doc, "components"), &kind);
+                    for (name, entry) in entries {
+                        match ours.get(&name) {
+                            Some(existing) if *existing != entry => {
+                                conflicts.push(format!("{service}: {kind}/{name}"));
+                            }
+                            Some(_) => {}
+                            None => {
+                                ours.insert(name, entry);
+                            }
+                        }
+                    }
+                }
+            }
+            ("tags", Value::Array(tags)) => {
+                let Value::Array(ours) = doc.entry("tags").or_insert(Value::Array(Vec::new()))
+                else {
+                    continue;
+                };
+                for tag in tags {
+                    if !ours.iter().any(|t| t["name"] == tag["name"]) {
+                        ours.push(tag);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
-    doc.info.title = "sangkien API".into();
-    doc.info.version = env!("CARGO_PKG_VERSION").into();
-    doc.info.description = Some(
+    conflicts
+}
+
+/// The object under `key`, created empty when missing (or not an object).
+fn object_at<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    let slot = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        *slot = Value::Object(Map::new());
+    }
+    match slot {
+        Value::Object(inner) => inner,
+        _ => unreachable!("made an object above"),
+    }
+}
+
+/// The merged document served at `/api/openapi.json`: the gateway's own routes and the
+/// services' committed documents, with operation ids prefixed by their service; refuses two
+/// different schemas under one name rather than keeping one of them.
+pub fn merged() -> Result<Value, MergeError> {
+    let mut own = <GatewayDoc as utoipa::OpenApi>::openapi();
+    own.info.title = "sangkien API".into();
+    own.info.version = env!("CARGO_PKG_VERSION").into();
+    own.info.description = Some(
         "Recognition of workplace initiatives (sáng kiến): intake, appraisal, decision and budget. \
          Errors are application/problem+json with a stable `code`; send `Accept-Language: en` for \
          English text."
             .into(),
     );
-    let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .bearer_format("JWT")
-                .build(),
-        ),
-    );
-    doc
+    own.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    let mut doc = serde_json::to_value(own).unwrap_or_default();
+    prefix_operation_ids(&mut doc, "gateway");
+    let Value::Object(mut doc) = doc else {
+        return Ok(doc);
+    };
+    let mut conflicts = Vec::new();
+    for (service, json) in SERVICE_DOCUMENTS {
+        let mut part: Value = serde_json::from_str(json)
+            .map_err(|error| MergeError::Unreadable { service, error })?;
+        prefix_operation_ids(&mut part, service);
+        conflicts.extend(merge_into(&mut doc, part, service));
+    }
+    if conflicts.is_empty() {
+        Ok(Value::Object(doc))
+    } else {
+        Err(MergeError::DuplicateSchemas(conflicts))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::merged;
     use crate::domain::policy::POLICY;
+    use serde_json::json;
 
     /// True when a documented path template covers a policy pattern: same segments, a
     /// `{parameter}` on either side matching any one segment.
@@ -139,7 +237,7 @@ mod tests {
     /// is in it, with its method.
     #[test]
     fn every_route_the_policy_lets_through_is_in_the_openapi_document() {
-        let doc = serde_json::to_value(merged()).unwrap_or_default();
+        let doc = serde_json::to_value(merged().expect("documents merge")).unwrap_or_default();
         let paths = doc["paths"].as_object().cloned().unwrap_or_default();
         let missing: Vec<String> = POLICY
             .iter()
@@ -153,5 +251,23 @@ mod tests {
             .map(|r| format!("{} {}", r.method, r.pattern))
             .collect();
         assert!(missing.is_empty(), "not in /api/openapi.json: {missing:#?}");
+    }
+
+    /// Two services calling different schemas by one name would leave a client with the
+    /// wrong body for one of them: the merge must refuse it.
+    #[test]
+    fn the_merge_refuses_two_schemas_under_one_name() {
+        let part = |t: &str| json!({"components": {"schemas": {"ResultInput": {"type": t}}}});
+        let mut doc = serde_json::Map::new();
+        assert!(super::merge_into(&mut doc, part("object"), "appraisal").is_empty());
+        assert!(super::merge_into(&mut doc, part("object"), "intake").is_empty());
+        assert_eq!(
+            super::merge_into(&mut doc, part("string"), "decision"),
+            ["decision: schemas/ResultInput"]
+        );
+        assert!(
+            merged().is_ok(),
+            "the shipped documents share no schema name"
+        );
     }
 }

@@ -359,3 +359,29 @@ pub fn python_with(module: &str, requirement: &str) -> anyhow::Result<std::proce
     cmd.env("PYTHONPATH", &dir);
     Ok(cmd)
 }
+
+/// Checks that a service's OpenAPI document equals the file committed beside its crate
+/// (`openapi.json`), so the gateway can merge the committed files without compiling the
+/// services, and a change of the code without its file fails the service's own tests.
+/// With `SK_UPDATE_OPENAPI=1` the file is rewritten instead.
+pub fn assert_committed_openapi(doc: &utoipa::openapi::OpenApi, file: &std::path::Path) {
+    let live = serde_json::to_value(doc).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&live).unwrap_or_default();
+    text.push('\n');
+    if std::env::var_os("SK_UPDATE_OPENAPI").is_some() {
+        if let Err(e) = std::fs::write(file, &text) {
+            panic!("cannot write {}: {e}", file.display());
+        }
+        return;
+    }
+    let committed: serde_json::Value = std::fs::read_to_string(file)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    assert!(
+        committed == live,
+        "{} differs from the crate's OpenAPI document; regenerate it with \
+         `SK_UPDATE_OPENAPI=1 cargo test -p <crate> committed_openapi` and commit it",
+        file.display()
+    );
+}

@@ -63,7 +63,7 @@ pub struct NominationInput {
 /// The result the province reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ResultInput {
+pub struct NominationResultInput {
     /// The province's receipt id, if it gives it again.
     #[serde(default)]
     pub receipt_id: Option<String>,
@@ -76,7 +76,7 @@ pub struct ResultInput {
 
 /// A reported result, as kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct ResultView {
+pub struct NominationResultView {
     pub receipt_id: Option<String>,
     pub outcomes: Vec<NominationOutcome>,
     pub note: String,
@@ -101,7 +101,7 @@ pub struct NominationView {
     /// The province's receipt id once acknowledged.
     pub receipt_id: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
-    pub result: Option<ResultView>,
+    pub result: Option<NominationResultView>,
     pub version: i32,
 }
 
@@ -121,7 +121,7 @@ pub async fn view_of<C: ConnectionTrait>(
     let result = n
         .result
         .as_deref()
-        .map(serde_json::from_str::<ResultView>)
+        .map(serde_json::from_str::<NominationResultView>)
         .transpose()
         .map_err(ApiError::internal)?;
     Ok(NominationView {
@@ -394,7 +394,7 @@ fn already_nominated(ids: &[Uuid]) -> ApiError {
     path = "/api/v1/decision/nominations/{id}/result",
     tag = "nominations",
     params(("id" = Uuid, Path, description = "Nomination id")),
-    request_body = ResultInput,
+    request_body = NominationResultInput,
     responses(
         (status = 200, description = "Recorded", body = NominationView),
         (status = 404, description = "No such nomination", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -407,7 +407,7 @@ pub async fn report_result(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
     id: web::Path<Uuid>,
-    input: web::Json<ResultInput>,
+    input: web::Json<NominationResultInput>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(&[Role::Province])?;
     let input = input.into_inner();
@@ -474,7 +474,7 @@ pub async fn report_result(
     }
     issues.finish()?;
     if n.status == "result_reported" {
-        let kept: Option<ResultView> = n
+        let kept: Option<NominationResultView> = n
             .result
             .as_deref()
             .and_then(|r| serde_json::from_str(r).ok());
@@ -496,7 +496,7 @@ pub async fn report_result(
             "The province refused to take this nomination",
         ));
     }
-    let kept = ResultView {
+    let kept = NominationResultView {
         receipt_id: input.receipt_id.clone().or_else(|| n.receipt_id.clone()),
         outcomes: input.outcomes.clone(),
         note: input.note.clone(),

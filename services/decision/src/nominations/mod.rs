@@ -71,9 +71,9 @@ pub fn start_sender(service: &mut RunningService, settings: &Settings) -> anyhow
     ),
     components(schemas(
         api::NominationInput,
-        api::ResultInput,
+        api::NominationResultInput,
         api::ResendInput,
-        api::ResultView,
+        api::NominationResultView,
         api::NominationView,
         api::NominationPage,
         package::Package,
