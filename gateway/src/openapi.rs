@@ -4,7 +4,10 @@
 use serde_json::{Map, Value};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::api::{auth, directory, views};
+use crate::{
+    api::{auth, directory, views},
+    domain::policy::{Access, POLICY, find_rule},
+};
 
 /// The gateway's own routes: sign-in, tokens, keys and the directory.
 #[derive(utoipa::OpenApi)]
@@ -172,6 +175,96 @@ fn object_at<'a>(map: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<Stri
     }
 }
 
+/// The gateway's rule for a documented operation: outside `/api/v1/` the gateway serves
+/// everyone (its keys); a template whose parameter stands for several policy patterns (the
+/// audit of `{service}`) has their access when they all agree.
+fn access_of(method: &str, template: &str) -> Option<Access> {
+    if !template.starts_with("/api/v1/") {
+        return Some(Access::Public);
+    }
+    if let Some(rule) = find_rule(POLICY, method, template) {
+        return Some(rule.access);
+    }
+    let param = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let covers = |pattern: &str| {
+        let (d, p): (Vec<&str>, Vec<&str>) =
+            (template.split('/').collect(), pattern.split('/').collect());
+        d.len() == p.len()
+            && d.iter()
+                .zip(&p)
+                .all(|(a, b)| a == b || param(a) || param(b))
+    };
+    let mut found = POLICY
+        .iter()
+        .filter(|r| r.method.eq_ignore_ascii_case(method) && covers(r.pattern))
+        .map(|r| r.access);
+    let first = found.next()?;
+    found.all(|a| a == first).then_some(first)
+}
+
+/// States on every operation who may call it, from the gateway's route policy (the rule the
+/// gateway itself applies): `x-access` (`public`, `signed_in`, `roles`, `signed_link`), the
+/// roles in `x-roles`, and the same in a line of the description, so a client generator and
+/// a person reading `/docs` know it without reading the gateway.
+fn annotate_access(doc: &mut Map<String, Value>) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for (method, op) in item.iter_mut() {
+            let Value::Object(op) = op else { continue };
+            let Some(access) = access_of(method, path) else {
+                continue;
+            };
+            let (access, roles, line) = match access {
+                Access::Public => (
+                    "public",
+                    vec![],
+                    "Who may call it: anyone (no token).".into(),
+                ),
+                Access::SignedIn => (
+                    "signed_in",
+                    vec![],
+                    "Who may call it: anyone signed in.".into(),
+                ),
+                Access::Signed => (
+                    "signed_link",
+                    vec![],
+                    "Who may call it: the holder of a signed link (`expires`, `signature`).".into(),
+                ),
+                Access::Roles(roles) => {
+                    let codes: Vec<String> = roles
+                        .iter()
+                        .map(|r| {
+                            serde_json::to_value(r)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    let line = format!(
+                        "Who may call it (roles; the service may narrow it to its resources): {}.",
+                        codes
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    ("roles", codes, line)
+                }
+            };
+            op.insert("x-access".into(), Value::String(access.into()));
+            op.insert("x-roles".into(), Value::from(roles));
+            let description = match op.get("description").and_then(Value::as_str) {
+                Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
+                _ => line,
+            };
+            op.insert("description".into(), Value::String(description));
+        }
+    }
+}
+
 /// The merged document served at `/api/openapi.json`: the gateway's own routes and the
 /// services' committed documents, with operation ids prefixed by their service; refuses two
 /// different schemas under one name rather than keeping one of them.
@@ -209,6 +302,7 @@ pub fn merged() -> Result<Value, MergeError> {
         conflicts.extend(merge_into(&mut doc, part, service));
     }
     if conflicts.is_empty() {
+        annotate_access(&mut doc);
         Ok(Value::Object(doc))
     } else {
         Err(MergeError::DuplicateSchemas(conflicts))
@@ -268,6 +362,34 @@ mod tests {
         assert!(
             merged().is_ok(),
             "the shipped documents share no schema name"
+        );
+    }
+
+    /// A client learns who may call an operation from the document: every operation carries
+    /// the gateway's rule for it, and role-restricted ones name their roles.
+    #[test]
+    fn every_operation_states_who_may_call_it() {
+        let doc = merged().expect("documents merge");
+        let mut unstated = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let stated = match op["x-access"].as_str() {
+                    Some("roles") => op["x-roles"].as_array().is_some_and(|r| !r.is_empty()),
+                    Some(_) => true,
+                    None => false,
+                };
+                if !stated {
+                    unstated.push(format!("{method} {path}"));
+                }
+            }
+        }
+        assert!(unstated.is_empty(), "no access stated: {unstated:#?}");
+        let sign = &doc["paths"]["/api/v1/decision/decisions/{id}/sign"]["post"];
+        assert_eq!(sign["x-roles"], json!(["signer"]), "{sign:#}");
+        assert!(
+            sign["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("`signer`"))
         );
     }
 }
