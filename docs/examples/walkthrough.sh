@@ -7,13 +7,18 @@
 #   bash docs/examples/walkthrough.sh demo.txt       # in another
 #
 # demo.txt is what `sangkien --demo` printed at its first start (the passwords are read from
-# it). SANGKIEN_URL overrides http://127.0.0.1:8080. Run it once per fresh demo: the second
-# run would find the council's sitting already held. CI runs it against a fresh demo.
+# it). SANGKIEN_URL overrides http://127.0.0.1:8080. What it downloads (the minutes, the
+# decision, the execution report) is kept in the folder WALKTHROUGH_OUT, by default
+# ./walkthrough-files, which it names at the end. Run it once per fresh demo: the second run
+# would find the council's sitting already held. CI runs it against a fresh demo.
 set -euo pipefail
 
 DEMO_OUTPUT=${1:?usage: walkthrough.sh <what sangkien --demo printed>}
 API=${SANGKIEN_URL:-http://127.0.0.1:8080}/api/v1
-WORK=$(mktemp -d)
+EXAMPLES=$(cd "$(dirname "$0")" && pwd)
+OUT=${WALKTHROUGH_OUT:-walkthrough-files}
+mkdir -p "$OUT"
+WORK=$(mktemp -d) # scratch for the answers' headers and bodies only
 trap 'rm -rf "$WORK"' EXIT
 
 step() { printf '\n== %s\n' "$*"; }
@@ -62,12 +67,10 @@ echo "signed in: $(jq -r .full_name <<<"$ME")"
 
 step "the author drafts a dossier, attaches the description and submits it"
 PLAN=$(call "$AUTHOR" GET /intake/plans | jq -r '.items[0].id')
-FORM=$(cat "$(dirname "$0")/form.json")
+FORM=$(cat "$EXAMPLES/form.json")
 D=$(call "$AUTHOR" POST /intake/dossiers "{\"plan_id\":\"$PLAN\",\"field\":\"education\",\"form\":$FORM}" | jq -r .id)
-printf '%%PDF-1.7\n%% mo ta sang kien\n' >"$WORK/mo-ta.pdf"
-head -c 20000 /dev/zero | tr '\0' ' ' >>"$WORK/mo-ta.pdf"
 curl -sf "$API/intake/dossiers/$D/attachments?name=mo-ta.pdf" -H "authorization: Bearer $AUTHOR" \
-  -H 'content-type: application/pdf' --data-binary @"$WORK/mo-ta.pdf" | jq -c '{name, size}'
+  -H 'content-type: application/pdf' --data-binary @"$EXAMPLES/mo-ta.pdf" | jq -c '{name, size}'
 call "$AUTHOR" POST "/intake/dossiers/$D/submit" '{}' | jq -c '{id, status}'
 
 step "the principal confirms; the Education Office registers it"
@@ -105,8 +108,8 @@ call "$SECRETARIAT" PUT "/appraisal/sittings/$S/attendance" "{\"present\":$MEMBE
 N=$(jq length <<<"$MEMBERS")
 call "$SECRETARIAT" PUT "/appraisal/sittings/$S/votes/$D" "{\"method\":\"show_of_hands\",\"in_favour\":$N,\"against\":0,\"abstaining\":0}" "$(etag)" | jq -c '{status}'
 call "$CHAIR" POST "/appraisal/sittings/$S/close" '{}' "$(etag)" | jq -c '{status}'
-curl -sf "$API/appraisal/sittings/$S/minutes" -H "authorization: Bearer $SECRETARIAT" -o "$WORK/bien-ban.docx"
-echo "minutes: $(wc -c <"$WORK/bien-ban.docx") bytes of DOCX"
+curl -sf "$API/appraisal/sittings/$S/minutes" -H "authorization: Bearer $SECRETARIAT" -o "$OUT/bien-ban.docx"
+echo "minutes: $(wc -c <"$OUT/bien-ban.docx") bytes of DOCX"
 for _ in $(seq 50); do
   [ "$(call "$AUTHOR" GET "/intake/dossiers/$D" | jq -r .status)" = concluded ] && break
   sleep 0.2
@@ -121,8 +124,8 @@ done
 DECISION=$(call "$SECRETARIAT" POST /decision/decisions "{\"plan_id\":\"$PLAN\",\"field\":\"education\",\"proposal\":\"Hội đồng Sáng kiến huyện tại Tờ trình số 12/TTr-HĐSK\"}" | jq -r .id)
 SIGNER=$(login pho.chu.tich)
 call "$SIGNER" POST "/decision/decisions/$DECISION/sign" '{}' "$(etag)" | jq -c '{status, number_text, signed_on, recognised_count}'
-curl -sf "$API/decision/decisions/$DECISION/document" -H "authorization: Bearer $SIGNER" -o "$WORK/quyet-dinh.docx"
-echo "decision: $(wc -c <"$WORK/quyet-dinh.docx") bytes of DOCX"
+curl -sf "$API/decision/decisions/$DECISION/document" -H "authorization: Bearer $SIGNER" -o "$OUT/quyet-dinh.docx"
+echo "decision: $(wc -c <"$OUT/quyet-dinh.docx") bytes of DOCX"
 for _ in $(seq 50); do
   [ "$(call "$AUTHOR" GET "/intake/dossiers/$D" | jq -r .status)" = recognised ] && break
   sleep 0.2
@@ -144,8 +147,9 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 call "$FINANCE" GET "/decision/budget/plans/$PLAN/execution" | jq -c .totals
-curl -sf "$API/decision/budget/plans/$PLAN/execution.xlsx" -H "authorization: Bearer $FINANCE" -o "$WORK/thuc-hien.xlsx"
-echo "execution report: $(wc -c <"$WORK/thuc-hien.xlsx") bytes of XLSX"
+curl -sf "$API/decision/budget/plans/$PLAN/execution.xlsx" -H "authorization: Bearer $FINANCE" -o "$OUT/thuc-hien.xlsx"
+echo "execution report: $(wc -c <"$OUT/thuc-hien.xlsx") bytes of XLSX"
 
 echo
+echo "downloads kept in $OUT/: bien-ban.docx, quyet-dinh.docx, thuc-hien.xlsx"
 echo "walkthrough: passed"

@@ -37,6 +37,7 @@ use std::{
 };
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use sangkien_kit::{
     ApiError, Settings,
@@ -180,7 +181,7 @@ pub async fn start(
         }
         tracing::warn!(user = %name, "bootstrap admin created");
     }
-    let metrics = Arc::new(Metrics::new("gateway"));
+    let metrics = Arc::new(shared.metrics.for_service("gateway"));
     let cancel = CancellationToken::new();
     let relay = OutboxRelay::new(
         db.clone(),
@@ -191,7 +192,11 @@ pub async fn start(
         Duration::from_millis(settings.events.poll_interval_ms),
         Duration::from_millis(settings.events.max_backoff_ms),
     );
-    let relay = tokio::spawn(relay.run(cancel.child_token()));
+    let relay = tokio::spawn(
+        relay
+            .run(cancel.child_token())
+            .instrument(tracing::info_span!("outbox_relay", service = "gateway")),
+    );
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(g.upstream_connect_timeout_secs.max(1)))
         .read_timeout(Duration::from_secs(g.upstream_timeout_secs.max(1)))
@@ -298,10 +303,18 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "service": "gateway" }))
 }
 
-async fn metrics_text(metrics: web::Data<Arc<Metrics>>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render())
+/// Every part of the process: in standalone the services' series too, each labelled with its
+/// service (they share the process's families).
+async fn metrics_text(
+    metrics: web::Data<Arc<Metrics>>,
+    req: actix_web::HttpRequest,
+) -> HttpResponse {
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let (content_type, body) = metrics.scrape(accept).await;
+    HttpResponse::Ok().content_type(content_type).body(body)
 }
 
 /// Ready when the identity store answers and every service behind the gateway is ready.

@@ -7,8 +7,30 @@ use std::sync::Arc;
 
 use sangkien_kit::{Settings, SystemClock, process::shutdown_signal, service::Shared};
 
+/// What the gateway reads besides the common settings: its own section, the first admin's
+/// password and where each service is.
+const GATEWAY_SETTINGS: &[&str] = &[
+    "listen",
+    "admin_password",
+    "gateway",
+    "intake.url",
+    "appraisal.url",
+    "decision.url",
+];
+
 fn main() -> anyhow::Result<()> {
-    let settings = match Settings::load(None) {
+    let reads: Vec<&str> = sangkien_kit::process::COMMON_SETTINGS
+        .iter()
+        .chain(GATEWAY_SETTINGS)
+        .copied()
+        .collect();
+    let invocation = sangkien_kit::process::parse_command_line(
+        "sangkien-gateway",
+        "The sangkien gateway as its own process (distributed mode): identity, tokens, \
+         route policy, limits and the proxy to the services.",
+        &reads,
+    );
+    let settings = match Settings::load(invocation.config) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("sangkien-gateway: {e}");
@@ -20,7 +42,7 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     runtime.block_on(async {
         sangkien_kit::telemetry::init(&settings.log);
-        if std::env::args().nth(1).as_deref() == Some("migrate") {
+        if invocation.migrate {
             let mut s = settings.clone();
             s.migrate_on_start = true;
             sangkien_gateway::open_store(&s).await?;

@@ -57,6 +57,14 @@ pub async fn forward(
             format!("There is no service «{service}»"),
         ));
     };
+    // Measured under the policy's template of the route (`/api/v1/intake/dossiers/{id}`),
+    // not the catch-all proxy route.
+    if let Some(rule) =
+        crate::domain::policy::find_rule(&state.policy, req.method().as_str(), req.path())
+    {
+        req.extensions_mut()
+            .insert(sangkien_kit::http::RouteTemplate(rule.pattern));
+    }
     let mut url = format!("{base}{}", req.uri().path());
     if let Some(q) = req.uri().query() {
         url.push('?');

@@ -11,6 +11,7 @@ use std::{
 };
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::{
     auth::Verifier,
@@ -52,6 +53,9 @@ pub struct Shared {
     pub clock: SharedClock,
     /// The token verifier.
     pub verifier: Arc<Verifier>,
+    /// The process's metric families: each part takes a handle labelled with its name
+    /// ([`Metrics::for_service`]), so the standalone `/metrics` shows every part.
+    pub metrics: Arc<Metrics>,
 }
 
 impl Shared {
@@ -61,6 +65,7 @@ impl Shared {
             transport: build_transport(settings).await?,
             clock,
             verifier: Arc::new(Verifier::new(&settings.auth)?),
+            metrics: Arc::new(Metrics::new("process")),
         })
     }
 }
@@ -150,7 +155,8 @@ impl RunningService {
         F: FnOnce(CancellationToken) -> Fut,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
-        let fut = task(self.cancel.child_token());
+        let fut = task(self.cancel.child_token())
+            .instrument(tracing::info_span!("task", service = %self.name));
         self.tasks.push(tokio::spawn(fut));
     }
 
@@ -186,7 +192,7 @@ pub async fn start<M: MigratorTrait>(
 ) -> anyhow::Result<RunningService> {
     let name = spec.name;
     let db = open_database::<M>(name, settings).await?;
-    let metrics = Arc::new(Metrics::new(name));
+    let metrics = Arc::new(shared.metrics.for_service(name));
     let outbox = Outbox::new();
     let cancel = CancellationToken::new();
     let mut tasks = Vec::new();
@@ -202,12 +208,39 @@ pub async fn start<M: MigratorTrait>(
         poll,
         max_backoff,
     );
-    tasks.push(tokio::spawn(relay.run(cancel.child_token())));
-    tasks.push(tokio::spawn(crate::idempotent::purge_expired_periodically(
-        db.clone(),
-        shared.clock.clone(),
-        cancel.child_token(),
-    )));
+    // Every log line of the background work names its service (the span's field).
+    tasks.push(tokio::spawn(
+        relay
+            .run(cancel.child_token())
+            .instrument(tracing::info_span!("outbox_relay", service = name)),
+    ));
+    tasks.push(tokio::spawn(
+        crate::idempotent::purge_expired_periodically(
+            db.clone(),
+            shared.clock.clone(),
+            cancel.child_token(),
+        )
+        .instrument(tracing::info_span!("idempotency_purge", service = name)),
+    ));
+    {
+        let (db, transport, m) = (db.clone(), shared.transport.clone(), metrics.clone());
+        metrics.on_scrape(Arc::new(move || {
+            let (db, transport, m) = (db.clone(), transport.clone(), m.clone());
+            Box::pin(async move {
+                if let Ok(Ok(n)) = tokio::time::timeout(
+                    Duration::from_secs(1),
+                    transport.dead_letter_count(m.service()),
+                )
+                .await
+                {
+                    m.set_dead_letters(n as i64);
+                }
+                if let Ok(n) = crate::events::outbox::pending_count(&db).await {
+                    m.set_outbox_backlog(n as i64);
+                }
+            })
+        }));
+    }
 
     if let Some(handler) = spec.handler {
         let consumer = Arc::new(Consumer::new(
@@ -229,9 +262,12 @@ pub async fn start<M: MigratorTrait>(
         };
         let transport = shared.transport.clone();
         let token = cancel.child_token();
-        tasks.push(tokio::spawn(async move {
-            transport.run_consumer(queue, consumer, token).await;
-        }));
+        tasks.push(tokio::spawn(
+            async move {
+                transport.run_consumer(queue, consumer, token).await;
+            }
+            .instrument(tracing::info_span!("consumer", service = name)),
+        ));
     }
 
     let context = ServiceContext {

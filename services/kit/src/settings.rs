@@ -97,7 +97,7 @@ impl Default for LogSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogFormat {
-    /// Pretty when stdout is a terminal, JSON otherwise.
+    /// Pretty when standard error (where logs go) is a terminal, JSON otherwise.
     Auto,
     /// Human-readable lines.
     Pretty,
@@ -681,6 +681,323 @@ fn describe(e: figment::Error) -> String {
         .join("; ")
 }
 
+/// One setting as `--help` shows it. The table below is the one list of settings with their
+/// defaults and meaning, next to the types it describes; a test checks that it names every
+/// key of [`Settings`] and that each plain default it shows is the real one, so the help
+/// text cannot drift from the code.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingDoc {
+    /// The TOML key, dotted (`events.delivery_limit`).
+    pub key: &'static str,
+    /// The default as a person reads it.
+    pub default: &'static str,
+    /// What it does.
+    pub meaning: &'static str,
+}
+
+impl SettingDoc {
+    /// The environment variable that sets it: `SANGKIEN_` and the key upper-cased with `__`
+    /// between sections, as [`Settings::load`] reads it.
+    pub fn env(&self) -> String {
+        format!(
+            "SANGKIEN_{}",
+            self.key.to_ascii_uppercase().replace('.', "__")
+        )
+    }
+}
+
+const fn doc(key: &'static str, default: &'static str, meaning: &'static str) -> SettingDoc {
+    SettingDoc {
+        key,
+        default,
+        meaning,
+    }
+}
+
+/// Every setting of [`Settings`], in the order of the types.
+pub const SETTINGS: &[SettingDoc] = &[
+    doc(
+        "listen",
+        "127.0.0.1:8080",
+        "where the gateway (standalone: everything) listens",
+    ),
+    doc("data_dir", "./data", "SQLite files and local files"),
+    doc("migrate_on_start", "true", "run migrations at start"),
+    doc("log.level", "info", "log filter (RUST_LOG wins when set)"),
+    doc(
+        "log.format",
+        "auto",
+        "auto (pretty on a terminal, JSON otherwise), pretty or json; logs go to standard error",
+    ),
+    doc(
+        "database.connect_timeout_secs",
+        "5",
+        "fail fast when a database is down",
+    ),
+    doc("database.max_connections", "10", "pool size per service"),
+    doc("events.transport", "in_process", "in_process or amqp"),
+    doc(
+        "events.amqp_url",
+        "amqp://guest:guest@127.0.0.1:5672/%2f",
+        "RabbitMQ",
+    ),
+    doc(
+        "events.exchange",
+        "sangkien.events",
+        "topic exchange; queue names derive from it",
+    ),
+    doc(
+        "events.delivery_limit",
+        "5",
+        "deliveries before the dead-letter queue",
+    ),
+    doc(
+        "events.prefetch",
+        "32",
+        "unacknowledged deliveries per consumer",
+    ),
+    doc(
+        "events.poll_interval_ms",
+        "1000",
+        "outbox polling besides waking on commit",
+    ),
+    doc(
+        "events.max_backoff_ms",
+        "5000",
+        "longest pause while the broker is down",
+    ),
+    doc(
+        "events.queue_database_url",
+        "<data_dir>/events.db",
+        "in-process queue file",
+    ),
+    doc("auth.issuer", "sangkien", "required iss of access tokens"),
+    doc("auth.audience", "sangkien", "required aud of access tokens"),
+    doc(
+        "auth.public_keys",
+        "none",
+        "[[auth.public_keys]] kid, pem (Ed25519), usually in the TOML file",
+    ),
+    doc(
+        "auth.jwks_url",
+        "none",
+        "JWKS fetched again on an unknown kid",
+    ),
+    doc("auth.leeway_secs", "30", "clock skew allowed on exp"),
+    doc(
+        "auth.jwks_cache_secs",
+        "300",
+        "keys from jwks_url are fetched again after this",
+    ),
+    doc(
+        "intake.database_url",
+        "sqlite://<data_dir>/intake.db?mode=rwc",
+        "sqlite: or postgres://",
+    ),
+    doc(
+        "intake.listen",
+        "127.0.0.1:8081",
+        "the intake binary's address (distributed)",
+    ),
+    doc(
+        "intake.url",
+        "http://127.0.0.1:8081",
+        "where the gateway reaches intake (distributed)",
+    ),
+    doc("intake.max_body_bytes", "1048576", "largest JSON body"),
+    doc(
+        "appraisal.database_url",
+        "sqlite://<data_dir>/appraisal.db?mode=rwc",
+        "sqlite: or postgres://",
+    ),
+    doc(
+        "appraisal.listen",
+        "127.0.0.1:8082",
+        "the appraisal binary's address (distributed)",
+    ),
+    doc(
+        "appraisal.url",
+        "http://127.0.0.1:8082",
+        "where the gateway reaches appraisal (distributed)",
+    ),
+    doc("appraisal.max_body_bytes", "1048576", "largest JSON body"),
+    doc(
+        "decision.database_url",
+        "sqlite://<data_dir>/decision.db?mode=rwc",
+        "sqlite: or postgres://",
+    ),
+    doc(
+        "decision.listen",
+        "127.0.0.1:8083",
+        "the decision binary's address (distributed)",
+    ),
+    doc(
+        "decision.url",
+        "http://127.0.0.1:8083",
+        "where the gateway reaches decision (distributed)",
+    ),
+    doc("decision.max_body_bytes", "1048576", "largest JSON body"),
+    doc(
+        "author_view.show_average",
+        "true",
+        "authors see the average score and grade with the conclusion",
+    ),
+    doc(
+        "gateway.database_url",
+        "sqlite://<data_dir>/gateway.db?mode=rwc",
+        "the identity store",
+    ),
+    doc("gateway.upstream_timeout_secs", "30", "then 504"),
+    doc("gateway.upstream_connect_timeout_secs", "3", "then 502"),
+    doc(
+        "gateway.signing_keys",
+        "generated, kept in the identity store",
+        "[[gateway.signing_keys]] kid, pem (Ed25519 PKCS#8), current first",
+    ),
+    doc("gateway.access_token_ttl_secs", "900", "access-token life"),
+    doc(
+        "gateway.refresh_token_ttl_secs",
+        "2592000",
+        "refresh-token life (30 days)",
+    ),
+    doc(
+        "gateway.cors_origins",
+        "none",
+        "origins of the web and mobile front ends",
+    ),
+    doc(
+        "gateway.trusted_proxies",
+        "none",
+        "proxies whose X-Forwarded-For is believed",
+    ),
+    doc(
+        "gateway.rate_per_user_per_minute",
+        "1200",
+        "then 429 with Retry-After",
+    ),
+    doc("gateway.rate_per_address_per_minute", "2400", "then 429"),
+    doc(
+        "gateway.login_failures_per_account",
+        "5",
+        "failed sign-ins per account (x4 per address) in login_window_secs",
+    ),
+    doc(
+        "gateway.login_window_secs",
+        "900",
+        "the window of sign-in failures",
+    ),
+    doc(
+        "gateway.max_body_bytes",
+        "1048576",
+        "body limit of routes not in body_limits",
+    ),
+    doc(
+        "gateway.body_limits",
+        "attachments upload: 100 MiB",
+        "[{ pattern, max_bytes }]; keep it at least files.max_file_bytes",
+    ),
+    doc(
+        "files.store_url",
+        "<data_dir>/files",
+        "file:///abs/path or s3://bucket/prefix",
+    ),
+    doc("files.s3_endpoint", "none (AWS)", "an S3-compatible store"),
+    doc("files.s3_region", "us-east-1", "S3 region"),
+    doc(
+        "files.s3_access_key_id",
+        "none (AWS_ACCESS_KEY_ID)",
+        "S3 credentials",
+    ),
+    doc(
+        "files.s3_secret_access_key",
+        "none (AWS_SECRET_ACCESS_KEY)",
+        "S3 credentials",
+    ),
+    doc(
+        "files.s3_allow_http",
+        "false",
+        "allow a plain-HTTP endpoint on a private network",
+    ),
+    doc(
+        "files.max_file_bytes",
+        "52428800",
+        "largest attachment (50 MiB)",
+    ),
+    doc(
+        "files.max_dossier_bytes",
+        "209715200",
+        "all attachments of one dossier (200 MiB)",
+    ),
+    doc(
+        "links.secret",
+        "standalone: generated in <data_dir>/links.secret; distributed: required",
+        "HMAC secret of signed links, at least 32 characters",
+    ),
+    doc(
+        "links.public_url",
+        "http://127.0.0.1:8080",
+        "the gateway's public base URL in links sent out",
+    ),
+    doc(
+        "links.ttl_secs",
+        "1209600",
+        "how long links sent to the province stay valid (14 days)",
+    ),
+    doc(
+        "province.base_url",
+        "none",
+        "the provincial DOST system; nominations wait unsent while absent",
+    ),
+    doc(
+        "province.token",
+        "none",
+        "bearer token the province gave the body",
+    ),
+    doc("province.timeout_secs", "30", "one sending's timeout"),
+    doc(
+        "province.backoff_base_secs",
+        "60",
+        "pause after the first failed sending, doubled after each",
+    ),
+    doc("province.backoff_max_secs", "21600", "the longest pause"),
+    doc(
+        "province.poll_interval_ms",
+        "5000",
+        "how often the sender looks for nominations due",
+    ),
+    doc(
+        "admin_password",
+        "none (random, printed once)",
+        "the first admin's password (first start only), at least 10 characters",
+    ),
+];
+
+/// The settings section of a binary's `--help`: the settings whose key is one of `prefixes`
+/// or lies under one (`"events"` takes every `events.*`; no prefix takes all), with their
+/// environment variable and default, so a person learns what the binary reads without
+/// opening the code.
+pub fn settings_help(prefixes: &[&str]) -> String {
+    let mut out = String::from(
+        "Settings (defaults; a TOML file from --config or SANGKIEN_CONFIG overrides them, \
+         and environment variables override the file):\n",
+    );
+    for s in SETTINGS.iter().filter(|s| {
+        prefixes.is_empty()
+            || prefixes
+                .iter()
+                .any(|p| s.key == *p || s.key.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
+    }) {
+        out.push_str(&format!(
+            "  {}\n      {}  [default: {}]\n      {}\n",
+            s.key,
+            s.env(),
+            s.default,
+            s.meaning
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -888,5 +1205,73 @@ mod string_tests {
         .unwrap();
         assert_eq!(s.admin_password.as_deref(), Some("123456"));
         assert_eq!(s.events.exchange, "2026");
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    fn leaves(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    leaves(&key, v, out);
+                }
+            }
+            other => out.push((prefix.to_owned(), other.clone())),
+        }
+    }
+
+    #[test]
+    fn the_settings_table_names_every_setting_with_its_real_default() {
+        let mut keys = Vec::new();
+        leaves(
+            "",
+            &serde_json::to_value(Settings::default()).unwrap(),
+            &mut keys,
+        );
+        let documented: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+        for (key, value) in &keys {
+            let doc = SETTINGS
+                .iter()
+                .find(|s| s.key == key)
+                .unwrap_or_else(|| panic!("{key} is missing from SETTINGS"));
+            let shown = match value {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            };
+            if let Some(shown) = shown {
+                assert_eq!(doc.default, shown, "default of {key}");
+            }
+        }
+        for key in documented {
+            assert!(
+                keys.iter().any(|(k, _)| k == key),
+                "{key} in SETTINGS is not a setting"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_help_shows_the_environment_variable_and_default_of_the_sections_asked() {
+        let help = settings_help(&["listen", "events"]);
+        assert!(
+            help.contains("SANGKIEN_EVENTS__DELIVERY_LIMIT  [default: 5]"),
+            "{help}"
+        );
+        assert!(
+            help.contains("SANGKIEN_LISTEN  [default: 127.0.0.1:8080]"),
+            "{help}"
+        );
+        assert!(!help.contains("SANGKIEN_GATEWAY__"), "{help}");
+        assert!(!help.contains("log.level"), "{help}");
     }
 }

@@ -1,4 +1,6 @@
-//! Logging: pretty lines in a terminal, JSON lines otherwise (`log.format`).
+//! Logging: pretty lines in a terminal, JSON lines otherwise (`log.format`), always on
+//! standard error, so standard output carries only what a command prints for the person
+//! (the demo's passwords, `migrate`'s summary, `dead-letters list`) and `| tee` keeps it clean.
 
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
@@ -12,11 +14,13 @@ pub fn init(settings: &LogSettings) {
         .or_else(|_| EnvFilter::try_new(&settings.level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let json = match settings.format {
-        LogFormat::Auto => !std::io::stdout().is_terminal(),
+        LogFormat::Auto => !std::io::stderr().is_terminal(),
         LogFormat::Pretty => false,
         LogFormat::Json => true,
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if json {
         builder
             .json()

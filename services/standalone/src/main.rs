@@ -6,7 +6,7 @@
 
 use sangkien::system;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 
 use sangkien_kit::Settings;
@@ -65,7 +65,14 @@ enum DeadLetterAction {
 }
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    // `--help` lists every setting (the one table in kit's settings) and exits before
+    // anything is read or opened.
+    let cli = Cli::from_arg_matches(
+        &Cli::command()
+            .after_help(sangkien_kit::settings::settings_help(&[]))
+            .get_matches(),
+    )
+    .unwrap_or_else(|e| e.exit());
     let settings = match Settings::load(cli.config) {
         Ok(s) => s,
         Err(e) => {

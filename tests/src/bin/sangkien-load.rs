@@ -34,6 +34,7 @@ use load::{
 #[derive(Parser, Debug)]
 #[command(
     name = "sangkien-load",
+    version,
     about = "Load generator for the sangkien topology"
 )]
 struct Cli {

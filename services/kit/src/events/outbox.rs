@@ -145,8 +145,8 @@ impl OutboxRelay {
             _ => self.relay_single().await?,
         };
         let backlog = self.backlog().await?;
-        self.metrics.outbox_backlog.set(backlog as i64);
-        self.metrics.events_published.inc_by(published as u64);
+        self.metrics.set_outbox_backlog(backlog as i64);
+        self.metrics.add_published(published as u64);
         Ok(published)
     }
 

@@ -1,5 +1,5 @@
 //! `/healthz` (the process answers), `/readyz` (its database and event transport answer)
-//! and `/metrics` (Prometheus text).
+//! and `/metrics` (Prometheus text 0.0.4, or OpenMetrics when the scraper asks for it).
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
@@ -47,19 +47,11 @@ async fn readyz(ctx: web::Data<ServiceContext>) -> Result<HttpResponse, ApiError
     ))
 }
 
-async fn metrics(ctx: web::Data<ServiceContext>) -> HttpResponse {
-    if let Ok(Ok(n)) = tokio::time::timeout(
-        Duration::from_secs(1),
-        ctx.transport.dead_letter_count(&ctx.name),
-    )
-    .await
-    {
-        ctx.metrics.dead_letters.set(n as i64);
-    }
-    if let Ok(n) = crate::events::outbox::pending_count(&ctx.db).await {
-        ctx.metrics.outbox_backlog.set(n as i64);
-    }
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(ctx.metrics.render())
+async fn metrics(ctx: web::Data<ServiceContext>, req: actix_web::HttpRequest) -> HttpResponse {
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let (content_type, body) = ctx.metrics.scrape(accept).await;
+    HttpResponse::Ok().content_type(content_type).body(body)
 }

@@ -8,7 +8,7 @@ pub mod problems;
 pub mod request_id;
 
 pub use problems::{extractor_configs, problems};
-pub use request_id::{RequestId, request_id};
+pub use request_id::{RequestId, RouteTemplate, request_id};
 
 /// Turns Nagle's algorithm off on each accepted connection (`HttpServer::on_connect`).
 ///

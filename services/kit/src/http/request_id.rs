@@ -39,6 +39,11 @@ impl RequestId {
     }
 }
 
+/// The route template a handler measured its request under when the router's own pattern is
+/// too coarse (the gateway's catch-all proxy route names the policy's template instead).
+#[derive(Debug, Clone, Copy)]
+pub struct RouteTemplate(pub &'static str);
+
 /// Middleware: assigns the request id, opens the request span, logs and measures the
 /// request under its route pattern.
 pub async fn request_id(
@@ -60,9 +65,14 @@ pub async fn request_id(
     let started = Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;
     let status = res.status().as_u16();
-    let route = res
+    let template = res
         .request()
-        .match_pattern()
+        .extensions()
+        .get::<RouteTemplate>()
+        .map(|t| t.0);
+    let route = template
+        .map(str::to_owned)
+        .or_else(|| res.request().match_pattern())
         .unwrap_or_else(|| "unmatched".to_owned());
     let elapsed = started.elapsed();
     if let Some(m) = metrics {
