@@ -215,14 +215,17 @@ pub async fn start<M: MigratorTrait>(
     )));
 
     if let Some(handler) = spec.handler {
-        let consumer = Arc::new(Consumer::new(
-            name,
-            db.clone(),
-            handler,
-            outbox.clone(),
-            shared.clock.clone(),
-            metrics.clone(),
-        ));
+        let consumer = Arc::new(
+            Consumer::new(
+                name,
+                db.clone(),
+                handler,
+                outbox.clone(),
+                shared.clock.clone(),
+                metrics.clone(),
+            )
+            .with_delivery_limit(settings.events.delivery_limit),
+        );
         let bindings = sangkien_proto::events::subscriptions()
             .into_iter()
             .find(|(s, _)| *s == name)

@@ -115,3 +115,104 @@ async fn an_unreachable_database_answers_503_with_retry_after_within_the_connect
     conn.close().await.unwrap();
     target.drop().await;
 }
+
+/// The fault run: a consumer's own database unreachable for far longer than the delivery
+/// limit × the retry delay while events keep arriving. Nothing may be dead-lettered; once the
+/// database answers, every event is handled exactly once; requests meanwhile get 503.
+#[actix_web::test]
+async fn a_consumer_whose_database_is_down_holds_its_events_and_handles_each_once_afterwards() {
+    use sangkien_kit::events::{Consumer, Outbox};
+    use std::sync::Arc;
+
+    use crate::harness::{Env, QUEUE, Recorder, TestMigrator, count, effects};
+
+    let env = Env::new().await;
+    let target = ProxiedDb::new().await;
+    let settings = DatabaseSettings {
+        connect_timeout_secs: 1,
+        ..DatabaseSettings::default()
+    };
+    let conn = db::connect(&target.url, &settings).await.unwrap();
+    db::migrate::<TestMigrator>(&conn, "kit-test")
+        .await
+        .unwrap();
+    let direct = db::connect(&target.direct_url, &settings).await.unwrap();
+    let limit = env.settings.events.delivery_limit;
+    let recorder = Arc::new(Recorder::default());
+    let consumer = Arc::new(
+        Consumer::new(
+            QUEUE,
+            conn.clone(),
+            recorder.clone(),
+            Outbox::new(),
+            env.clock.clone(),
+            env.metrics.clone(),
+        )
+        .with_delivery_limit(limit),
+    );
+    env.start_consumer(consumer);
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(conn.clone()))
+            .wrap(actix_web::middleware::from_fn(http::problems::problems))
+            .route("/one", web::get().to(one)),
+    )
+    .await;
+
+    let before: Vec<_> = (0..5).map(|i| env.probe(&format!("before {i}"))).collect();
+    env.transport.publish(&before).await.unwrap();
+    assert!(
+        testing::eventually(Duration::from_secs(20), || async {
+            (effects(&direct).await == 5).then_some(())
+        })
+        .await
+        .is_some()
+    );
+
+    target.proxy.cut();
+    let during: Vec<_> = (0..10).map(|i| env.probe(&format!("during {i}"))).collect();
+    env.transport.publish(&during).await.unwrap();
+    // Far longer than the delivery limit × (connect timeout + retry delay).
+    let outage = Duration::from_secs(u64::from(limit) * 3 + 4);
+    let started = Instant::now();
+    let mut statuses = Vec::new();
+    while started.elapsed() < outage {
+        let res = test::call_service(&app, test::TestRequest::get().uri("/one").to_request()).await;
+        statuses.push((
+            res.status().as_u16(),
+            res.headers().get("retry-after").is_some(),
+        ));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        statuses.iter().all(|s| *s == (503, true)),
+        "503 with Retry-After during the outage: {statuses:?}"
+    );
+    assert_eq!(effects(&direct).await, 5, "nothing handled while down");
+    assert_eq!(env.transport.dead_letter_count(QUEUE).await.unwrap(), 0);
+
+    target.proxy.restore();
+    assert!(
+        testing::eventually(Duration::from_secs(30), || async {
+            (effects(&direct).await == 15).then_some(())
+        })
+        .await
+        .is_some(),
+        "every event handled once the database answers"
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(effects(&direct).await, 15, "each exactly once");
+    assert_eq!(
+        count(&direct, "SELECT COUNT(DISTINCT event_id) FROM effects").await,
+        15
+    );
+    assert_eq!(
+        env.transport.dead_letter_count(QUEUE).await.unwrap(),
+        0,
+        "the dead-letter queue is empty"
+    );
+    conn.close().await.unwrap();
+    direct.close().await.unwrap();
+    target.drop().await;
+    env.cleanup().await;
+}
