@@ -143,11 +143,15 @@ ENV
   mkdir -p "$SK_TOPOLOGY_STATE/data" "$SK_TOPOLOGY_STATE/files"
   local name
   for name in "${PROCESSES[@]}"; do start_one "$name"; done
-  if ! wait_ready "http://127.0.0.1:$gw" 90; then
-    echo "topology: not ready in 90 s; logs:" >&2
-    tail -n 20 "$SK_TOPOLOGY_STATE"/*.log >&2
-    exit 1
-  fi
+  # Each process's own /readyz: the gateway's answers once its identity store does, not when
+  # the services behind it are ready, so every one is waited for.
+  for name in "${PROCESSES[@]}"; do
+    if ! wait_ready "$(url_of "$name")" 90; then
+      echo "topology: $name not ready in 90 s; logs:" >&2
+      tail -n 20 "$SK_TOPOLOGY_STATE"/*.log >&2
+      exit 1
+    fi
+  done
   echo "topology: ready at http://127.0.0.1:$gw ($node binaries, $profile), state in $SK_TOPOLOGY_STATE" >&2
   export SK_TOPOLOGY_URL="http://127.0.0.1:$gw"
   export SK_TOPOLOGY_CLOCK="$SK_TOPOLOGY_STATE/clock"

@@ -216,3 +216,63 @@ async fn a_consumer_whose_database_is_down_holds_its_events_and_handles_each_onc
     target.drop().await;
     env.cleanup().await;
 }
+
+/// Readiness means what Kubernetes expects: ready while the service's own database answers,
+/// whether or not the broker does (the outbox absorbs a broker outage); not ready, with a
+/// problem and `Retry-After`, when the database does not.
+#[actix_web::test]
+async fn readiness_follows_the_services_own_database_not_the_broker() {
+    use sangkien_kit::{http::health, service::ServiceContext};
+
+    use crate::harness::Env;
+
+    let env = Env::with_proxy().await;
+    let target = ProxiedDb::new().await;
+    let settings = DatabaseSettings {
+        connect_timeout_secs: 1,
+        ..DatabaseSettings::default()
+    };
+    let conn = db::connect(&target.url, &settings).await.unwrap();
+    let ctx = ServiceContext {
+        name: "kit-test".into(),
+        db: conn.clone(),
+        outbox: env.outbox.clone(),
+        clock: env.clock.clone(),
+        metrics: env.metrics.clone(),
+        transport: env.transport.clone(),
+    };
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(ctx))
+            .wrap(actix_web::middleware::from_fn(http::problems::problems))
+            .configure(health::configure),
+    )
+    .await;
+    let ready = || test::TestRequest::get().uri("/readyz").to_request();
+    let res = test::call_service(&app, ready()).await;
+    assert_eq!(res.status(), 200);
+
+    if let Some(broker) = &env.proxy {
+        broker.cut();
+        let res = test::call_service(&app, ready()).await;
+        assert_eq!(res.status(), 200, "a broker cut leaves the service ready");
+        let body: serde_json::Value = test::read_body_json(res).await;
+        assert_eq!(body["checks"]["events"], "unreachable");
+        assert_eq!(body["checks"]["database"], "ok");
+        broker.restore();
+    }
+
+    target.proxy.cut();
+    let res = test::call_service(&app, ready()).await;
+    assert_eq!(res.status(), 503, "its own database down: not ready");
+    assert!(res.headers().get("retry-after").is_some());
+    target.proxy.restore();
+    let healed = testing::eventually(Duration::from_secs(10), || async {
+        (test::call_service(&app, ready()).await.status() == 200).then_some(())
+    })
+    .await;
+    assert!(healed.is_some());
+    conn.close().await.unwrap();
+    target.drop().await;
+    env.cleanup().await;
+}
