@@ -14,44 +14,9 @@ cd "$(dirname "$0")/.."
 STATE=$(mktemp -d)
 PROXY_PORT=${SK_FAULTS_PROXY_PORT:-}
 [ -n "$PROXY_PORT" ] || PROXY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# The broker proxy: forwards 127.0.0.1:$PROXY_PORT to RabbitMQ while $STATE/up exists; when it
-# is removed every open connection is dropped and new ones are refused.
+# The broker proxy (tests/tcp_proxy.py): RabbitMQ while $STATE/up exists, cut when removed.
 touch "$STATE/up"
-python3 - "$PROXY_PORT" "$STATE/up" <<'PY' &
-import asyncio, os, sys
-port, flag = int(sys.argv[1]), sys.argv[2]
-conns = set()
-async def pipe(r, w):
-    try:
-        while data := await r.read(65536):
-            w.write(data); await w.drain()
-    except Exception:
-        pass
-    finally:
-        w.close()
-async def handle(r, w):
-    if not os.path.exists(flag):
-        w.close(); return
-    try:
-        ur, uw = await asyncio.open_connection("127.0.0.1", 5672)
-    except Exception:
-        w.close(); return
-    conns.add((w, uw))
-    await asyncio.gather(pipe(r, uw), pipe(ur, w))
-    conns.discard((w, uw))
-async def watch():
-    while True:
-        await asyncio.sleep(0.1)
-        if not os.path.exists(flag):
-            for a, b in list(conns):
-                a.close(); b.close()
-async def main():
-    server = await asyncio.start_server(handle, "127.0.0.1", port)
-    asyncio.create_task(watch())
-    async with server:
-        await server.serve_forever()
-asyncio.run(main())
-PY
+python3 tests/tcp_proxy.py "$PROXY_PORT" 127.0.0.1 5672 "$STATE/up" &
 PROXY_PID=$!
 trap 'kill $PROXY_PID 2>/dev/null || true; rm -rf "$STATE"' EXIT
 export SK_TOPOLOGY_AMQP_URL="amqp://guest:guest@127.0.0.1:$PROXY_PORT/%2f"
