@@ -13,13 +13,21 @@
 #   tests/topology.sh restart <intake|appraisal|decision|gateway>
 #       (inside `run`) kills that process with SIGKILL and starts it again.
 #
+# Overrides (environment): SK_TOPOLOGY_AMQP_URL (the broker of every process),
+# SK_TOPOLOGY_<NAME>_AMQP_URL and SK_TOPOLOGY_<NAME>_DB_ADDR (host:port) for one process, so
+# a test can put a proxy between it and its broker or database; SK_TOPOLOGY_PORT_BASE.
+#
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and RabbitMQ on 127.0.0.1:5672.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sangkien-target}"
 PROCESSES=(intake appraisal decision gateway)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# SK_TOPOLOGY_PORT_BASE=N puts the processes on N..N+4 instead of free ports.
+free_port() { # index
+  if [ -n "${SK_TOPOLOGY_PORT_BASE:-}" ]; then echo $((SK_TOPOLOGY_PORT_BASE + $1)); return; fi
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
 
 wait_ready() { # url seconds
   local i
@@ -35,6 +43,17 @@ start_one() { # name
   # shellcheck disable=SC1091
   source "$SK_TOPOLOGY_STATE/env.sh"
   if [ "$SK_NODE" = test ]; then cmd=("$SK_BIN/sangkien-node" "$name"); else cmd=("$SK_BIN/sangkien-$name"); fi
+  # A test may put a proxy between one process and its broker or database:
+  # SK_TOPOLOGY_<NAME>_AMQP_URL replaces its broker URL, SK_TOPOLOGY_<NAME>_DB_ADDR
+  # (host:port) the address of its database server (the database itself is the run's).
+  local upper=${name^^} override
+  override="SK_TOPOLOGY_${upper}_AMQP_URL"
+  if [ -n "${!override:-}" ]; then cmd=(env "SANGKIEN_EVENTS__AMQP_URL=${!override}" "${cmd[@]}"); fi
+  override="SK_TOPOLOGY_${upper}_DB_ADDR"
+  if [ -n "${!override:-}" ]; then
+    local db_var="SANGKIEN_${upper}__DATABASE_URL"
+    cmd=(env "$db_var=$(echo "${!db_var}" | sed -E "s#@[^/]+/#@${!override}/#")" "${cmd[@]}")
+  fi
   # In a subshell, so a process killed on purpose is not reported by this shell's job control.
   ( "${cmd[@]}" >>"$SK_TOPOLOGY_STATE/$name.log" 2>&1 & echo $! >"$SK_TOPOLOGY_STATE/$name.pid" )
 }
@@ -102,9 +121,16 @@ run() {
     for name in "${PROCESSES[@]}"; do
       psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS ${run_id}_${name} WITH (FORCE)" >/dev/null 2>&1 || true
     done
+    # Everything the services declared: per service its queue, dead-letter queue and
+    # dead-letter exchange, and the run's topic exchange (rabbitmqctl has no command for
+    # exchanges, hence eval).
+    local x
     for q in intake appraisal decision; do
       rabbitmqctl -q delete_queue "sangkien-${run_id}.${q}" >/dev/null 2>&1 || true
       rabbitmqctl -q delete_queue "sangkien-${run_id}.${q}.dead" >/dev/null 2>&1 || true
+    done
+    for x in "sangkien-${run_id}.intake.dlx" "sangkien-${run_id}.appraisal.dlx" "sangkien-${run_id}.decision.dlx" "sangkien-${run_id}"; do
+      rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$x\">>), false, <<\"topology.sh\">>)." >/dev/null 2>&1 || true
     done
     if [ "${SK_TOPOLOGY_KEEP_LOGS:-}" = "" ]; then rm -rf "$SK_TOPOLOGY_STATE"; fi
   }
@@ -113,13 +139,13 @@ run() {
     psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE ${run_id}_${name}" >/dev/null
   done
   local gw in ap de pv
-  gw=$(free_port); in=$(free_port); ap=$(free_port); de=$(free_port); pv=$(free_port)
+  gw=$(free_port 0); in=$(free_port 1); ap=$(free_port 2); de=$(free_port 3); pv=$(free_port 4)
   cat >"$SK_TOPOLOGY_STATE/env.sh" <<ENV
 export SK_NODE=$node
 export SK_BIN=$CARGO_TARGET_DIR/$profile
 export SK_CLOCK_FILE=$SK_TOPOLOGY_STATE/clock
 export SANGKIEN_EVENTS__TRANSPORT=amqp
-export SANGKIEN_EVENTS__AMQP_URL="amqp://guest:guest@127.0.0.1:5672/%2f"
+export SANGKIEN_EVENTS__AMQP_URL="${SK_TOPOLOGY_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2f}"
 export SANGKIEN_EVENTS__EXCHANGE="sangkien-${run_id}"
 export SANGKIEN_LOG__FORMAT=json
 export SANGKIEN_LOG__LEVEL="${SANGKIEN_LOG__LEVEL:-warn}"
@@ -143,11 +169,15 @@ ENV
   mkdir -p "$SK_TOPOLOGY_STATE/data" "$SK_TOPOLOGY_STATE/files"
   local name
   for name in "${PROCESSES[@]}"; do start_one "$name"; done
-  if ! wait_ready "http://127.0.0.1:$gw" 90; then
-    echo "topology: not ready in 90 s; logs:" >&2
-    tail -n 20 "$SK_TOPOLOGY_STATE"/*.log >&2
-    exit 1
-  fi
+  # Each process's own /readyz: the gateway's answers once its identity store does, not when
+  # the services behind it are ready, so every one is waited for.
+  for name in "${PROCESSES[@]}"; do
+    if ! wait_ready "$(url_of "$name")" 90; then
+      echo "topology: $name not ready in 90 s; logs:" >&2
+      tail -n 20 "$SK_TOPOLOGY_STATE"/*.log >&2
+      exit 1
+    fi
+  done
   echo "topology: ready at http://127.0.0.1:$gw ($node binaries, $profile), state in $SK_TOPOLOGY_STATE" >&2
   export SK_TOPOLOGY_URL="http://127.0.0.1:$gw"
   export SK_TOPOLOGY_CLOCK="$SK_TOPOLOGY_STATE/clock"

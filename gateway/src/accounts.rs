@@ -1,8 +1,9 @@
 //! The standing of the accounts tokens speak for, read from the identity store and kept for a
 //! few seconds, so that every request does not cost a query.
 //!
-//! A deactivation or password change made through this gateway takes effect at once here (the
-//! handler calls [`AccountGate::forget`]); on other gateway replicas within [`STANDING_TTL`].
+//! A deactivation, password change or grant change made through this gateway takes effect at
+//! once here (the handler calls [`AccountGate::forget`]); on other gateway replicas within
+//! [`STANDING_TTL`].
 
 use std::{
     collections::HashMap,
@@ -53,6 +54,11 @@ impl AccountGate {
                 Some(t) if !t.active => Standing::Inactive,
                 _ => Standing::Active {
                     tokens_from: u.password_changed_at.timestamp(),
+                    grants: crate::sessions::grants_of(db, u.id)
+                        .await?
+                        .iter()
+                        .filter_map(|g| Some((g.role.parse().ok()?, g.unit_id)))
+                        .collect(),
                 },
             },
         };
@@ -63,7 +69,7 @@ impl AccountGate {
                 if known.len() >= MAX_REMEMBERED {
                     known.clear();
                 }
-                known.insert(user_id, (Instant::now(), standing));
+                known.insert(user_id, (Instant::now(), standing.clone()));
             }
         }
         Ok(standing)
@@ -74,7 +80,7 @@ impl AccountGate {
         known
             .get(&user_id)
             .filter(|(at, _)| at.elapsed() < STANDING_TTL)
-            .map(|(_, s)| *s)
+            .map(|(_, s)| s.clone())
     }
 
     /// Drops what is known of `user_id` (deactivated, reactivated, new password).

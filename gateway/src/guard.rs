@@ -111,11 +111,12 @@ pub async fn check(
         .standing(&state.db, claims.sub)
         .await
         .map_err(ApiError::from)?;
-    if !token_stands(standing, claims.iat) {
+    let carried: Vec<(Role, uuid::Uuid)> = claims.roles.iter().map(|g| (g.role, g.unit)).collect();
+    if !token_stands(&standing, claims.iat, &carried) {
         return Err(ApiError::new(ErrorCode::Unauthenticated)
             .with_detail(
-                "Tài khoản đã ngừng hoạt động hoặc đã đổi mật khẩu; hãy đăng nhập lại",
-                "The account was deactivated or its password changed; sign in again",
+                "Tài khoản đã ngừng hoạt động, đã đổi mật khẩu hoặc đã đổi quyền; hãy đăng nhập lại hoặc làm mới mã truy cập",
+                "The account was deactivated, its password or its roles changed; sign in again or refresh the token",
             )
             .into());
     }

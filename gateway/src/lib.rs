@@ -317,41 +317,39 @@ async fn metrics_text(
     HttpResponse::Ok().content_type(content_type).body(body)
 }
 
-/// Ready when the identity store answers and every service behind the gateway is ready.
+/// Ready when the gateway can serve its own requests: its identity store answers. The
+/// services behind it are reported (`ready` / `not_ready`) but do not decide: a service that
+/// is down answers 502 on its own routes only, and must not take every gateway pod (and with
+/// them the healthy services) out of rotation.
 async fn readyz(state: web::Data<GatewayState>) -> Result<HttpResponse, ApiError> {
-    let store_ok = state.db.ping().await.is_ok();
+    let store_ok = tokio::time::timeout(Duration::from_secs(2), state.db.ping())
+        .await
+        .is_ok_and(|r| r.is_ok());
     let checks = state.upstreams.services.iter().map(|(name, url)| {
         let client = state.client.clone();
         let url = format!("{}/readyz", url.trim_end_matches('/'));
         let name = name.clone();
         async move {
-            let ok = tokio::time::timeout(Duration::from_secs(5), client.get(url).send())
+            let ok = tokio::time::timeout(Duration::from_secs(2), client.get(url).send())
                 .await
                 .is_ok_and(|r| r.is_ok_and(|r| r.status().is_success()));
             (name, ok)
         }
     });
     let results = futures::future::join_all(checks).await;
-    let mut failing: Vec<String> = results
-        .iter()
-        .filter(|(_, ok)| !ok)
-        .map(|(n, _)| n.clone())
-        .collect();
-    if !store_ok {
-        failing.push("gateway database".into());
-    }
-    if failing.is_empty() {
+    if store_ok {
         let services: serde_json::Map<String, serde_json::Value> = results
             .into_iter()
-            .map(|(n, _)| (n, serde_json::json!("ready")))
+            .map(|(n, ok)| (n, serde_json::json!(if ok { "ready" } else { "not_ready" })))
             .collect();
         return Ok(
             HttpResponse::Ok().json(serde_json::json!({ "status": "ready", "services": services }))
         );
     }
-    let list = failing.join(", ");
-    Err(ApiError::new(ErrorCode::ServiceUnavailable).with_detail(
-        format!("Các dịch vụ chưa sẵn sàng: {list}"),
-        format!("Services not ready: {list}"),
-    ))
+    Err(ApiError::new(ErrorCode::ServiceUnavailable)
+        .with_detail(
+            "Cổng chưa sẵn sàng: không kết nối được kho định danh",
+            "The gateway is not ready: cannot reach its identity store",
+        )
+        .with_retry_after(sangkien_kit::outage::RETRY_AFTER_SECS))
 }

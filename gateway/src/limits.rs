@@ -81,7 +81,22 @@ fn wait_secs(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> u
         .max(1)
 }
 
-/// Failed sign-ins per account and per address within a window.
+/// How many times the per-(address, account) limit one account may fail from every address
+/// together: slows a guesser spread over many addresses.
+pub const ACCOUNT_FACTOR: u32 = 4;
+
+/// How many times the per-(address, account) limit one address may fail over every account
+/// together: a ceiling against one address trying many accounts, high enough that one
+/// person's mistakes behind a shared NAT or proxy never stop the others.
+pub const ADDRESS_FACTOR: u32 = 20;
+
+/// Failed sign-ins within a window, counted per (address, account), per account and per
+/// address.
+///
+/// With the default limit of 5 in 15 minutes: the account tried from the address that failed
+/// 5 times waits; the account waits from everywhere after 20 failures from any addresses; the
+/// address waits for every account after 100 failures. Another account's correct sign-in from
+/// the same address goes through until that ceiling.
 pub struct LoginThrottle {
     limit: u32,
     window: Duration,
@@ -89,7 +104,8 @@ pub struct LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// `limit` failures per account (four times as many per address) in `window`.
+    /// `limit` failures per (address, account), [`ACCOUNT_FACTOR`] times as many per account
+    /// and [`ADDRESS_FACTOR`] times as many per address, in `window`.
     pub fn new(limit: u32, window: Duration) -> Self {
         Self {
             limit: limit.max(1),
@@ -98,17 +114,18 @@ impl LoginThrottle {
         }
     }
 
-    fn keys(login: &str, ip: Option<IpAddr>) -> [(String, u32); 2] {
+    fn keys(login: &str, ip: Option<IpAddr>) -> [(String, u32); 3] {
+        let login = login.trim().to_lowercase();
+        let ip = ip.map(|i| i.to_string()).unwrap_or_default();
         [
-            (format!("account:{}", login.trim().to_lowercase()), 1),
-            (
-                format!("address:{}", ip.map(|i| i.to_string()).unwrap_or_default()),
-                4,
-            ),
+            (format!("pair:{ip}|{login}"), 1),
+            (format!("account:{login}"), ACCOUNT_FACTOR),
+            (format!("address:{ip}"), ADDRESS_FACTOR),
         ]
     }
 
-    /// `Err(seconds to wait)` when the account or the address has failed too often.
+    /// `Err(seconds to wait)` when this account from this address, the account, or the
+    /// address has failed too often.
     pub fn check(&self, login: &str, ip: Option<IpAddr>) -> Result<(), u64> {
         let Ok(map) = self.failures.lock() else {
             return Ok(());
@@ -116,7 +133,7 @@ impl LoginThrottle {
         for (key, factor) in Self::keys(login, ip) {
             if let Some((n, since)) = map.get(&key)
                 && since.elapsed() < self.window
-                && *n >= self.limit * factor
+                && *n >= self.limit.saturating_mul(factor)
             {
                 return Err((self.window - since.elapsed()).as_secs().max(1));
             }
@@ -141,10 +158,13 @@ impl LoginThrottle {
         }
     }
 
-    /// Forgets the account's failures after a successful sign-in.
-    pub fn succeeded(&self, login: &str) {
+    /// Forgets the account's failures (from this address and overall) after a successful
+    /// sign-in; the address's own count stays.
+    pub fn succeeded(&self, login: &str, ip: Option<IpAddr>) {
         if let Ok(mut map) = self.failures.lock() {
-            map.remove(&format!("account:{}", login.trim().to_lowercase()));
+            let [(pair, _), (account, _), _] = Self::keys(login, ip);
+            map.remove(&pair);
+            map.remove(&account);
         }
     }
 }
@@ -188,10 +208,49 @@ mod tests {
         assert!(t.check("an", ip).is_err());
         assert!(
             t.check("binh", ip).is_ok(),
-            "the address allows four times more"
+            "another account from the same address"
         );
-        t.succeeded("an");
+        t.succeeded("an", ip);
         assert!(t.check("an", ip).is_ok());
+    }
+
+    #[test]
+    fn one_persons_failures_behind_a_shared_address_never_lock_the_others() {
+        let t = LoginThrottle::new(5, Duration::from_secs(900));
+        let office: Option<IpAddr> = Some("203.0.113.9".parse().unwrap());
+        // One person (or an attacker) fails 5 times on each of 19 accounts: 95 failures.
+        for n in 0..19 {
+            for _ in 0..5 {
+                t.failed(&format!("nguoi-{n}"), office);
+            }
+            assert!(t.check(&format!("nguoi-{n}"), office).is_err());
+        }
+        assert!(t.check("hoa", office).is_ok(), "a colleague still signs in");
+        // The address's ceiling: 20 times the limit.
+        for _ in 0..5 {
+            t.failed("nguoi-19", office);
+        }
+        assert!(
+            t.check("hoa", office).is_err(),
+            "100 failures stop the address"
+        );
+    }
+
+    #[test]
+    fn an_account_guessed_from_many_addresses_waits_everywhere() {
+        let t = LoginThrottle::new(5, Duration::from_secs(900));
+        for n in 0..4u8 {
+            let ip: Option<IpAddr> = Some(IpAddr::from([198, 51, 100, n]));
+            for _ in 0..5 {
+                t.failed("chu.tich", ip);
+            }
+        }
+        let home: Option<IpAddr> = Some("192.0.2.1".parse().unwrap());
+        assert!(
+            t.check("chu.tich", home).is_err(),
+            "20 failures from any addresses"
+        );
+        assert!(t.check("thu.ky", home).is_ok());
     }
 
     #[test]

@@ -171,7 +171,7 @@ async fn authenticate(
     let matches = password_matches(secret.to_owned(), hash).await?;
     match found {
         Some(u) if matches && u.active => {
-            state.logins.succeeded(&login);
+            state.logins.succeeded(&login, origin.ip);
             Ok(u)
         }
         other => {

@@ -155,13 +155,33 @@ impl ApiError {
     }
 
     /// An unexpected failure; `err` goes to the log with the request id.
+    ///
+    /// A dependency that cannot be reached ([`crate::outage::is_outage`]) is not unexpected:
+    /// it becomes `503 service_unavailable` with `Retry-After`, since the same request will
+    /// succeed once the database or broker answers again. Every handler that lets a database
+    /// error through (`?`, `map_err(ApiError::internal)`) answers so without knowing it.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        let err = err.into();
+        if crate::outage::is_outage(&err) {
+            return Self::unavailable(err);
+        }
         Self {
             code: ErrorCode::Internal,
             detail: None,
             errors: Vec::new(),
-            source: Some(err.into()),
+            source: Some(err),
             retry_after: None,
+        }
+    }
+
+    /// A dependency outage: `503 service_unavailable` with `Retry-After`; `err` is logged.
+    pub fn unavailable(err: impl Into<anyhow::Error>) -> Self {
+        Self {
+            code: ErrorCode::ServiceUnavailable,
+            detail: None,
+            errors: Vec::new(),
+            source: Some(err.into()),
+            retry_after: Some(crate::outage::RETRY_AFTER_SECS),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod http;
 pub mod idempotent;
 pub mod links;
 pub mod metrics;
+pub mod outage;
 pub mod process;
 pub mod service;
 pub mod settings;

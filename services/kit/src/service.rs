@@ -1,7 +1,12 @@
 //! Assembling a service: one function that production binaries, the standalone process and
 //! the tests all call, so they start exactly the same thing.
 
-use actix_web::{App, HttpServer, dev::ServerHandle, middleware::from_fn, web};
+use actix_web::{
+    App, HttpServer,
+    dev::ServerHandle,
+    middleware::{DefaultHeaders, from_fn},
+    web,
+};
 use sea_orm::DatabaseConnection;
 use sea_orm_migration::MigratorTrait;
 use std::{
@@ -243,14 +248,17 @@ pub async fn start<M: MigratorTrait>(
     }
 
     if let Some(handler) = spec.handler {
-        let consumer = Arc::new(Consumer::new(
-            name,
-            db.clone(),
-            handler,
-            outbox.clone(),
-            shared.clock.clone(),
-            metrics.clone(),
-        ));
+        let consumer = Arc::new(
+            Consumer::new(
+                name,
+                db.clone(),
+                handler,
+                outbox.clone(),
+                shared.clock.clone(),
+                metrics.clone(),
+            )
+            .with_delivery_limit(settings.events.delivery_limit),
+        );
         let bindings = sangkien_proto::events::subscriptions()
             .into_iter()
             .find(|(s, _)| *s == name)
@@ -298,6 +306,9 @@ pub async fn start<M: MigratorTrait>(
             .app_data(payload)
             .wrap(from_fn(http::problems))
             .wrap(from_fn(http::request_id))
+            // No browser may second-guess a declared type: a download is what its
+            // Content-Type says (the bytes' sniffed type), never a page to render.
+            .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
             .configure(health::configure)
             .service(
                 web::scope(&format!("/api/v1/{name}"))

@@ -307,7 +307,8 @@ pub struct GatewaySettings {
     pub rate_per_user_per_minute: u32,
     /// Requests per minute per client address.
     pub rate_per_address_per_minute: u32,
-    /// Failed sign-ins per account, and per address ×4, within `login_window_secs`.
+    /// Failed sign-ins per account from one address (×4 per account from all addresses, ×20
+    /// per address over all accounts) within `login_window_secs`.
     pub login_failures_per_account: u32,
     /// The window of sign-in failures.
     pub login_window_secs: u64,

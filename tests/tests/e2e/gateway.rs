@@ -120,8 +120,21 @@ async fn a_service_that_is_down_gives_a_502_problem_not_a_hang() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "upstream_unavailable");
     assert!(body["detail"].as_str().unwrap().contains("decision"));
+    // Only that service's routes fail: the gateway stays ready (its own store answers), says
+    // which service is not, and the others keep serving.
     let res = sys.http.get(sys.at("/readyz")).send().await.unwrap();
-    assert_eq!(res.status(), 503);
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["services"]["decision"], "not_ready");
+    assert_eq!(body["services"]["intake"], "ready");
+    let res = sys
+        .http
+        .get(sys.at("/api/v1/intake/plans"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     sys.stop().await;
 }
 

@@ -766,6 +766,46 @@ async fn attachments_are_capped_typed_by_their_bytes_and_stream_back() {
     assert_eq!(bytes.len(), png.len());
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
 
+    // The attack: a PDF that is also an HTML page, uploaded as `poly.html`. It comes back as
+    // the PDF its bytes are, saved as `poly.pdf`, and no browser may sniff it into a page.
+    let mut polyglot = pdf(32);
+    polyglot.extend_from_slice(b"<html><script>alert(document.cookie)</script></html>");
+    let poly = upload(&sys, &p.author, &id, "poly.html", polyglot).await;
+    assert_eq!(poly.status, 201, "{}", poly.body);
+    assert_eq!(
+        poly.body["name"], "poly.html",
+        "the client's name stays the label"
+    );
+    let res = sys
+        .http
+        .get(sys.at(&format!(
+            "/api/v1/intake/dossiers/{id}/attachments/{}",
+            poly.body["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&p.author)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    let saved_as = res.headers()["content-disposition"].to_str().unwrap();
+    assert!(saved_as.contains("filename=\"poly.pdf\""), "{saved_as}");
+    assert!(!saved_as.contains("html"), "{saved_as}");
+    let poly_removed = sys
+        .call(
+            Method::DELETE,
+            &format!(
+                "/api/v1/intake/dossiers/{id}/attachments/{}",
+                poly.body["id"].as_str().unwrap()
+            ),
+            Some(&p.author),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(poly_removed.status, 204);
+
     // Others cannot read it; the author removes it from the draft.
     let stranger = sys
         .call(
@@ -797,6 +837,51 @@ async fn attachments_are_capped_typed_by_their_bytes_and_stream_back() {
         .await
         .unwrap();
     assert_eq!(listed.body.as_array().unwrap().len(), 0);
+    sys.stop().await;
+}
+
+/// The attack: 40 uploads to one draft at once, which beat a count checked only before the
+/// bytes streamed. The count is decided under the dossier's lock in the write transaction.
+#[tokio::test]
+async fn forty_parallel_uploads_to_one_draft_store_exactly_twenty_files() {
+    let clock = ManualClock::new(local(2022, 2, 5, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+    let plan_id = published_plan(&sys, &p).await;
+    let created = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": form("Bốn mươi tệp") }),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let uploads = (0..40).map(|i| {
+        let (sys, token, id) = (&sys, p.author.clone(), id.clone());
+        async move { upload(sys, &token, &id, &format!("tep-{i}.pdf"), pdf(64 * 1024)).await }
+    });
+    let answers = futures::future::join_all(uploads).await;
+    let accepted = answers.iter().filter(|a| a.status == 201).count();
+    assert_eq!(accepted, 20, "exactly the cap is accepted");
+    for refused in answers.iter().filter(|a| a.status != 201) {
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(refused.body["code"], "validation_failed");
+        assert!(
+            refused.body["detail"].as_str().unwrap().contains("20"),
+            "{}",
+            refused.body
+        );
+    }
+    let listed = get(
+        &sys,
+        &format!("/api/v1/intake/dossiers/{id}/attachments"),
+        &p.author,
+    )
+    .await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 20);
     sys.stop().await;
 }
 

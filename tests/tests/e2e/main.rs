@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod appraisal;
+mod attacks;
 mod budget;
 mod dashboard;
 mod decisions;

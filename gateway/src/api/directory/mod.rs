@@ -41,8 +41,22 @@ pub fn require_admin_of(
     }
 }
 
+/// Fails unless the caller is an admin of `tenant` or of the root tenant, answering an admin
+/// of another tenant with `not_found`: the answer to an id that does not exist, so a foreign
+/// tenant's ids (users, units, tenants) reveal nothing about what exists. A caller who is no
+/// admin at all still gets 403.
+pub fn require_admin_or_hidden(
+    state: &GatewayState,
+    caller: &Caller,
+    tenant: Uuid,
+    not_found: ErrorCode,
+) -> Result<(), ApiError> {
+    caller.require_any(&[Role::Admin])?;
+    require_admin_of(state, caller, tenant).map_err(|_| ApiError::new(not_found))
+}
+
 /// The tenant a request is about: the one named, else the caller's; it must exist and the
-/// caller must administer it.
+/// caller must administer it (`tenant_not_found` for both, see [`require_admin_or_hidden`]).
 pub async fn admin_tenant<C: ConnectionTrait>(
     db: &C,
     state: &GatewayState,
@@ -50,7 +64,7 @@ pub async fn admin_tenant<C: ConnectionTrait>(
     named: Option<Uuid>,
 ) -> Result<tenant::Model, ApiError> {
     let id = named.unwrap_or(caller.tenant);
-    require_admin_of(state, caller, id)?;
+    require_admin_or_hidden(state, caller, id, ErrorCode::TenantNotFound)?;
     tenant::Entity::find_by_id(id)
         .one(db)
         .await?

@@ -20,7 +20,7 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, Role};
 
-use super::{checked_code, require_admin_of, unique_or};
+use super::{checked_code, require_admin_or_hidden, unique_or};
 use crate::{
     api::views::{TenantPage, TenantView},
     state::GatewayState,
@@ -198,7 +198,7 @@ pub async fn get_tenant(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    require_admin_of(&state, &caller, id)?;
+    require_admin_or_hidden(&state, &caller, id, ErrorCode::TenantNotFound)?;
     let t = tenant::Entity::find_by_id(id)
         .one(&state.db)
         .await?

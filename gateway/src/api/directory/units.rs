@@ -22,7 +22,9 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, Role, events::UnitChanged};
 
-use super::{admin_tenant, checked_code, nullable, require_admin_of, unique_or};
+use super::{
+    admin_tenant, checked_code, nullable, require_admin_of, require_admin_or_hidden, unique_or,
+};
 use crate::{
     api::views::{UnitPage, UnitView},
     domain::{names::UNIT_KINDS, unit_tree::would_create_cycle},
@@ -263,7 +265,7 @@ pub async fn get_unit(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UnitNotFound))?;
-    require_admin_of(&state, &caller, u.tenant_id)?;
+    require_admin_or_hidden(&state, &caller, u.tenant_id, ErrorCode::UnitNotFound)?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(u.version)))
         .json(UnitView::from(u)))
@@ -303,7 +305,7 @@ pub async fn update_unit(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UnitNotFound))?;
-    require_admin_of(&state, &caller, u.tenant_id)?;
+    require_admin_or_hidden(&state, &caller, u.tenant_id, ErrorCode::UnitNotFound)?;
     require_if_match(&req, u.version)?;
     if let Some(Some(parent)) = body.parent_id {
         unit_of_tenant(&txn, u.tenant_id, parent).await?;

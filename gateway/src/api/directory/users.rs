@@ -30,7 +30,8 @@ use sangkien_proto::{
 };
 
 use super::{
-    admin_tenant, checked_login, nullable, require_admin_of, unique_or, units::unit_of_tenant,
+    admin_tenant, checked_login, nullable, require_admin_of, require_admin_or_hidden, unique_or,
+    units::unit_of_tenant,
 };
 use crate::{
     api::{
@@ -229,7 +230,7 @@ async fn account<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound))?;
-    require_admin_of(state, caller, u.tenant_id)?;
+    require_admin_or_hidden(state, caller, u.tenant_id, ErrorCode::UserNotFound)?;
     Ok(u)
 }
 
@@ -649,6 +650,7 @@ pub async fn update_user(
     request_body = PasswordReset,
     responses(
         (status = 200, description = "Set; sessions ended", body = CreatedUser),
+        (status = 409, description = "One's own account (change it with the current password), or a service account", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -660,6 +662,14 @@ pub async fn reset_password(
     body: web::Json<PasswordReset>,
 ) -> Result<HttpResponse, ApiError> {
     let u = account(&state.db, &state, &caller, id.into_inner()).await?;
+    if u.id == caller.user {
+        // A stolen access token must not become a permanent takeover: one's own password
+        // changes only with the current one.
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+            "Không thể tự đặt lại mật khẩu của mình; hãy đổi mật khẩu tại /api/v1/auth/password với mật khẩu hiện tại",
+            "You cannot reset your own password; change it at /api/v1/auth/password with the current one",
+        ));
+    }
     if u.kind != "person" {
         return Err(ApiError::new(ErrorCode::Conflict).with_detail(
             "Tài khoản dịch vụ dùng khóa bí mật, không dùng mật khẩu",
@@ -717,7 +727,11 @@ async fn secret_changed(
 ) -> Result<HttpResponse, ApiError> {
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
+    // Every refresh token ends here, and the access tokens issued before now stop standing
+    // at the gateway (the password change time), so the person's sessions are over at once.
     let u = set_password(&txn, u, secret.clone(), now).await?;
+    let grants = sessions::grants_of(&txn, u.id).await?;
+    let of_admin = grants.iter().any(|g| g.role == Role::Admin.as_str());
     audit::record_in(
         &txn,
         caller,
@@ -728,11 +742,12 @@ async fn secret_changed(
             subject_type: "user",
             subject_id: u.id,
             role: Role::Admin.as_str(),
-            details: serde_json::json!({ "generated": generated }),
+            details: serde_json::json!({
+                "generated": generated, "of_admin": of_admin, "sessions_ended": true,
+            }),
         },
     )
     .await?;
-    let grants = sessions::grants_of(&txn, u.id).await?;
     txn.commit().await?;
     state.accounts.forget(u.id);
     Ok(HttpResponse::Ok()
@@ -812,8 +827,11 @@ pub async fn add_grant(
         },
     )
     .await?;
+    let user_id = u.id;
     grants_changed(&txn, &state, &caller, u, now).await?;
     state.outbox.commit(txn).await?;
+    // Tokens carrying a role no longer granted stop standing now, not at their expiry.
+    state.accounts.forget(user_id);
     let view = inserted
         .into_iter()
         .next()
@@ -822,7 +840,8 @@ pub async fn add_grant(
     Ok(HttpResponse::Created().json(view))
 }
 
-/// Takes a role away; the user's next access token no longer carries it.
+/// Takes a role away; access tokens carrying it stop working at once (a refresh gives one
+/// without it).
 #[utoipa::path(
     delete,
     path = "/api/v1/directory/users/{id}/grants/{grant_id}",
@@ -872,7 +891,10 @@ pub async fn remove_grant(
         },
     )
     .await?;
+    let user_id = u.id;
     grants_changed(&txn, &state, &caller, u, now).await?;
     state.outbox.commit(txn).await?;
+    // Tokens carrying a role no longer granted stop standing now, not at their expiry.
+    state.accounts.forget(user_id);
     Ok(HttpResponse::NoContent().finish())
 }

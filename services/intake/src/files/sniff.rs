@@ -56,6 +56,17 @@ impl FileType {
         }
     }
 
+    /// The type stored as `mime` ([`FileType::mime`]), if it is one of ours.
+    pub fn from_mime(mime: &str) -> Option<Self> {
+        ALLOWED.into_iter().find(|t| t.mime() == mime)
+    }
+
+    /// True when `ext` (without the dot, any case) is a usual extension of this type.
+    pub fn has_extension(self, ext: &str) -> bool {
+        let ext = ext.to_ascii_lowercase();
+        ext == self.extension() || (self == Self::Jpeg && ext == "jpeg")
+    }
+
     /// The name people know the type by (`PDF`), for messages.
     pub const fn label(self) -> &'static str {
         match self {

@@ -249,6 +249,22 @@ pub fn safe_display_name(name: &str) -> String {
     }
 }
 
+/// The file name a download is saved under: the client's label with the extension of the
+/// type sniffed from the bytes, so a PDF uploaded as `poly.html` is saved as `poly.pdf` and
+/// never opened as a web page. A label whose extension already fits stays as it is.
+pub fn download_name(label: &str, file_type: Option<FileType>) -> String {
+    let Some(t) = file_type else {
+        return label.to_owned();
+    };
+    match label.rsplit_once('.') {
+        Some((_, ext)) if t.has_extension(ext) => label.to_owned(),
+        Some((stem, ext)) if !stem.is_empty() && (1..=10).contains(&ext.chars().count()) => {
+            format!("{stem}.{}", t.extension())
+        }
+        _ => format!("{label}.{}", t.extension()),
+    }
+}
+
 /// Control characters, and the invisible ones that reorder or hide text
 /// (`bao-cao\u{202E}fdp.exe` shows as `bao-caoexe.pdf`).
 fn hidden(c: char) -> bool {
@@ -401,6 +417,22 @@ mod tests {
     use futures::stream;
 
     use super::*;
+
+    #[test]
+    fn a_download_is_named_with_the_extension_of_its_sniffed_type() {
+        assert_eq!(download_name("poly.html", Some(FileType::Pdf)), "poly.pdf");
+        assert_eq!(download_name("mo-ta.pdf", Some(FileType::Pdf)), "mo-ta.pdf");
+        assert_eq!(download_name("anh.JPEG", Some(FileType::Jpeg)), "anh.JPEG");
+        assert_eq!(
+            download_name("bang tinh", Some(FileType::Xlsx)),
+            "bang tinh.xlsx"
+        );
+        assert_eq!(
+            download_name("ban.sao.v2.docx", Some(FileType::Docx)),
+            "ban.sao.v2.docx"
+        );
+        assert_eq!(download_name("x.exe", None), "x.exe");
+    }
 
     const MIB: usize = 1024 * 1024;
 

@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod entities;
+pub mod locks;
 pub mod migration;
 pub mod probe;
 

@@ -457,7 +457,7 @@ impl Transport for AmqpTransport {
             else {
                 break;
             };
-            letters.push(dead_letter(&msg.delivery));
+            letters.push(dead_letter(&msg.delivery, self.delivery_limit));
         }
         // Closing without acknowledging leaves every message in the queue.
         let _ = conn.close(200, "listed".into()).await;
@@ -569,21 +569,25 @@ fn topology_for(service: &str) -> Vec<QueueSpec> {
     specs
 }
 
-fn dead_letter(d: &lapin::message::Delivery) -> DeadLetter {
-    let deliveries = d
-        .properties
-        .headers()
-        .as_ref()
-        .and_then(|h| {
-            h.inner()
-                .get(&ShortString::from("x-delivery-count"))
-                .cloned()
-        })
-        .and_then(|v| match v {
-            AMQPValue::LongLongInt(n) => Some(n.max(0) as u32 + 1),
-            AMQPValue::LongInt(n) => Some(n.max(0) as u32 + 1),
-            _ => None,
-        });
+/// A dead-lettered message as listed. Its deliveries: one more than its `x-delivery-count`
+/// when the broker kept that header; otherwise, when it was dead-lettered for reaching the
+/// limit (`x-first-death-reason: delivery_limit`, which is how a failing event gets there),
+/// the limit itself; unknown otherwise.
+fn dead_letter(d: &lapin::message::Delivery, delivery_limit: u32) -> DeadLetter {
+    let headers = d.properties.headers().as_ref();
+    let header =
+        |name: &str| headers.and_then(|h| h.inner().get(&ShortString::from(name)).cloned());
+    let counted = header("x-delivery-count").and_then(|v| match v {
+        AMQPValue::LongLongInt(n) => Some(n.max(0) as u32 + 1),
+        AMQPValue::LongInt(n) => Some(n.max(0) as u32 + 1),
+        _ => None,
+    });
+    let at_limit = match header("x-first-death-reason") {
+        Some(AMQPValue::LongString(r)) => r.to_string() == "delivery_limit",
+        Some(AMQPValue::ShortString(r)) => r.as_str() == "delivery_limit",
+        _ => false,
+    };
+    let deliveries = counted.or(at_limit.then_some(delivery_limit));
     DeadLetter {
         message_id: d
             .properties

@@ -5,18 +5,35 @@
 //! without a second effect, also when two consumer instances receive it at the same moment
 //! (the second insert waits for the first transaction and then finds the row). The
 //! transport acknowledges only after the commit.
+//!
+//! A failure of the service's own database (unreachable, pool timeout: see
+//! [`crate::outage`]) says nothing about the event, so it never spends a delivery attempt:
+//! the runner holds the delivery, waits until the database answers again and handles it then.
+//! Every delivery in flight is held the same way, so the consumer takes no new ones (the
+//! transport's prefetch is full) until the database is back. Only an event whose handler fails
+//! on a healthy service goes back to its queue and, after the delivery limit, to the
+//! dead-letter queue, which is logged at WARN with the event's id, type and last error.
 
 use async_trait::async_trait;
 use sea_orm::{
     ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait, sea_query::OnConflict,
 };
-use std::sync::Arc;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 use tracing::Instrument;
 
 use sangkien_proto::Envelope;
 
 use super::{Delivery, DeliveryHandler, Outbox, Outcome};
-use crate::{clock::SharedClock, metrics::Metrics, store::inbox};
+use crate::{clock::SharedClock, metrics::Metrics, outage, store::inbox};
+
+/// Longest pause between two checks of a database that is down.
+const MAX_OUTAGE_PAUSE: Duration = Duration::from_secs(5);
 
 /// What a service does with one event, inside the inbox transaction.
 #[async_trait]
@@ -43,6 +60,8 @@ pub struct Consumer {
     outbox: Outbox,
     clock: SharedClock,
     metrics: Arc<Metrics>,
+    delivery_limit: Option<u32>,
+    paused: AtomicBool,
 }
 
 impl Consumer {
@@ -62,6 +81,51 @@ impl Consumer {
             outbox,
             clock,
             metrics,
+            delivery_limit: None,
+            paused: AtomicBool::new(false),
+        }
+    }
+
+    /// The transport's delivery limit (`events.delivery_limit`), so the last failed delivery
+    /// of an event, which sends it to the dead-letter queue, is logged as such.
+    pub fn with_delivery_limit(mut self, limit: u32) -> Self {
+        self.delivery_limit = Some(limit);
+        self
+    }
+
+    /// Waits until the database answers again, checking with a growing pause.
+    async fn wait_for_database(&self) {
+        let mut pause = Duration::from_millis(200);
+        loop {
+            tokio::time::sleep(pause).await;
+            if self.db.ping().await.is_ok() {
+                return;
+            }
+            pause = (pause * 2).min(MAX_OUTAGE_PAUSE);
+        }
+    }
+
+    /// Handles `envelope`, holding it through outages of the database: an outage is waited
+    /// out (the delivery is neither acknowledged nor returned) and the event handled again.
+    async fn process_through_outages(&self, envelope: &Envelope) -> anyhow::Result<Processed> {
+        loop {
+            match self.process(envelope).await {
+                Err(e) if outage::is_outage(&e) => {
+                    self.metrics.count_delivery("held");
+                    if !self.paused.swap(true, Ordering::SeqCst) {
+                        tracing::warn!(
+                            consumer = %self.name,
+                            error = format!("{e:#}"),
+                            "database unreachable: holding deliveries, taking no new ones, until it answers"
+                        );
+                    }
+                    self.wait_for_database().await;
+                    if self.paused.swap(false, Ordering::SeqCst) {
+                        tracing::warn!(consumer = %self.name, "database answers again: resuming deliveries");
+                    }
+                }
+                other => return other,
+            }
         }
     }
 
@@ -111,7 +175,7 @@ impl DeliveryHandler for Consumer {
             previous_deliveries = delivery.previous_deliveries,
         );
         async {
-            match self.process(&envelope).await {
+            match self.process_through_outages(&envelope).await {
                 Ok(Processed::Handled) => {
                     self.metrics.count_delivery("handled");
                     tracing::debug!("event handled");
@@ -124,7 +188,23 @@ impl DeliveryHandler for Consumer {
                 }
                 Err(e) => {
                     self.metrics.count_delivery("failed");
-                    tracing::warn!(error = format!("{e:#}"), "event handler failed; will retry");
+                    let deliveries = delivery.previous_deliveries.saturating_add(1);
+                    if self.delivery_limit.is_some_and(|limit| deliveries >= limit) {
+                        self.metrics.count_delivery("dead_letter");
+                        tracing::warn!(
+                            event_id = %envelope.id,
+                            event_type = %envelope.event_type,
+                            deliveries,
+                            last_error = format!("{e:#}"),
+                            "event failed its last delivery: moved to the dead-letter queue"
+                        );
+                    } else {
+                        tracing::warn!(
+                            error = format!("{e:#}"),
+                            deliveries,
+                            "event handler failed; will retry"
+                        );
+                    }
                     Outcome::Retry
                 }
             }

@@ -204,7 +204,7 @@ impl InProcessTransport {
                     ))
                     .await?;
                 if dead {
-                    tracing::error!(routing_key = %row.routing_key, deliveries = row.deliveries + 1, "event moved to the dead-letter queue");
+                    tracing::warn!(routing_key = %row.routing_key, deliveries = row.deliveries + 1, "event moved to the dead-letter queue");
                 }
             }
             Outcome::DeadLetter => {

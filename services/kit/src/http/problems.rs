@@ -78,12 +78,18 @@ pub async fn problems(
     }
     let problem = match api_error {
         Some(err) => {
-            if let Some(source) = &err.source {
-                tracing::error!(
+            match &err.source {
+                Some(source) if err.code == ErrorCode::ServiceUnavailable => tracing::warn!(
+                    request_id = request_id.as_deref().unwrap_or(""),
+                    error = format!("{source:#}"),
+                    "dependency unavailable"
+                ),
+                Some(source) => tracing::error!(
                     request_id = request_id.as_deref().unwrap_or(""),
                     error = format!("{source:#}"),
                     "internal error"
-                );
+                ),
+                None => {}
             }
             err.to_problem(lang)
         }

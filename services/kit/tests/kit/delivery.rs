@@ -81,6 +81,11 @@ async fn a_failing_event_goes_to_the_dead_letter_queue_while_others_flow_and_rep
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].message_id, poison.id.to_string());
     assert_eq!(letters[0].routing_key, "probe.sent");
+    assert_eq!(
+        letters[0].deliveries,
+        Some(limit as u32),
+        "the real delivery count is listed"
+    );
 
     recorder.heal();
     let replayed = env

@@ -273,7 +273,7 @@ impl Env {
                 Duration::from_secs(1),
             );
             let _ = amqp
-                .delete_topology(&[QUEUE, "appraisal", "decision"])
+                .delete_topology(&[QUEUE, "intake", "appraisal", "decision"])
                 .await;
         }
         let _ = self.db.close_by_ref().await;

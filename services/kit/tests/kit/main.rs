@@ -5,6 +5,7 @@
 mod delivery;
 mod harness;
 mod idempotency;
+mod outage;
 mod outbox;
 mod probes;
 mod publish;

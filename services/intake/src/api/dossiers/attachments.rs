@@ -18,10 +18,10 @@ use crate::{
     api::common::{audit, wrong_status},
     files::{
         FileStore, UploadError,
-        sniff::ALLOWED,
-        storage::{key_for, safe_display_name},
+        sniff::{ALLOWED, FileType},
+        storage::{download_name, key_for, safe_display_name},
     },
-    store::entities::attachment,
+    store::{entities::attachment, locks::lock_dossier},
 };
 
 /// Most files one dossier may hold.
@@ -71,6 +71,14 @@ fn allowed_list() -> String {
         .join(", ")
 }
 
+/// The dossier holds [`MAX_FILES`] already.
+fn too_many_files() -> ApiError {
+    ApiError::new(ErrorCode::ValidationFailed).with_detail(
+        format!("Mỗi hồ sơ tối đa {MAX_FILES} tệp"),
+        format!("A dossier holds at most {MAX_FILES} files"),
+    )
+}
+
 fn upload_error(e: UploadError, per_file: u64, remaining: u64) -> ApiError {
     match e {
         UploadError::TooLarge { max_bytes } => {
@@ -117,6 +125,7 @@ fn upload_error(e: UploadError, per_file: u64, remaining: u64) -> ApiError {
     responses(
         (status = 201, description = "Stored", body = AttachmentView),
         (status = 409, description = "The dossier is not editable now", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The dossier holds its 20 files already", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the per-file or per-dossier limit", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not an allowed type, naming those allowed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -147,10 +156,7 @@ pub async fn upload(
     }
     let existing = current_attachments(&ctx.db, loaded.dossier.id).await?;
     if existing.len() >= MAX_FILES {
-        return Err(ApiError::new(ErrorCode::ValidationFailed).with_detail(
-            format!("Mỗi hồ sơ tối đa {MAX_FILES} tệp"),
-            format!("A dossier holds at most {MAX_FILES} files"),
-        ));
+        return Err(too_many_files());
     }
     let used: u64 = existing.iter().map(|a| a.size.max(0) as u64).sum();
     let per_file = settings.files.max_file_bytes;
@@ -186,15 +192,18 @@ pub async fn upload(
     let saved = async {
         let txn = begin_write(&ctx.db).await?;
         // Checked again now that the file is in: the dossier may have changed meanwhile.
+        // Under the dossier's lock, so concurrent uploads count one after the other and the
+        // 20 files and the byte total hold whatever the concurrency.
+        lock_dossier(&txn, loaded.dossier.id).await?;
         let again = load(&txn, &caller, loaded.dossier.id).await?;
         if !again.status().is_editable() {
             return Err(wrong_status("đính kèm tệp vào", "attach files to", again.status().as_str()));
         }
-        let used: u64 = current_attachments(&txn, loaded.dossier.id)
-            .await?
-            .iter()
-            .map(|a| a.size.max(0) as u64)
-            .sum();
+        let current = current_attachments(&txn, loaded.dossier.id).await?;
+        if current.len() >= MAX_FILES {
+            return Err(too_many_files());
+        }
+        let used: u64 = current.iter().map(|a| a.size.max(0) as u64).sum();
         if used + stored.size > settings.files.max_dossier_bytes {
             return Err(upload_error(
                 UploadError::TooLarge { max_bytes: settings.files.max_dossier_bytes.saturating_sub(used) },
@@ -262,8 +271,10 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(items))
 }
 
-/// `filename*=UTF-8''…` for Content-Disposition (RFC 6266 / 8187).
-pub(crate) fn disposition(name: &str) -> String {
+/// `filename*=UTF-8''…` for Content-Disposition (RFC 6266 / 8187), the client's label with
+/// the extension of the type stored as `content_type` ([`download_name`]).
+pub(crate) fn disposition(label: &str, content_type: &str) -> String {
+    let name = download_name(label, FileType::from_mime(content_type));
     let encoded: String = name
         .bytes()
         .map(|b| {
@@ -321,7 +332,10 @@ pub async fn download(
         .map(|chunk| chunk.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string())));
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.as_str())
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&a.name)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            disposition(&a.name, &a.content_type),
+        ))
         .insert_header((header::ETAG, format!("\"{}\"", a.sha256)))
         .insert_header(("Digest", format!("sha-256={}", a.sha256)))
         .no_chunking(size)

@@ -124,7 +124,10 @@ pub async fn shared_download(
         .map(|chunk| chunk.map_err(|e| actix_web::error::ErrorInternalServerError(e.to_string())));
     Ok(HttpResponse::Ok()
         .content_type(a.content_type.as_str())
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&a.name)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            disposition(&a.name, &a.content_type),
+        ))
         .insert_header((header::ETAG, format!("\"{}\"", a.sha256)))
         .no_chunking(size)
         .streaming(body))
