@@ -104,8 +104,9 @@ pub fn run_service(name: &str, start: StartFn) -> anyhow::Result<()> {
         let shared = Shared::from_settings(&settings, std::sync::Arc::new(SystemClock)).await?;
         let service = start(settings, shared).await?;
         if migrate_only {
-            tracing::info!(service = name, "migrations applied");
             service.stop().await;
+            // The summary is for the person (standard output), as `sangkien migrate` prints it.
+            println!("migrations applied: {name}");
             return Ok(());
         }
         println!("sangkien-{name} listening on {}", service.url());
