@@ -27,6 +27,7 @@ NEEDED = {
     "sangkien_events_published": "counter",
     "sangkien_event_deliveries": "counter",
     "sangkien_dead_letters": "gauge",
+    "sangkien_consumer_lag": "gauge",
 }
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

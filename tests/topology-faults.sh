@@ -2,7 +2,7 @@
 # Faults on the distributed topology (tests/topology.sh): the broker cut for every process
 # (through a TCP proxy this script controls) and one service killed, while the others keep
 # serving. Checks that the healthy processes' /readyz stays 200 throughout, that the gateway
-# lists the killed service as not_ready and answers 502 on its routes only, that writes succeed
+# lists the killed service as not_ready and answers 503 on its routes only, that writes succeed
 # during the broker cut (the outbox keeps the events), and that the event sent during the cut
 # arrives once the broker is back.
 #
@@ -41,10 +41,10 @@ bash tests/topology.sh run -- bash -c '
   healthy_ready "decision killed"
   curl -fsS "$GW/readyz" | grep -q "\"decision\":\"not_ready\"" || fail "the gateway does not list decision as not_ready"
   status=$(curl -s -o /dev/null -w "%{http_code}" -H "authorization: Bearer $token" "$GW/api/v1/decision/probes/00000000-0000-0000-0000-000000000000")
-  [ "$status" = 502 ] || fail "decision route answered $status, not 502"
+  [ "$status" = 503 ] || fail "decision route answered $status, not 503"
   status=$(curl -s -o /dev/null -w "%{http_code}" -H "authorization: Bearer $token" "$GW/api/v1/intake/plans")
   [ "$status" = 200 ] || fail "intake route answered $status with decision down"
-  echo "faults: decision killed: gateway, intake, appraisal ready; decision routes 502, intake 200"
+  echo "faults: decision killed: gateway, intake, appraisal ready; decision routes 503, intake 200"
 
   # The broker cut for 15 s: every process stays ready and writes succeed.
   rm -f "'"$STATE"'/up"

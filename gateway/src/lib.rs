@@ -319,7 +319,7 @@ async fn metrics_text(
 
 /// Ready when the gateway can serve its own requests: its identity store answers. The
 /// services behind it are reported (`ready` / `not_ready`) but do not decide: a service that
-/// is down answers 502 on its own routes only, and must not take every gateway pod (and with
+/// is down answers 503 on its own routes only, and must not take every gateway pod (and with
 /// them the healthy services) out of rotation.
 async fn readyz(state: web::Data<GatewayState>) -> Result<HttpResponse, ApiError> {
     let store_ok = tokio::time::timeout(Duration::from_secs(2), state.db.ping())

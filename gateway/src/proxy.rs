@@ -3,7 +3,7 @@
 //! Request and response bodies flow through in chunks (a bounded channel on the way in), so
 //! a large upload or download never sits whole in the gateway's memory. Hop-by-hop headers
 //! are dropped, the request id and forwarding headers are added. A service that refuses the
-//! connection gives `upstream_unavailable` (502), one that does not begin answering in time
+//! connection gives `upstream_unavailable` (503 with `Retry-After`, like any dependency outage), one that does not begin answering in time
 //! gives `upstream_timeout` (504).
 
 use actix_web::{
@@ -134,10 +134,12 @@ pub async fn forward(
         }
         Ok(Err(e)) => {
             tracing::warn!(service = %service, error = %e, "service unreachable");
-            return Err(ApiError::new(ErrorCode::UpstreamUnavailable).with_detail(
-                format!("Dịch vụ {service} không phản hồi"),
-                format!("The {service} service did not answer"),
-            ));
+            return Err(ApiError::new(ErrorCode::UpstreamUnavailable)
+                .with_detail(
+                    format!("Dịch vụ {service} không phản hồi"),
+                    format!("The {service} service did not answer"),
+                )
+                .with_retry_after(sangkien_kit::outage::RETRY_AFTER_SECS));
         }
         Ok(Ok(r)) => r,
     };

@@ -118,7 +118,7 @@ error_codes! {
     /// Too many requests; retry after the time in `Retry-After`.
     RateLimited = ("rate_limited", 429, "Quá nhiều yêu cầu, vui lòng thử lại sau", "Too many requests, retry later"),
     /// A service behind the gateway did not answer.
-    UpstreamUnavailable = ("upstream_unavailable", 502, "Dịch vụ tạm thời không phản hồi", "A service did not answer"),
+    UpstreamUnavailable = ("upstream_unavailable", 503, "Dịch vụ tạm thời không phản hồi", "A service did not answer"),
     /// A service behind the gateway answered too slowly.
     UpstreamTimeout = ("upstream_timeout", 504, "Dịch vụ phản hồi quá chậm", "A service answered too slowly"),
     /// A dependency (database, broker) is not reachable.

@@ -83,6 +83,7 @@ struct Families {
     events_published: Family<ServiceLabels, Counter>,
     deliveries: Family<OutcomeLabels, Counter>,
     dead_letters: Family<ServiceLabels, Gauge>,
+    consumer_lag: Family<ServiceLabels, Gauge>,
     refreshers: Mutex<Vec<Refresher>>,
 }
 
@@ -97,6 +98,7 @@ impl Families {
         let events_published = Family::<ServiceLabels, Counter>::default();
         let deliveries = Family::<OutcomeLabels, Counter>::default();
         let dead_letters = Family::<ServiceLabels, Gauge>::default();
+        let consumer_lag = Family::<ServiceLabels, Gauge>::default();
         registry.register(
             "http_requests",
             "HTTP requests by service, route template and status",
@@ -127,6 +129,11 @@ impl Families {
             "Events resting in the service's dead-letter queue",
             dead_letters.clone(),
         );
+        registry.register(
+            "consumer_lag",
+            "Events waiting in the service's own queue, not yet handled",
+            consumer_lag.clone(),
+        );
         Self {
             registry,
             requests,
@@ -135,6 +142,7 @@ impl Families {
             events_published,
             deliveries,
             dead_letters,
+            consumer_lag,
             refreshers: Mutex::new(Vec::new()),
         }
     }
@@ -229,6 +237,11 @@ impl Metrics {
     /// Sets the number of events in the service's dead-letter queue.
     pub fn set_dead_letters(&self, n: i64) {
         self.families.dead_letters.get_or_create(&self.own()).set(n);
+    }
+
+    /// Sets the number of events waiting in the service's own queue.
+    pub fn set_consumer_lag(&self, n: i64) {
+        self.families.consumer_lag.get_or_create(&self.own()).set(n);
     }
 
     /// Adds work to run before each scrape of this process's metrics.

@@ -240,6 +240,12 @@ pub async fn start<M: MigratorTrait>(
                 {
                     m.set_dead_letters(n as i64);
                 }
+                if let Ok(Ok(n)) =
+                    tokio::time::timeout(Duration::from_secs(1), transport.queue_depth(m.service()))
+                        .await
+                {
+                    m.set_consumer_lag(n as i64);
+                }
                 if let Ok(n) = crate::events::outbox::pending_count(&db).await {
                     m.set_outbox_backlog(n as i64);
                 }

@@ -849,7 +849,7 @@ pub const SETTINGS: &[SettingDoc] = &[
         "the identity store",
     ),
     doc("gateway.upstream_timeout_secs", "30", "then 504"),
-    doc("gateway.upstream_connect_timeout_secs", "3", "then 502"),
+    doc("gateway.upstream_connect_timeout_secs", "3", "then 503"),
     doc(
         "gateway.signing_keys",
         "generated, kept in the identity store",

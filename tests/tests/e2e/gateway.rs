@@ -94,7 +94,7 @@ async fn a_service_verifies_the_token_itself_and_refuses_without_one() {
 }
 
 #[tokio::test]
-async fn a_service_that_is_down_gives_a_502_problem_not_a_hang() {
+async fn a_service_that_is_down_gives_a_503_problem_with_retry_after_not_a_hang() {
     let mut sys = TestSystem::start().await.unwrap();
     let admin = sys.token(Role::Admin).unwrap();
     let mut system = sys.system.take().unwrap();
@@ -115,8 +115,13 @@ async fn a_service_that_is_down_gives_a_502_problem_not_a_hang() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 502);
+    assert_eq!(res.status(), 503);
     assert!(started.elapsed().as_secs() < 10);
+    assert!(
+        res.headers().get("retry-after").is_some(),
+        "{:?}",
+        res.headers()
+    );
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["code"], "upstream_unavailable");
     assert!(body["detail"].as_str().unwrap().contains("decision"));

@@ -538,11 +538,23 @@ impl Transport for AmqpTransport {
     }
 
     async fn dead_letter_count(&self, service: &str) -> Result<u64, TransportError> {
+        self.message_count(self.names.dead_letter_queue(service))
+            .await
+    }
+
+    async fn queue_depth(&self, service: &str) -> Result<u64, TransportError> {
+        self.message_count(self.names.queue(service)).await
+    }
+}
+
+impl AmqpTransport {
+    /// Messages ready in `queue` (0 when it does not exist), by a passive declare.
+    async fn message_count(&self, queue: String) -> Result<u64, TransportError> {
         let conn = self.connect().await?;
         let channel = conn.create_channel().await.map_err(unreachable)?;
         let q = channel
             .queue_declare(
-                self.names.dead_letter_queue(service).into(),
+                queue.into(),
                 QueueDeclareOptions {
                     passive: true,
                     ..Default::default()

@@ -426,11 +426,22 @@ impl Transport for InProcessTransport {
     }
 
     async fn dead_letter_count(&self, service: &str) -> Result<u64, TransportError> {
+        self.count(service, true).await
+    }
+
+    async fn queue_depth(&self, service: &str) -> Result<u64, TransportError> {
+        self.count(service, false).await
+    }
+}
+
+impl InProcessTransport {
+    /// Messages of `queue` that are dead-lettered (`dead`) or still to be handled.
+    async fn count(&self, service: &str, dead: bool) -> Result<u64, TransportError> {
         let row = self
             .db
             .query_one_raw(self.stmt(
-                "SELECT COUNT(*) AS n FROM queue_messages WHERE queue = ? AND dead = TRUE",
-                vec![service.into()],
+                "SELECT COUNT(*) AS n FROM queue_messages WHERE queue = ? AND dead = ?",
+                vec![service.into(), dead.into()],
             ))
             .await?;
         let n: i64 = match row {

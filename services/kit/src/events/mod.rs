@@ -131,6 +131,10 @@ pub trait Transport: Send + Sync {
 
     /// Number of messages in `service`'s dead-letter queue.
     async fn dead_letter_count(&self, service: &str) -> Result<u64, TransportError>;
+
+    /// Number of events waiting in `service`'s own queue (its consumer lag), so an operator
+    /// sees a consumer falling behind before anyone notices a missing case.
+    async fn queue_depth(&self, service: &str) -> Result<u64, TransportError>;
 }
 
 /// A shared transport.

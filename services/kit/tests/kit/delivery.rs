@@ -208,3 +208,27 @@ async fn a_consumer_dying_after_commit_before_ack_gets_the_event_again_and_chang
     );
     env.cleanup().await;
 }
+
+/// The consumer lag an operator scrapes: events waiting in a service's queue while nobody
+/// consumes it, back to zero once its consumer has handled them.
+#[tokio::test]
+async fn the_queue_depth_counts_events_waiting_for_the_consumer() {
+    let env = Env::new().await;
+    let events: Vec<_> = (0..3).map(|i| env.probe(&format!("waiting {i}"))).collect();
+    env.transport.publish(&events).await.unwrap();
+    let waiting = eventually(Duration::from_secs(10), || async {
+        let n = env.transport.queue_depth(QUEUE).await.unwrap();
+        (n == 3).then_some(n)
+    })
+    .await;
+    assert_eq!(waiting, Some(3), "three events wait for a consumer");
+    let recorder = Arc::new(Recorder::default());
+    env.start_consumer(env.consumer(recorder));
+    let drained = eventually(Duration::from_secs(20), || async {
+        let n = env.transport.queue_depth(QUEUE).await.unwrap();
+        (n == 0 && effects(&env.db).await == 3).then_some(n)
+    })
+    .await;
+    assert_eq!(drained, Some(0), "the queue drains once handled");
+    env.cleanup().await;
+}

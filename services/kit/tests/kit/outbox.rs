@@ -112,6 +112,9 @@ impl Transport for Outage {
     async fn dead_letter_count(&self, s: &str) -> Result<u64, TransportError> {
         self.inner.dead_letter_count(s).await
     }
+    async fn queue_depth(&self, s: &str) -> Result<u64, TransportError> {
+        self.inner.queue_depth(s).await
+    }
 }
 
 #[tokio::test]
