@@ -3,12 +3,6 @@
 //! `sangkien-gateway` serves; `sangkien-gateway migrate` applies the identity store's
 //! migrations and exits.
 
-/// The allocator: mimalloc returns freed memory to the system by itself, where glibc's malloc
-/// kept each password hash's large block in its arenas (hundreds of MiB after a few sign-ins)
-/// unless `MALLOC_MMAP_THRESHOLD_` was set in the environment.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::sync::Arc;
 
 use sangkien_kit::{Settings, SystemClock, process::shutdown_signal, service::Shared};

@@ -4,12 +4,6 @@
 //! moves it through the year), the gateway keeps the real time for tokens. Not shipped: the
 //! production binaries have no way to move time.
 
-/// The allocator: mimalloc returns freed memory to the system by itself, where glibc's malloc
-/// kept each password hash's large block in its arenas (hundreds of MiB after a few sign-ins)
-/// unless `MALLOC_MMAP_THRESHOLD_` was set in the environment.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::sync::Arc;
 
 use sangkien_e2e::clock::FileClock;
