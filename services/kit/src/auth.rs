@@ -154,6 +154,8 @@ pub fn verified_ttl(exp: i64, now: i64, max: Duration) -> Option<Duration> {
 #[derive(Clone)]
 struct Verified {
     claims: Arc<Claims>,
+    /// The key that verified it: a hit counts only while that key is still known.
+    kid: String,
     until: Instant,
 }
 
@@ -330,17 +332,25 @@ impl Verifier {
     pub async fn verify(&self, token: &str) -> Result<Claims, AuthError> {
         let key = token_key(token);
         let now = Instant::now();
+        // Keys first, so a key withdrawn from the JWKS empties the cache before it is read.
+        if self.jwks_stale()
+            && let Err(e) = self.refresh().await
+        {
+            tracing::warn!(error = %e, "could not refresh the JWKS; keeping the cached keys");
+        }
         if let Some(hit) = self.verified.get(&key)
             && hit.until > now
+            && self.key(&hit.kid).is_some()
         {
             return Ok(hit.claims.as_ref().clone());
         }
-        let claims = self.check(token).await?;
+        let (claims, kid) = self.check(token).await?;
         if let Some(ttl) = verified_ttl(claims.exp, chrono::Utc::now().timestamp(), VERIFIED_TTL) {
             self.verified.insert(
                 key,
                 Verified {
                     claims: Arc::new(claims.clone()),
+                    kid,
                     until: now + ttl,
                 },
             );
@@ -353,8 +363,8 @@ impl Verifier {
         self.verified.invalidate_all();
     }
 
-    /// Checks the signature and the claims of `token`.
-    async fn check(&self, token: &str) -> Result<Claims, AuthError> {
+    /// Checks the signature and the claims of `token`; the claims and the key id.
+    async fn check(&self, token: &str) -> Result<(Claims, String), AuthError> {
         let header =
             jsonwebtoken::decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         if header.alg != Algorithm::EdDSA {
@@ -379,7 +389,7 @@ impl Verifier {
             }
         };
         jsonwebtoken::decode::<Claims>(token, &key, &self.validation)
-            .map(|d| d.claims)
+            .map(|d| (d.claims, kid))
             .map_err(|e| AuthError::Invalid(e.to_string()))
     }
 }
