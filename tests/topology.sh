@@ -95,7 +95,9 @@ run() {
   [ $# -gt 0 ] || { echo "usage: topology.sh run [--test-clock] [--release] -- <command…>" >&2; exit 2; }
   local flags=()
   [ "$profile" = release ] && flags+=(--release)
-  if [ "$node" = test ]; then
+  if [ -n "${SK_TOPOLOGY_BIN:-}" ]; then
+    : # prebuilt binaries (tests/load.sh's SK_LOAD_BIN)
+  elif [ "$node" = test ]; then
     (cd "$ROOT" && cargo build "${flags[@]}" -p sangkien-e2e --bin sangkien-node)
   else
     (cd "$ROOT" && cargo build "${flags[@]}" --bins -p sangkien-gateway -p sangkien-intake -p sangkien-appraisal -p sangkien-decision)
@@ -142,7 +144,7 @@ run() {
   gw=$(free_port 0); in=$(free_port 1); ap=$(free_port 2); de=$(free_port 3); pv=$(free_port 4)
   cat >"$SK_TOPOLOGY_STATE/env.sh" <<ENV
 export SK_NODE=$node
-export SK_BIN=$CARGO_TARGET_DIR/$profile
+export SK_BIN=${SK_TOPOLOGY_BIN:-$CARGO_TARGET_DIR/$profile}
 export SK_CLOCK_FILE=$SK_TOPOLOGY_STATE/clock
 export SANGKIEN_EVENTS__TRANSPORT=amqp
 export SANGKIEN_EVENTS__AMQP_URL="${SK_TOPOLOGY_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/%2f}"

@@ -4,6 +4,12 @@
 //! against keys from configuration or the gateway's JWKS, with `exp`, `iss` and `aud`
 //! required. A token naming an unknown `kid` makes the verifier fetch the JWKS again (at most
 //! once every few seconds), so a rotated key is picked up without restarting anything.
+//!
+//! A verified token is remembered for a few seconds, keyed by its SHA-256 (never beyond its
+//! `exp`), so a process that sees the same token again — the standalone binary's services
+//! behind its gateway, or a client's next request — checks the Ed25519 signature once, not on
+//! every request. Only the signature and claims check is skipped: the gateway still looks up
+//! the account's standing for every request.
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
 use futures::future::LocalBoxFuture;
@@ -127,6 +133,51 @@ pub enum AuthError {
 
 const JWKS_REFRESH_MIN_INTERVAL: Duration = Duration::from_secs(5);
 
+/// How long a verified token is remembered at most: short, so a key withdrawn from the JWKS
+/// stops being honoured for a cached token within seconds too.
+pub const VERIFIED_TTL: Duration = Duration::from_secs(30);
+
+/// How many verified tokens a process remembers: a few MiB at most, more than the people
+/// signed in to one district at once.
+pub const VERIFIED_CAPACITY: u64 = 10_000;
+
+/// How long a token verified at `now` (seconds since the epoch) with expiry `exp` may be
+/// remembered: at most `max`, and never past its `exp` (the leeway of the check itself is not
+/// extended to the cache); `None` when it must not be remembered at all.
+pub fn verified_ttl(exp: i64, now: i64, max: Duration) -> Option<Duration> {
+    let left = u64::try_from(exp.checked_sub(now)?).ok()?;
+    let ttl = Duration::from_secs(left).min(max);
+    (!ttl.is_zero()).then_some(ttl)
+}
+
+/// Claims of a verified token and until when they may be served from the cache.
+#[derive(Clone)]
+struct Verified {
+    claims: Arc<Claims>,
+    /// The key that verified it: a hit counts only while that key is still known.
+    kid: String,
+    until: Instant,
+}
+
+/// Lets each cached token expire at its own `until`.
+struct UntilDeadline;
+
+impl moka::Expiry<[u8; 32], Verified> for UntilDeadline {
+    fn expire_after_create(
+        &self,
+        _key: &[u8; 32],
+        value: &Verified,
+        created_at: Instant,
+    ) -> Option<Duration> {
+        Some(value.until.saturating_duration_since(created_at))
+    }
+}
+
+fn token_key(token: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).into()
+}
+
 type KeyMap = HashMap<String, Arc<DecodingKey>>;
 
 /// Keys fetched from the JWKS and when.
@@ -151,6 +202,7 @@ pub struct Verifier {
     jwks_ttl: Duration,
     last_fetch: tokio::sync::Mutex<Option<Instant>>,
     http: reqwest::Client,
+    verified: moka::sync::Cache<[u8; 32], Verified>,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -190,6 +242,10 @@ impl Verifier {
             jwks_ttl: Duration::from_secs(settings.jwks_cache_secs.max(1)),
             last_fetch: tokio::sync::Mutex::new(None),
             http,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .expire_after(UntilDeadline)
+                .build(),
         })
     }
 
@@ -198,6 +254,7 @@ impl Verifier {
         if let Ok(mut local) = self.local.write() {
             *local = keys.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         }
+        self.forget_verified();
     }
 
     fn key(&self, kid: &str) -> Option<Arc<DecodingKey>> {
@@ -250,17 +307,64 @@ impl Verifier {
                 DecodingKey::from_jwk(jwk).ok().map(|k| (kid, Arc::new(k)))
             })
             .collect();
+        let mut changed = false;
         if let Ok(mut fetched) = self.fetched.write() {
+            let mut before: Vec<&String> = fetched.keys.keys().collect();
+            let mut after: Vec<&String> = keys.keys().collect();
+            before.sort();
+            after.sort();
+            changed = before != after;
             *fetched = Fetched {
                 keys,
                 at: Some(Instant::now()),
             };
         }
+        if changed {
+            // A withdrawn key must not live on in the cache of verified tokens.
+            self.forget_verified();
+        }
         Ok(())
     }
 
-    /// Verifies `token` and returns its claims.
+    /// Verifies `token` and returns its claims: from the cache of verified tokens when it was
+    /// verified in the last [`VERIFIED_TTL`] and has not expired since, else by checking its
+    /// signature and claims (and then remembering it).
     pub async fn verify(&self, token: &str) -> Result<Claims, AuthError> {
+        let key = token_key(token);
+        let now = Instant::now();
+        // Keys first, so a key withdrawn from the JWKS empties the cache before it is read.
+        if self.jwks_stale()
+            && let Err(e) = self.refresh().await
+        {
+            tracing::warn!(error = %e, "could not refresh the JWKS; keeping the cached keys");
+        }
+        if let Some(hit) = self.verified.get(&key)
+            && hit.until > now
+            && self.key(&hit.kid).is_some()
+        {
+            return Ok(hit.claims.as_ref().clone());
+        }
+        let (claims, kid) = self.check(token).await?;
+        if let Some(ttl) = verified_ttl(claims.exp, chrono::Utc::now().timestamp(), VERIFIED_TTL) {
+            self.verified.insert(
+                key,
+                Verified {
+                    claims: Arc::new(claims.clone()),
+                    kid,
+                    until: now + ttl,
+                },
+            );
+        }
+        Ok(claims)
+    }
+
+    /// Forgets every verified token (after the keys changed).
+    fn forget_verified(&self) {
+        self.verified.invalidate_all();
+    }
+
+    /// Checks the signature and the claims of `token`; the claims and the key id.
+    async fn check(&self, token: &str) -> Result<(Claims, String), AuthError> {
         let header =
             jsonwebtoken::decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         if header.alg != Algorithm::EdDSA {
@@ -285,7 +389,7 @@ impl Verifier {
             }
         };
         jsonwebtoken::decode::<Claims>(token, &key, &self.validation)
-            .map(|d| d.claims)
+            .map(|d| (d.claims, kid))
             .map_err(|e| AuthError::Invalid(e.to_string()))
     }
 }
@@ -353,5 +457,21 @@ impl FromRequest for Caller {
                 lang,
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verified_ttl_is_short_and_never_past_the_tokens_expiry() {
+        let max = Duration::from_secs(30);
+        assert_eq!(verified_ttl(1_000, 100, max), Some(max));
+        assert_eq!(verified_ttl(110, 100, max), Some(Duration::from_secs(10)));
+        assert_eq!(verified_ttl(100, 100, max), None);
+        // Accepted within the leeway after its expiry, but never remembered.
+        assert_eq!(verified_ttl(90, 100, max), None);
+        assert_eq!(verified_ttl(i64::MIN, 100, max), None);
     }
 }

@@ -4,6 +4,13 @@
 //! services behind it on loopback ports, each on its own SQLite file under `./data/`, with
 //! the in-process event transport. Settings come from `SANGKIEN_*` variables or a TOML file.
 
+/// The allocator: mimalloc returns freed memory to the system by itself, where glibc's malloc
+/// kept each password hash's large block in its arenas (hundreds of MiB after a few sign-ins)
+/// unless `MALLOC_MMAP_THRESHOLD_` was set in the environment. Only here: the distributed
+/// binaries run with that variable (image, topology) and measured smaller with glibc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use sangkien::system;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};

@@ -13,7 +13,9 @@
 //! (gateway against intake directly), `scoring` (reviewers submitting sheets at the same
 //! instant), `reports` (bulk seed, then the dashboard and the budget execution report),
 //! `uploads` (a stream of large PDFs against `dd` to the same disk). `reading` and `scoring`
-//! use the dossiers `deadline` registered.
+//! use the dossiers `deadline` registered. `peer` (issue 20: create-and-submit with a 2 KiB
+//! PDF, sheet submit, list 20, at 8 and 32 clients, with CPU ms per operation) sets up its own
+//! cases and runs on either topology (`tests/load.sh --standalone`).
 
 #[path = "../load/mod.rs"]
 mod load;
@@ -115,6 +117,21 @@ struct Cli {
     /// Uploads: files sent at a time; one pass of `upload-mib` per value.
     #[arg(long, value_delimiter = ',', default_value = "1,4")]
     upload_concurrency: Vec<usize>,
+    /// Peer comparison: concurrent clients, one pass per value.
+    #[arg(long, value_delimiter = ',', default_value = "8,32")]
+    peer_clients: Vec<usize>,
+    /// Peer comparison: seconds per operation, concurrency and round.
+    #[arg(long, default_value_t = 5.0)]
+    peer_seconds: f64,
+    /// Peer comparison: rounds (each runs every operation at every concurrency).
+    #[arg(long, default_value_t = 3)]
+    peer_rounds: usize,
+    /// Peer comparison: operations (`create` = create-and-submit with a PDF, `sheet`, `list`).
+    #[arg(long, value_delimiter = ',', default_value = "create,sheet,list")]
+    peer_ops: Vec<String>,
+    /// Peer comparison: size of the PDF of create-and-submit.
+    #[arg(long, default_value_t = 2048)]
+    peer_pdf_bytes: usize,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -191,7 +208,11 @@ async fn run(cli: Cli) -> Result<()> {
         &cli.admin_password,
         cli.schools.max(1),
         cli.authors,
-        if wants("scoring") { cli.reviewers } else { 0 },
+        if wants("scoring") || wants("peer") {
+            cli.reviewers
+        } else {
+            0
+        },
     )
     .await?;
     let cx = Ctx {
@@ -257,6 +278,20 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
             }
             "reports" => load::reports::reports(&cx, cli.seed_dossiers, &mut rows).await,
+            "peer" => {
+                load::peer::peer(
+                    &cx,
+                    &load::peer::PeerOptions {
+                        clients: cli.peer_clients.clone(),
+                        seconds: cli.peer_seconds,
+                        rounds: cli.peer_rounds,
+                        ops: cli.peer_ops.clone(),
+                        pdf_bytes: cli.peer_pdf_bytes,
+                    },
+                    &mut rows,
+                )
+                .await
+            }
             "uploads" => {
                 let mut passes = serde_json::Map::new();
                 let mut failed = None;
@@ -364,6 +399,7 @@ fn name_static(name: &str) -> &'static str {
         "scoring" => "scoring",
         "reports" => "reports",
         "uploads" => "uploads",
+        "peer" => "peer",
         _ => "other",
     }
 }

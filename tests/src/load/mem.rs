@@ -14,8 +14,8 @@ use std::{
 
 use serde_json::{Value, json};
 
-/// The four processes.
-pub const PROCESSES: [&str; 4] = ["gateway", "intake", "appraisal", "decision"];
+/// The four processes of the distributed topology, and the one of the standalone binary.
+pub const PROCESSES: [&str; 5] = ["gateway", "intake", "appraisal", "decision", "sangkien"];
 
 /// Process ids from the topology's state directory (`<name>.pid`).
 pub fn pids(state: Option<&Path>) -> BTreeMap<&'static str, u32> {

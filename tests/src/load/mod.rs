@@ -3,6 +3,7 @@
 pub mod api;
 pub mod budget;
 pub mod mem;
+pub mod peer;
 pub mod reports;
 pub mod scenarios;
 pub mod stats;

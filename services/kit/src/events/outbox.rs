@@ -193,7 +193,10 @@ impl OutboxRelay {
         }
         match self.publish(&rows).await {
             Ok(()) => {
-                self.mark_published(&self.db, &rows).await?;
+                // Through the file's write connection: no busy-handler sleep beside the
+                // request writers.
+                self.mark_published(&crate::db::writer(&self.db), &rows)
+                    .await?;
                 Ok(rows.len())
             }
             Err(e) => {

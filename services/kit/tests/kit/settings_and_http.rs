@@ -56,6 +56,32 @@ async fn a_valid_token_is_accepted_and_expired_or_foreign_ones_are_refused() {
     assert!(v.verify("not.a.token").await.is_err());
 }
 
+#[tokio::test]
+async fn a_remembered_token_is_served_again_but_a_tampered_copy_and_withdrawn_keys_are_not() {
+    let keys = TestKeys::generate().unwrap();
+    let v = Verifier::new(&AuthSettings::default()).unwrap();
+    let local = |k: &TestKeys| {
+        vec![(
+            k.kid.clone(),
+            jsonwebtoken::DecodingKey::from_ed_pem(k.public_pem.as_bytes()).unwrap(),
+        )]
+    };
+    v.set_local_keys(local(&keys));
+    let ok = keys.sign(&claims(600, "sangkien")).unwrap();
+    let first = v.verify(&ok).await.unwrap();
+    let again = v.verify(&ok).await.unwrap();
+    assert_eq!(first.sub, again.sub);
+    assert_eq!(again.roles[0].role, Role::Admin);
+    // The same header and claims with another signature: not the remembered token.
+    let (signed, _) = ok.rsplit_once('.').unwrap();
+    let tampered = format!("{signed}.{}", "A".repeat(86));
+    assert!(v.verify(&tampered).await.is_err());
+    // Keys replaced (the gateway restarted with new keys): the remembered token is refused.
+    let next = TestKeys::generate().unwrap();
+    v.set_local_keys(local(&next));
+    assert!(v.verify(&ok).await.is_err());
+}
+
 async fn whoami(caller: Caller) -> Result<HttpResponse, ApiError> {
     caller.require_any(&[Role::Admin])?;
     Ok(HttpResponse::Ok()
