@@ -18,6 +18,7 @@ use super::{
     Ctx,
     api::{Api, PASSWORD, form, pdf, sign_in_all},
     mem,
+    scenarios::check,
     stats::{Recorder, Row, round, summarise},
 };
 
@@ -44,30 +45,6 @@ struct Pass {
     latencies: Vec<u64>,
 }
 
-fn ok_status(rec: &Recorder, step: &str, r: Result<super::api::Reply>, want: u16) -> Option<Value> {
-    match r {
-        Ok(reply) if reply.status == want => {
-            rec.ok(step, reply.took);
-            Some(reply.body)
-        }
-        Ok(reply) => {
-            rec.error(
-                step,
-                format!(
-                    "{} {}",
-                    reply.status,
-                    reply.body.to_string().chars().take(200).collect::<String>()
-                ),
-            );
-            None
-        }
-        Err(e) => {
-            rec.error(step, format!("{e:#}"));
-            None
-        }
-    }
-}
-
 /// Create, upload the PDF as the description report, submit: the dossier's id.
 async fn create_and_submit(
     api: &Api,
@@ -77,9 +54,9 @@ async fn create_and_submit(
     name: String,
     file: &Arc<Vec<u8>>,
 ) -> Option<String> {
-    let created = ok_status(
-        rec,
+    let created = check(
         "create",
+        rec,
         api.post(
             "/api/v1/intake/dossiers",
             token,
@@ -104,10 +81,10 @@ async fn create_and_submit(
         Ok(r) => Api::read(r, start).await,
         Err(e) => Err(e.into()),
     };
-    ok_status(rec, "upload", reply, 201)?;
-    ok_status(
-        rec,
+    check("upload", rec, reply, 201)?;
+    check(
         "submit",
+        rec,
         api.send(
             Method::POST,
             &format!("/api/v1/intake/dossiers/{id}/submit"),
@@ -379,9 +356,9 @@ pub async fn peer(cx: &Ctx, o: &PeerOptions, rows: &mut Vec<Row>) -> Result<Valu
                                 .is_some(),
                                 "sheet" => {
                                     let case = case_of.get(c).cloned().unwrap_or_default();
-                                    ok_status(
-                                        &rec,
+                                    check(
                                         "sheet",
+                                        &rec,
                                         api.send(
                                             Method::PUT,
                                             &format!("/api/v1/appraisal/cases/{case}/sheet"),
@@ -394,10 +371,8 @@ pub async fn peer(cx: &Ctx, o: &PeerOptions, rows: &mut Vec<Row>) -> Result<Valu
                                     )
                                     .is_some()
                                 }
-                                _ => {
-                                    ok_status(&rec, "list", api.get(&list_path, &office).await, 200)
-                                        .is_some()
-                                }
+                                _ => check("list", &rec, api.get(&list_path, &office).await, 200)
+                                    .is_some(),
                             };
                             if done {
                                 let took = t.elapsed();

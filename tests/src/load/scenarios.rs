@@ -47,7 +47,14 @@ pub struct Deadline {
     pub registered: Vec<String>,
 }
 
-fn check(step: &str, rec: &Recorder, r: Result<super::api::Reply>, want: u16) -> Option<Value> {
+/// The reply's body when it has the wanted status; otherwise the error is recorded under
+/// `step`.
+pub(super) fn check(
+    step: &str,
+    rec: &Recorder,
+    r: Result<super::api::Reply>,
+    want: u16,
+) -> Option<Value> {
     match r {
         Ok(reply) if reply.status == want => {
             rec.ok(step, reply.took);
