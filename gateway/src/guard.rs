@@ -4,7 +4,7 @@
 
 use actix_web::{
     Error, HttpMessage,
-    body::MessageBody,
+    body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::header,
     middleware::Next,
@@ -35,17 +35,32 @@ fn too_many(secs: u64) -> ApiError {
         .with_retry_after(secs)
 }
 
-/// Middleware: checks limits and the policy before the request reaches a handler.
+/// Middleware: checks limits and the policy before the request reaches a handler. A refusal
+/// is answered as a response carrying the error (not an `Err`), so the problems middleware
+/// around it renders it like any other: in the caller's language, with `instance` and
+/// `request_id`.
 pub async fn check(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    match admit(&req).await {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+        Err(refusal) => Ok(req.error_response(refusal).map_into_right_body()),
+    }
+}
+
+/// The door's decision for one request: `Ok` lets it through (with its body limit noted),
+/// `Err` is the problem it gets instead.
+async fn admit(req: &ServiceRequest) -> Result<(), ApiError> {
     let Some(state) = req.app_data::<web::Data<GatewayState>>().cloned() else {
-        return Err(ApiError::internal(anyhow::anyhow!("gateway state missing")).into());
+        return Err(ApiError::internal(anyhow::anyhow!("gateway state missing")));
     };
     let path = req.path().to_owned();
     if UNLIMITED.contains(&path.as_str()) {
-        return next.call(req).await;
+        return Ok(());
     }
     let ip = client_address(
         req.peer_addr().map(|a| a.ip()),
@@ -57,15 +72,14 @@ pub async fn check(
     if let Some(ip) = ip
         && let Err(secs) = state.rates.check_address(ip)
     {
-        return Err(too_many(secs).into());
+        return Err(too_many(secs));
     }
     if !path.starts_with("/api/v1/") {
-        return next.call(req).await;
+        return Ok(());
     }
     let Some(rule) = find_rule(&state.policy, req.method().as_str(), &path) else {
         return Err(ApiError::new(ErrorCode::NotFound)
-            .with_detail("Không có đường dẫn này", "There is no such route")
-            .into());
+            .with_detail("Không có đường dẫn này", "There is no such route"));
     };
     let limit = body_limit(
         &path,
@@ -78,33 +92,29 @@ pub async fn check(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::new(ErrorCode::PayloadTooLarge)
-            .with_detail(
-                format!("Dữ liệu gửi lên vượt quá {limit} byte cho phép"),
-                format!("The body is larger than the {limit} bytes allowed here"),
-            )
-            .into());
+        return Err(ApiError::new(ErrorCode::PayloadTooLarge).with_detail(
+            format!("Dữ liệu gửi lên vượt quá {limit} byte cho phép"),
+            format!("The body is larger than the {limit} bytes allowed here"),
+        ));
     }
     req.extensions_mut().insert(BodyLimit(limit));
     if rule.access == Access::Public {
-        return next.call(req).await;
+        return Ok(());
     }
     if rule.access == Access::Signed
         && crate::domain::policy::has_link_signature(req.query_string())
     {
-        return next.call(req).await;
+        return Ok(());
     }
     let claims = match bearer_token(req.request()) {
         None => None,
         Some(token) => state.verifier.verify(token).await.ok(),
     };
     let Some(claims) = claims else {
-        return Err(ApiError::new(ErrorCode::Unauthenticated)
-            .with_detail(
-                "Cần đăng nhập với mã truy cập hợp lệ",
-                "Sign in with a valid access token",
-            )
-            .into());
+        return Err(ApiError::new(ErrorCode::Unauthenticated).with_detail(
+            "Cần đăng nhập với mã truy cập hợp lệ",
+            "Sign in with a valid access token",
+        ));
     };
     let standing = state
         .accounts
@@ -118,16 +128,16 @@ pub async fn check(
                 "Tài khoản đã ngừng hoạt động, đã đổi mật khẩu hoặc đã đổi quyền; hãy đăng nhập lại hoặc làm mới mã truy cập",
                 "The account was deactivated, its password or its roles changed; sign in again or refresh the token",
             )
-            .into());
+            );
     }
     let roles: Vec<Role> = claims.roles.iter().map(|g| g.role).collect();
     if !allows(rule, Some(&roles)) {
-        return Err(ApiError::new(ErrorCode::Forbidden).into());
+        return Err(ApiError::new(ErrorCode::Forbidden));
     }
     if let Err(secs) = state.rates.check_user(&claims.sub.to_string()) {
-        return Err(too_many(secs).into());
+        return Err(too_many(secs));
     }
-    next.call(req).await
+    Ok(())
 }
 
 /// The body limit of the route, for the proxy to enforce on bodies of unknown length.

@@ -208,3 +208,46 @@ async fn wrong_oversized_and_malformed_bodies_get_problems_in_both_languages() {
     assert_eq!(body["errors"][0]["message"], "title is required");
     sys.stop().await;
 }
+
+/// The gateway's own refusals (401, 403, 404) speak the caller's language like the services'
+/// problems do, and name the request (`instance`, `request_id`, `Content-Language`).
+#[tokio::test]
+async fn the_gateway_s_own_refusals_are_in_the_caller_s_language_with_instance_and_request_id() {
+    let sys = TestSystem::start().await.unwrap();
+    let author = sys.token(Role::Author).unwrap();
+    let cases = [
+        ("/api/v1/intake/dossiers", None, 401, "unauthenticated"),
+        ("/api/v1/directory/users", Some(&author), 403, "forbidden"),
+        ("/api/v1/nowhere", Some(&author), 404, "not_found"),
+    ];
+    for (path, token, status, code) in cases {
+        for (lang, vietnamese) in [("en", false), ("vi", true)] {
+            let mut req = sys.http.get(sys.at(path)).header("Accept-Language", lang);
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), status, "{path} ({lang})");
+            assert_eq!(
+                res.headers()
+                    .get("content-language")
+                    .and_then(|v| v.to_str().ok()),
+                Some(lang),
+                "{path}"
+            );
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["code"], code, "{body}");
+            assert_eq!(body["instance"], path, "{body}");
+            assert!(
+                body["request_id"].as_str().is_some_and(|r| !r.is_empty()),
+                "{body}"
+            );
+            let text = format!("{} {}", body["title"], body["detail"]);
+            let has_vietnamese = text.chars().any(|c| {
+                "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùýĐ".contains(c)
+            });
+            assert_eq!(has_vietnamese, vietnamese, "{path} ({lang}): {text}");
+        }
+    }
+    sys.stop().await;
+}
