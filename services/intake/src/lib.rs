@@ -70,13 +70,4 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     <api::ApiDoc as utoipa::OpenApi>::openapi()
 }
 
-#[cfg(test)]
-mod committed_openapi {
-    /// The gateway merges the committed `openapi.json` without compiling this crate, so the
-    /// file must be exactly this crate's document.
-    #[test]
-    fn the_committed_openapi_json_is_this_crate_s_document() {
-        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
-        sangkien_kit::testing::assert_committed_openapi(&super::openapi(), &file);
-    }
-}
+sangkien_kit::committed_openapi_test!(crate::openapi);

@@ -385,3 +385,21 @@ pub fn assert_committed_openapi(doc: &utoipa::openapi::OpenApi, file: &std::path
         file.display()
     );
 }
+
+/// The test every service crate carries for [`assert_committed_openapi`]: expands to a
+/// `committed_openapi` test module comparing `$doc` with the crate's `openapi.json`.
+#[macro_export]
+macro_rules! committed_openapi_test {
+    ($doc:path) => {
+        #[cfg(test)]
+        mod committed_openapi {
+            /// The gateway merges the committed `openapi.json` without compiling this crate,
+            /// so the file must be exactly this crate's document.
+            #[test]
+            fn the_committed_openapi_json_is_this_crate_s_document() {
+                let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+                $crate::testing::assert_committed_openapi(&$doc(), &file);
+            }
+        }
+    };
+}
