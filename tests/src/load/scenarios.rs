@@ -80,7 +80,7 @@ pub(super) fn check(
 
 /// Creates a dossier, uploads its description report (`step` names the upload), and submits
 /// it when `submit`; its id.
-async fn one_dossier(
+pub(super) async fn one_dossier(
     api: &Api,
     rec: &Recorder,
     token: &str,
