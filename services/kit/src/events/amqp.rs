@@ -26,6 +26,7 @@ use sangkien_proto::Envelope;
 use super::{
     DeadLetter, Delivery, DeliveryHandler, Outcome, QueueSpec, Transport, TransportError,
     backoff::{Backoff, retry_delay},
+    bounded_error,
     names::Names,
     topology,
 };
@@ -280,6 +281,15 @@ impl AmqpTransport {
             .basic_qos(self.prefetch, BasicQosOptions::default())
             .await
             .map_err(unreachable)?;
+        // A confirming channel on the same connection, on which the runner dead-letters a
+        // message itself so that its last error travels with it.
+        let dead_letters = conn.create_channel().await.map_err(unreachable)?;
+        dead_letters
+            .confirm_select(ConfirmSelectOptions::default())
+            .await
+            .map_err(unreachable)?;
+        let dlx = self.names.dead_letter_exchange(&queue.service);
+        let delivery_limit = self.delivery_limit;
         let consumer = channel
             .basic_consume(
                 self.names.queue(&queue.service).into(),
@@ -293,6 +303,8 @@ impl AmqpTransport {
         tracing::info!(queue = %self.names.queue(&queue.service), "consuming events");
         let processing = consumer.for_each_concurrent(self.prefetch as usize, |delivery| {
             let handler = handler.clone();
+            let dead_letters = dead_letters.clone();
+            let dlx = dlx.clone();
             async move {
                 let Ok(delivery) = delivery else { return };
                 let previous = previous_deliveries(&delivery);
@@ -305,7 +317,15 @@ impl AmqpTransport {
                     .await;
                 let result = match outcome {
                     Outcome::Ack => delivery.ack(BasicAckOptions::default()).await,
-                    Outcome::Retry => {
+                    Outcome::Retry(error) if previous.saturating_add(1) >= delivery_limit => {
+                        let deliveries = previous.saturating_add(1);
+                        match dead_letter_with_error(&dead_letters, &dlx, &delivery, &error, deliveries).await {
+                            Ok(()) => delivery.ack(BasicAckOptions::default()).await,
+                            // The broker dead-letters it at the limit anyway, without the error.
+                            Err(_) => delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await,
+                        }
+                    }
+                    Outcome::Retry(_) => {
                         tokio::time::sleep(retry_delay(previous)).await;
                         delivery
                             .nack(BasicNackOptions {
@@ -314,13 +334,12 @@ impl AmqpTransport {
                             })
                             .await
                     }
-                    Outcome::DeadLetter => {
-                        delivery
-                            .nack(BasicNackOptions {
-                                requeue: false,
-                                ..Default::default()
-                            })
-                            .await
+                    Outcome::DeadLetter(reason) => {
+                        let deliveries = previous.saturating_add(1);
+                        match dead_letter_with_error(&dead_letters, &dlx, &delivery, &reason, deliveries).await {
+                            Ok(()) => delivery.ack(BasicAckOptions::default()).await,
+                            Err(_) => delivery.nack(BasicNackOptions { requeue: false, ..Default::default() }).await,
+                        }
                     }
                 };
                 if let Err(e) = result {
@@ -352,6 +371,59 @@ fn properties(env: &Envelope) -> BasicProperties {
         .with_timestamp(env.occurred_at.timestamp().max(0) as u64)
         .with_correlation_id(env.correlation_id.clone().into())
         .with_headers(headers)
+}
+
+/// Header of a dead letter: the error of its last delivery.
+const LAST_ERROR_HEADER: &str = "x-last-error";
+/// Header of a dead letter: how many times it was delivered.
+const DELIVERIES_HEADER: &str = "x-sangkien-deliveries";
+
+/// Publishes a copy of `delivery` to the service's dead-letter exchange with the error of its
+/// last delivery and its delivery count in headers, and waits for the broker's confirm; the
+/// caller acknowledges the original only then, so the message is never in neither queue.
+async fn dead_letter_with_error(
+    channel: &Channel,
+    dlx: &str,
+    delivery: &lapin::message::Delivery,
+    error: &str,
+    deliveries: u32,
+) -> Result<(), TransportError> {
+    let mut headers = FieldTable::default();
+    if let Some(kept) = delivery.properties.headers().as_ref() {
+        for (k, v) in kept.inner() {
+            if k.as_str() != "x-delivery-count" {
+                headers.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    headers.insert(
+        LAST_ERROR_HEADER.into(),
+        AMQPValue::LongString(bounded_error(error).into()),
+    );
+    headers.insert(
+        DELIVERIES_HEADER.into(),
+        AMQPValue::LongLongInt(i64::from(deliveries)),
+    );
+    let props = delivery.properties.clone().with_headers(headers);
+    let confirm = channel
+        .basic_publish(
+            dlx.into(),
+            delivery.routing_key.clone(),
+            BasicPublishOptions::default(),
+            &delivery.data,
+            props,
+        )
+        .await
+        .map_err(unreachable)?;
+    let confirmation = tokio::time::timeout(CONFIRM_TIMEOUT, confirm)
+        .await
+        .map_err(|_| unreachable("publisher confirm timed out"))?
+        .map_err(unreachable)?;
+    if confirmation.is_nack() {
+        tracing::warn!("the broker refused a dead letter; leaving it to the delivery limit");
+        return Err(TransportError::Refused("dead letter refused".into()));
+    }
+    Ok(())
 }
 
 fn previous_deliveries(delivery: &lapin::message::Delivery) -> u32 {
@@ -506,6 +578,8 @@ impl Transport for AmqpTransport {
                     if !k.as_str().starts_with("x-death")
                         && !k.as_str().starts_with("x-first-death")
                         && !k.as_str().starts_with("x-last-death")
+                        && k.as_str() != LAST_ERROR_HEADER
+                        && k.as_str() != DELIVERIES_HEADER
                     {
                         kept.insert(k.clone(), v.clone());
                     }
@@ -599,7 +673,16 @@ fn dead_letter(d: &lapin::message::Delivery, delivery_limit: u32) -> DeadLetter 
         Some(AMQPValue::ShortString(r)) => r.as_str() == "delivery_limit",
         _ => false,
     };
-    let deliveries = counted.or(at_limit.then_some(delivery_limit));
+    let recorded = header(DELIVERIES_HEADER).and_then(|v| match v {
+        AMQPValue::LongLongInt(n) => Some(n.max(0) as u32),
+        AMQPValue::LongInt(n) => Some(n.max(0) as u32),
+        _ => None,
+    });
+    let last_error = match header(LAST_ERROR_HEADER) {
+        Some(AMQPValue::LongString(e)) => Some(e.to_string()),
+        _ => None,
+    };
+    let deliveries = recorded.or(counted).or(at_limit.then_some(delivery_limit));
     DeadLetter {
         message_id: d
             .properties
@@ -609,6 +692,7 @@ fn dead_letter(d: &lapin::message::Delivery, delivery_limit: u32) -> DeadLetter 
             .unwrap_or_default(),
         routing_key: d.routing_key.as_str().to_owned(),
         deliveries,
+        last_error,
         body: String::from_utf8_lossy(&d.data).into_owned(),
     }
 }

@@ -163,7 +163,7 @@ impl DeliveryHandler for Consumer {
             Err(e) => {
                 tracing::error!(consumer = %self.name, routing_key = %delivery.routing_key, error = %e, "unreadable event sent to the dead-letter queue");
                 self.metrics.count_delivery("dead_letter");
-                return Outcome::DeadLetter;
+                return Outcome::DeadLetter(format!("unreadable event: {e}"));
             }
         };
         let span = tracing::info_span!(
@@ -187,6 +187,7 @@ impl DeliveryHandler for Consumer {
                     Outcome::Ack
                 }
                 Err(e) => {
+                    let error = format!("{e:#}");
                     self.metrics.count_delivery("failed");
                     let deliveries = delivery.previous_deliveries.saturating_add(1);
                     if self.delivery_limit.is_some_and(|limit| deliveries >= limit) {
@@ -195,17 +196,17 @@ impl DeliveryHandler for Consumer {
                             event_id = %envelope.id,
                             event_type = %envelope.event_type,
                             deliveries,
-                            last_error = format!("{e:#}"),
+                            last_error = %error,
                             "event failed its last delivery: moved to the dead-letter queue"
                         );
                     } else {
                         tracing::warn!(
-                            error = format!("{e:#}"),
+                            error = %error,
                             deliveries,
                             "event handler failed; will retry"
                         );
                     }
-                    Outcome::Retry
+                    Outcome::Retry(error)
                 }
             }
         }

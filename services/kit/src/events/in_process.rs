@@ -21,7 +21,7 @@ use sangkien_proto::Envelope;
 
 use super::{
     DeadLetter, Delivery, DeliveryHandler, Outcome, QueueSpec, Transport, TransportError,
-    backoff::retry_delay, topic, topology,
+    backoff::retry_delay, bounded_error, topic, topology,
 };
 
 /// The in-process transport.
@@ -68,9 +68,28 @@ impl InProcessTransport {
                 body TEXT NOT NULL,
                 deliveries BIGINT NOT NULL DEFAULT 0,
                 dead BOOLEAN NOT NULL DEFAULT FALSE,
-                enqueued_at TEXT NOT NULL)"
+                enqueued_at TEXT NOT NULL,
+                last_error TEXT)"
         ))
         .await?;
+        // Queues created before dead letters kept their last error gain the column.
+        if db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT last_error FROM queue_messages LIMIT 1",
+            ))
+            .await
+            .is_err()
+        {
+            let if_not_exists = match db.get_database_backend() {
+                DbBackend::Postgres => "IF NOT EXISTS ",
+                _ => "",
+            };
+            db.execute_unprepared(&format!(
+                "ALTER TABLE queue_messages ADD COLUMN {if_not_exists}last_error TEXT"
+            ))
+            .await?;
+        }
         db.execute_unprepared(
             "CREATE INDEX IF NOT EXISTS queue_messages_ready ON queue_messages (queue, dead, seq)",
         )
@@ -194,24 +213,24 @@ impl InProcessTransport {
                     ))
                     .await?;
             }
-            Outcome::Retry => {
+            Outcome::Retry(error) => {
                 tokio::time::sleep(retry_delay(row.deliveries as u32)).await;
                 let dead = row.deliveries + 1 >= i64::from(self.delivery_limit);
                 self.db
                     .execute_raw(self.stmt(
-                        "UPDATE queue_messages SET deliveries = deliveries + 1, dead = ? WHERE seq = ?",
-                        vec![dead.into(), row.seq.into()],
+                        "UPDATE queue_messages SET deliveries = deliveries + 1, dead = ?, last_error = ? WHERE seq = ?",
+                        vec![dead.into(), bounded_error(&error).into(), row.seq.into()],
                     ))
                     .await?;
                 if dead {
                     tracing::warn!(routing_key = %row.routing_key, deliveries = row.deliveries + 1, "event moved to the dead-letter queue");
                 }
             }
-            Outcome::DeadLetter => {
+            Outcome::DeadLetter(reason) => {
                 self.db
                     .execute_raw(self.stmt(
-                        "UPDATE queue_messages SET deliveries = deliveries + 1, dead = TRUE WHERE seq = ?",
-                        vec![row.seq.into()],
+                        "UPDATE queue_messages SET deliveries = deliveries + 1, dead = TRUE, last_error = ? WHERE seq = ?",
+                        vec![bounded_error(&reason).into(), row.seq.into()],
                     ))
                     .await?;
             }
@@ -371,7 +390,7 @@ impl Transport for InProcessTransport {
         let rows = self
             .db
             .query_all_raw(self.stmt(
-                "SELECT message_id, routing_key, deliveries, body FROM queue_messages
+                "SELECT message_id, routing_key, deliveries, body, last_error FROM queue_messages
                  WHERE queue = ? AND dead = TRUE ORDER BY seq LIMIT ?",
                 vec![service.into(), (limit as i64).into()],
             ))
@@ -384,6 +403,7 @@ impl Transport for InProcessTransport {
                     routing_key: r.try_get("", "routing_key")?,
                     deliveries: Some(deliveries.max(0) as u32),
                     body: r.try_get("", "body")?,
+                    last_error: r.try_get("", "last_error")?,
                 })
             })
             .collect::<Result<_, DbErr>>()
@@ -466,6 +486,35 @@ mod tests {
         InProcessTransport::open(db, 3, 4, Duration::from_millis(50))
             .await
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_queue_created_before_last_errors_were_kept_gains_the_column_and_keeps_its_messages()
+    {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(
+            "CREATE TABLE queue_messages (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL,
+                message_id TEXT NOT NULL, routing_key TEXT NOT NULL, body TEXT NOT NULL,
+                deliveries BIGINT NOT NULL DEFAULT 0, dead BOOLEAN NOT NULL DEFAULT FALSE,
+                enqueued_at TEXT NOT NULL);
+             INSERT INTO queue_messages (queue, message_id, routing_key, body, deliveries, dead, enqueued_at)
+             VALUES ('q', 'old', 'probe.sent', '{}', 3, TRUE, '2022-01-01T00:00:00Z');",
+        )
+        .await
+        .unwrap();
+        let t = InProcessTransport::open(db, 3, 4, Duration::from_millis(50))
+            .await
+            .unwrap();
+        let letters = t.dead_letters("q", 10).await.unwrap();
+        assert_eq!(letters.len(), 1);
+        assert_eq!(
+            (letters[0].deliveries, letters[0].last_error.clone()),
+            (Some(3), None)
+        );
+        // Opening again (the column now there) changes nothing.
+        let again = InProcessTransport::open(t.db.clone(), 3, 4, Duration::from_millis(50)).await;
+        assert!(again.is_ok());
     }
 
     async fn enqueue(t: &InProcessTransport, id: &str) {

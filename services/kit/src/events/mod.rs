@@ -37,14 +37,25 @@ pub struct Delivery {
 }
 
 /// What a consumer decided about a delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Done (handled now or earlier): remove it from the queue.
     Ack,
-    /// Failed for now: deliver again later, up to the delivery limit.
-    Retry,
-    /// Can never succeed (unreadable): straight to the dead-letter queue.
-    DeadLetter,
+    /// Failed for now, with the error: deliver again later, up to the delivery limit. The
+    /// error of the last delivery stays with the message in the dead-letter queue, so an
+    /// operator listing dead letters sees why each one is there.
+    Retry(String),
+    /// Can never succeed (unreadable), with the reason: straight to the dead-letter queue.
+    DeadLetter(String),
+}
+
+/// The longest error text kept with a dead letter: enough for a chain of causes, bounded so
+/// one pathological message cannot bloat the queue.
+pub const LAST_ERROR_MAX_CHARS: usize = 1000;
+
+/// `error` cut to [`LAST_ERROR_MAX_CHARS`] characters (on a character boundary).
+pub fn bounded_error(error: &str) -> String {
+    error.chars().take(LAST_ERROR_MAX_CHARS).collect()
 }
 
 /// Receives deliveries from a transport.
@@ -72,6 +83,8 @@ pub struct DeadLetter {
     pub routing_key: String,
     /// Deliveries before it was dead-lettered, when known.
     pub deliveries: Option<u32>,
+    /// The error of its last delivery, when known (why it is here).
+    pub last_error: Option<String>,
     /// The envelope as published.
     pub body: String,
 }

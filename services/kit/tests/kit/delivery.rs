@@ -86,6 +86,11 @@ async fn a_failing_event_goes_to_the_dead_letter_queue_while_others_flow_and_rep
         Some(limit as u32),
         "the real delivery count is listed"
     );
+    assert_eq!(
+        letters[0].last_error.as_deref(),
+        Some("handler refuses poison"),
+        "the last delivery's error is listed with the dead letter"
+    );
 
     recorder.heal();
     let replayed = env
@@ -118,7 +123,10 @@ async fn an_unreadable_message_goes_straight_to_the_dead_letter_queue() {
             previous_deliveries: 0,
         })
         .await;
-    assert_eq!(outcome, Outcome::DeadLetter);
+    assert!(
+        matches!(&outcome, Outcome::DeadLetter(reason) if reason.starts_with("unreadable event")),
+        "{outcome:?}"
+    );
     assert_eq!(recorder.calls.load(Ordering::SeqCst), 0);
     env.cleanup().await;
 }
@@ -150,7 +158,7 @@ impl DeliveryHandler for DiesBeforeAck {
                     });
                     return Outcome::Ack;
                 }
-                None => return Outcome::Retry,
+                None => return Outcome::Retry("the process died before its ack".into()),
             }
         }
         outcome
