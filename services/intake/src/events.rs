@@ -25,6 +25,7 @@ use crate::{
     store::{
         directory::{person, unit},
         entities::dossier,
+        locks::lock_dossier,
     },
 };
 
@@ -50,6 +51,9 @@ impl Handlers {
         to: Status,
         reason: Option<String>,
     ) -> anyhow::Result<()> {
+        // Wait for any request changing this dossier (a withdrawal, say) to commit, and read
+        // what it wrote: without the lock a late event could put a withdrawn dossier back.
+        lock_dossier(txn, id).await?;
         // A dossier of another tenant is not this event's to move.
         let Some(d) = find_in_tenant::<dossier::Entity>(txn, envelope.tenant, id).await? else {
             tracing::warn!(dossier = %id, event_type = %envelope.event_type, "event about an unknown dossier");

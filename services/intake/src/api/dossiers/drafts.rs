@@ -23,7 +23,7 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, Role};
 
-use super::{DossierView, Relation, load, relations, view_of};
+use super::{DossierView, Relation, load, load_for_update, relations, view_of};
 use crate::{
     api::{
         common::{audit, parse_json, wrong_status},
@@ -397,7 +397,7 @@ pub async fn update_dossier(
     issues.finish()?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let loaded = load(&txn, &caller, id.into_inner()).await?;
+    let loaded = load_for_update(&txn, &caller, id.into_inner()).await?;
     loaded.require(Relation::Owner)?;
     require_if_match(&req, loaded.dossier.version)?;
     let status = loaded.status();

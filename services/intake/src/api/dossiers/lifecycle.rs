@@ -28,7 +28,10 @@ use sangkien_proto::{
     events::{AuthorInfo, DossierReceived, DossierWithdrawn},
 };
 
-use super::{AttachmentView, DossierView, Loaded, Relation, current_attachments, load, view_of};
+use super::{
+    AttachmentView, DossierView, Loaded, Relation, current_attachments, load, load_for_update,
+    view_of,
+};
 use crate::{
     api::{
         common::{audit, wrong_status},
@@ -229,7 +232,7 @@ pub async fn submit(
     }
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let loaded = load(&txn, &caller, id.into_inner()).await?;
+    let loaded = load_for_update(&txn, &caller, id.into_inner()).await?;
     loaded.require(Relation::Owner)?;
     let status = step(&loaded, Action::Submit, "nộp", "submit")?;
     check_window(&txn, &loaded, now).await?;
@@ -317,7 +320,7 @@ pub async fn confirm(
 ) -> Result<HttpResponse, ApiError> {
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let loaded = load(&txn, &caller, id.into_inner()).await?;
+    let loaded = load_for_update(&txn, &caller, id.into_inner()).await?;
     loaded.require(Relation::UnitHead)?;
     let status = step(&loaded, Action::Confirm, "xác nhận", "confirm")?;
     let d = loaded.dossier.clone();
@@ -368,7 +371,7 @@ pub async fn return_to_author(
     issues.finish()?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let loaded = load(&txn, &caller, id.into_inner()).await?;
+    let loaded = load_for_update(&txn, &caller, id.into_inner()).await?;
     loaded.require(Relation::UnitHead)?;
     let status = step(&loaded, Action::Return, "trả lại", "return")?;
     let d = loaded.dossier.clone();
@@ -485,7 +488,7 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let loaded = load(&txn, &caller, id.into_inner()).await?;
+    let loaded = load_for_update(&txn, &caller, id.into_inner()).await?;
     loaded.require(Relation::ReceivingOffice)?;
     let status = step(&loaded, Action::Register, "tiếp nhận", "register")?;
     let d = loaded.dossier.clone();
@@ -593,7 +596,7 @@ pub async fn request_correction(
     }
     issues.finish()?;
     let txn = begin_write(&ctx.db).await?;
-    let loaded = load(&txn, &caller, id.into_inner()).await?;
+    let loaded = load_for_update(&txn, &caller, id.into_inner()).await?;
     loaded.require(Relation::ReceivingOffice)?;
     let status = step(
         &loaded,
@@ -649,7 +652,7 @@ pub async fn withdraw(
     issues.finish()?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let loaded = load(&txn, &caller, id.into_inner()).await?;
+    let loaded = load_for_update(&txn, &caller, id.into_inner()).await?;
     loaded.require(Relation::Owner)?;
     let before = loaded.status();
     let status = step(&loaded, Action::Withdraw, "rút", "withdraw")?;

@@ -201,6 +201,18 @@ impl Loaded {
     }
 }
 
+/// [`load`] for a write: first locks the dossier's row (`SELECT … FOR UPDATE` on PostgreSQL)
+/// so that two changes of one dossier, or a change and an event about it, take turns instead
+/// of one silently overwriting the other's status.
+pub async fn load_for_update<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Loaded, ApiError> {
+    crate::store::locks::lock_dossier(db, id).await?;
+    load(db, caller, id).await
+}
+
 /// Loads dossier `id` for `caller`: 404 when it does not exist or the caller may not see it.
 pub async fn load<C: ConnectionTrait>(
     db: &C,
