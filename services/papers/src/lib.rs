@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod docx;
 pub mod props;
+pub mod xlsx;
 
 pub use dates::{blank_date_line, date_line};
 pub use docx::{Authority, Letterhead, OfficialPaper, Signature, TableSpec};
