@@ -94,6 +94,8 @@ pub enum Authority {
     Collective { body: String, position: String },
     /// A deputy signs for the head: `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`.
     Deputy { head: String, position: String },
+    /// Title lines as a body's profile configures them, printed as given.
+    Titles(Vec<String>),
     /// A deputy signs for the head of a collective body.
     CollectiveDeputy {
         body: String,
@@ -107,6 +109,7 @@ pub fn authority_lines(a: &Authority) -> Vec<String> {
     let up = |s: &str| s.trim().to_uppercase();
     match a {
         Authority::Head { position } => vec![up(position)],
+        Authority::Titles(lines) => lines.iter().map(|l| up(l)).collect(),
         Authority::Collective { body, position } => vec![format!("TM. {}", up(body)), up(position)],
         Authority::Deputy { head, position } => vec![format!("KT. {}", up(head)), up(position)],
         Authority::CollectiveDeputy {
@@ -452,6 +455,11 @@ mod tests {
             position: "Chủ tịch".into(),
         };
         assert_eq!(authority_lines(&head), ["CHỦ TỊCH"]);
+        let configured = Authority::Titles(vec!["KT. Chủ tịch".into(), "Phó Chủ tịch".into()]);
+        assert_eq!(
+            authority_lines(&configured),
+            ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+        );
         let collective = Authority::Collective {
             body: "Hội đồng sáng kiến".into(),
             position: "Chủ tịch".into(),

@@ -51,7 +51,8 @@ pub fn core_xml(p: &Properties) -> String {
 pub fn with_properties(docx: &[u8], p: &Properties) -> zip::result::ZipResult<Vec<u8>> {
     let mut input = ZipArchive::new(Cursor::new(docx))?;
     let mut out = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default();
+    // A fixed entry time: the same paper must give the same bytes (stored hashes, caches).
+    let options = SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
     for i in 0..input.len() {
         let mut file = input.by_index(i)?;
         let name = file.name().to_owned();

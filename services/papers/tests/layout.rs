@@ -256,3 +256,10 @@ fn the_properties_name_the_title_the_body_as_author_and_the_creation_time() {
     assert!(core.contains("<dc:creator>Ủy ban nhân dân huyện Tam Dương</dc:creator>"));
     assert!(core.contains("2027-02-05T08:30:00Z"));
 }
+
+#[test]
+fn the_same_paper_gives_the_same_bytes_twice() {
+    let first = paper(true, 2).render().expect("renders");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(first, paper(true, 2).render().expect("renders"));
+}
