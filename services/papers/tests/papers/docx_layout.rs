@@ -2,8 +2,6 @@
 //! NĐ-CP, Appendix I. With `SK_PAPERS_DIR` set, the rendered files are also written there for
 //! `tests/papers.sh` to convert and look at.
 
-#![allow(clippy::expect_used)]
-
 use std::io::{Cursor, Read};
 
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -1,8 +1,6 @@
 //! The spreadsheet layout check: render a report and read its XML back for A4, one page
 //! wide, print titles, borders, fonts, money format, title, body, date and signature lines.
 
-#![allow(clippy::expect_used)]
-
 use std::io::{Cursor, Read};
 
 use chrono::{NaiveDate, TimeZone, Utc};
