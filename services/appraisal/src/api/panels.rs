@@ -310,11 +310,11 @@ pub async fn get_panel(
     put,
     path = "/api/v1/appraisal/panels/{id}",
     tag = "panels",
-    params(("id" = Uuid, Path, description = "Panel id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Panel id")),
     request_body = MembersInput,
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Saved", body = PanelView),
-        (status = 412, description = "Changed since read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

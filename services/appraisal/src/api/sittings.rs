@@ -447,9 +447,10 @@ pub async fn get_sitting(
     put,
     path = "/api/v1/appraisal/sittings/{id}/attendance",
     tag = "sittings",
-    params(("id" = Uuid, Path, description = "Sitting id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Sitting id")),
     request_body = AttendanceInput,
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Recorded", body = SittingView),
         (status = 409, description = "The sitting is closed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Someone listed is not a member", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -540,12 +541,13 @@ fn voters(
     put,
     path = "/api/v1/appraisal/sittings/{id}/votes/{dossier_id}",
     tag = "sittings",
-    params(
+    params(sangkien_kit::http::contract::IfMatch,
         ("id" = Uuid, Path, description = "Sitting id"),
         ("dossier_id" = Uuid, Path, description = "A dossier discussed"),
     ),
     request_body = VoteInput,
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Recorded", body = SittingView),
         (status = 409, description = "Closed, not a council, or attendance not recorded", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "More votes than voters present", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -679,8 +681,9 @@ async fn scored_result<C: ConnectionTrait>(
     post,
     path = "/api/v1/appraisal/sittings/{id}/close",
     tag = "sittings",
-    params(("id" = Uuid, Path, description = "Sitting id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Sitting id")),
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Held; the cases concluded", body = SittingView),
         (status = 409, description = "Quorum not met (each rule named), before its date, or already closed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Dossiers without a vote", body = sangkien_proto::Problem, content_type = "application/problem+json"),

@@ -351,12 +351,12 @@ pub async fn get_plan(
     put,
     path = "/api/v1/intake/plans/{id}",
     tag = "plans",
-    params(("id" = Uuid, Path, description = "Plan id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Plan id")),
     request_body = PlanInput,
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Saved", body = PlanView),
         (status = 409, description = "Already published: amend it instead", body = sangkien_proto::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -413,8 +413,9 @@ pub async fn update_plan(
     post,
     path = "/api/v1/intake/plans/{id}/publish",
     tag = "plans",
-    params(("id" = Uuid, Path, description = "Plan id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Plan id")),
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Published; `plan.published` sent", body = PlanView),
         (status = 409, description = "Already published", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -471,9 +472,10 @@ pub async fn publish_plan(
     post,
     path = "/api/v1/intake/plans/{id}/amendments",
     tag = "plans",
-    params(("id" = Uuid, Path, description = "Plan id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Plan id")),
     request_body = PlanAmendment,
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Amended; `plan.published` sent again", body = PlanView),
         (status = 409, description = "Not published, or a field with dossiers removed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),

@@ -2,6 +2,7 @@
 //! error mapping, health, readiness and metrics endpoints.
 
 pub mod audit;
+pub mod contract;
 pub mod health;
 pub mod paging;
 pub mod problems;

@@ -41,12 +41,13 @@ pub struct ItemInput {
     put,
     path = "/api/v1/decision/decisions/{id}/items/{dossier_id}",
     tag = "decisions",
-    params(
+    params(sangkien_kit::http::contract::IfMatch,
         ("id" = Uuid, Path, description = "Decision id"),
         ("dossier_id" = Uuid, Path, description = "Dossier id"),
     ),
     request_body = ItemInput,
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Changed", body = super::views::DecisionView),
         (status = 409, description = "Signed: `decision_issued`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason missing; dossier not concluded, of another plan or field, or in another decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),

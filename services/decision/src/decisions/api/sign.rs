@@ -107,11 +107,11 @@ async fn take_number<C: ConnectionTrait>(
     post,
     path = "/api/v1/decision/decisions/{id}/sign",
     tag = "decisions",
-    params(("id" = Uuid, Path, description = "Decision id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Decision id")),
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Issued, numbered", body = super::views::DecisionView),
         (status = 409, description = "`decision_issued` (already signed), `body_profile_missing`, `signer_not_configured`, or an empty decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -373,14 +373,13 @@ pub async fn get_dossier(
     put,
     path = "/api/v1/intake/dossiers/{id}",
     tag = "dossiers",
-    params(("id" = Uuid, Path, description = "Dossier id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Dossier id")),
     request_body = Form,
     responses(
+        sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Saved", body = DossierView),
         (status = 409, description = "Not editable now", body = sangkien_proto::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the form", body = sangkien_proto::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
