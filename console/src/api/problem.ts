@@ -34,6 +34,8 @@ export function fieldProblems(problem: Problem | undefined, prefix: string[] = [
 /** One line for a message: the title and, when different, the detail. */
 export function problemText(problem: Problem | undefined, fallback: string): string {
   if (!problem) return fallback;
-  const parts = [problem.title, problem.detail].filter((p): p is string => !!p);
+  const parts = [problem.title, problem.detail].filter(
+    (p, i, all): p is string => !!p && all.indexOf(p) === i,
+  );
   return parts.length ? parts.join(': ') : fallback;
 }

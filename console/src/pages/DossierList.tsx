@@ -1,7 +1,7 @@
 // Lists of dossiers for the author (mine), the unit head (submitted, to confirm) and the
 // receiving office (confirmed, to register), with search, status filter and paging.
 import { useCallback, useEffect, useState } from 'react';
-import { App, Button, Empty, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Empty, Input, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
@@ -39,7 +39,7 @@ const DEFAULT_STATUS: Record<ListMode, Status | undefined> = {
 export function DossierList({ mode }: { mode: ListMode }) {
   const t = texts();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<Status | undefined>(DEFAULT_STATUS[mode]);
   const [items, setItems] = useState<Summary[]>([]);
@@ -80,11 +80,11 @@ export function DossierList({ mode }: { mode: ListMode }) {
         params: path,
       });
       if (data)
-        Modal.info({ title: `${t.receipt} — ${data.register_number}`, content: data.text_vi });
+        modal.info({ title: `${t.receipt} — ${data.register_number}`, content: data.text_vi });
       else void message.error(problemText(error as Problem, t.error));
     } else {
       let reason = '';
-      Modal.confirm({
+      modal.confirm({
         title: t.returnIt,
         content: (
           <Input.TextArea aria-label={t.reason} onChange={(e) => (reason = e.target.value)} />
