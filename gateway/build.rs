@@ -26,8 +26,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
-fn main() {
-    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?);
     let dist = manifest.join("../console/dist");
     println!("cargo:rerun-if-changed={}", dist.display());
     let mut files = Vec::new();
@@ -46,6 +46,7 @@ fn main() {
         ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("console_files.rs");
-    fs::write(out, code).expect("write console_files.rs");
+    let out = PathBuf::from(env::var("OUT_DIR")?).join("console_files.rs");
+    fs::write(out, code)?;
+    Ok(())
 }
