@@ -4,9846 +4,9772 @@
  */
 
 export interface paths {
-  '/.well-known/jwks.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The public keys that verify access tokens (RFC 7517, Ed25519 keys of RFC 8037).
-     * @description Who may call it: anyone (no token).
-     */
-    get: operations['gateway_jwks'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the tenant's cases in register order.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_list_cases'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a case.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
-     */
-    get: operations['appraisal_get_case'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}/assignments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The case's reviewers.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_list_assignments'];
-    put?: never;
-    /**
-     * Assigns a reviewer of the stage's panel to the case; a conflicted reviewer is refused
-     *     with the reason, and the refusal is recorded.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
-     */
-    post: operations['appraisal_assign_reviewer'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}/conflicts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * A panel member declares a conflict on a case: they are taken off it and can no longer be
-     *     assigned or open it.
-     * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
-     */
-    post: operations['appraisal_declare_conflict'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}/outcome': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The author's view of the appraisal: never the individual sheets; the conclusion with its
-     *     reasons, and the average and grade where the body's settings show them.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_get_outcome'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}/result': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Records the appraisal team's result on a case from its submitted sheets: their common
-     *     outcome when the first two agree; when they disagree, the third sheet is needed and the
-     *     team's chair chooses one of the three outcomes. A passing result sends the case on to the
-     *     council; otherwise, or after the last stage, the case concludes (`case.concluded`).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`, `council_chair`, `reviewer`.
-     */
-    post: operations['appraisal_record_result'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}/results': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The results recorded on a case, stage by stage.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_list_results'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}/sheet': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * Saves the caller's sheet for the case's current stage: a draft (only what is scored is
-     *     checked) or a submission (every item, range and step checked, every problem listed).
-     *     A submitted sheet is revised by submitting again; every revision is kept.
-     * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
-     */
-    put: operations['appraisal_save_sheet'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/cases/{id}/sheets': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The case's sheets: all for the organisers and the chair; for a reviewer their own, and
-     *     the others' submitted sheets once their own is submitted.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
-     */
-    get: operations['appraisal_list_sheets'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/panels': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists panels.
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['appraisal_list_panels'];
-    put?: never;
-    /**
-     * Sets up the panel of a plan's field at a stage.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
-     */
-    post: operations['appraisal_create_panel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/panels/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a panel.
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['appraisal_get_panel'];
-    /**
-     * Replaces a panel's members (`If-Match` required).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
-     */
-    put: operations['appraisal_update_panel'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/panels/{id}/auto-assign': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Gives every open case of the panel's field and stage two reviewers of the panel, least
-     *     loaded first, never a conflicted one; reports the cases it could not complete.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
-     */
-    post: operations['appraisal_auto_assign'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/panels/{id}/progress': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The panel's progress: every scoring member with their load, every dossier at or past the
-     *     panel's stage with its sheets.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_panel_progress'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/probes/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Whether a diagnostic probe sent by intake has reached appraisal.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['appraisal_get_probe_receipt'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/rubrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the latest version of every rubric: the shipped ones, then the body's own.
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['appraisal_list_rubrics'];
-    put?: never;
-    /**
-     * Saves a rubric of the body: a new code starts at version 1, an existing one gets the next
-     *     version; earlier versions stay as they were for the sheets scored with them. Checked
-     *     first: items add up, bands cover the range, thresholds are reachable.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
-     */
-    post: operations['appraisal_save_rubric'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/rubrics/{code}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a rubric (the latest version, or `?version=`).
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['appraisal_get_rubric'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/shared/sittings/{id}/minutes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The minutes of a held sitting by signed link (`sangkien_kit::links`), without a token:
-     *     what the provincial DOST system downloads from a nomination package.
-     * @description Who may call it: the holder of a signed link (`expires`, `signature`).
-     */
-    get: operations['appraisal_shared_minutes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/sittings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists sittings, newest first.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_list_sittings'];
-    put?: never;
-    /**
-     * Schedules a sitting of a panel inside its stage's window, for open cases at its stage.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    post: operations['appraisal_schedule_sitting'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/sittings/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a sitting; the ETag is its version.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_get_sitting'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/sittings/{id}/attendance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * Records who is present (`If-Match`), each with their panel role.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    put: operations['appraisal_record_attendance'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/sittings/{id}/close': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Closes the sitting: the quorum rules are checked (each broken rule named), a council's
-     *     vote on every dossier decides it under the two-thirds rule, each case concludes
-     *     (`case.concluded`), and `sitting.held` announces the attendance for the budget.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    post: operations['appraisal_close_sitting'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/sittings/{id}/minutes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Minutes (biên bản) of a held sitting: attendance by panel role, each dossier with its
-     *     scores, vote and conclusion, signed off by the secretary and the chair.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    get: operations['appraisal_download_minutes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/appraisal/sittings/{id}/votes/{dossier_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * Records the council's vote on one dossier of the sitting (`If-Match`): the counts in
-     *     favour, against and abstaining, never more than the members present who may vote.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
-     */
-    put: operations['appraisal_record_vote'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Signs in and returns an access token and a refresh token.
-     * @description Who may call it: anyone (no token).
-     */
-    post: operations['gateway_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Signs out: the refresh token's family is revoked. Answers 204 whatever the token was.
-     * @description Who may call it: anyone (no token).
-     */
-    post: operations['gateway_logout'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The signed-in user, with their roles.
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['gateway_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Changes one's own password; every session of the user ends and a new pair is returned.
-     * @description Who may call it: anyone signed in.
-     */
-    post: operations['gateway_change_password'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Exchanges a refresh token for a new pair. A token presented twice ends its whole family.
-     * @description Who may call it: anyone (no token).
-     */
-    post: operations['gateway_refresh'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/token': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Issues an access token to a service account (OAuth 2 client credentials, JSON body).
-     * @description Who may call it: anyone (no token).
-     */
-    post: operations['gateway_client_token'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/body-profile': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads the recognising body's profile; 404 until the admin sets it.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`, `council_secretariat`, `signer`.
-     */
-    get: operations['decision_get_profile'];
-    /**
-     * Sets the body profile (`If-Match` once it exists): every problem is listed at once.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    put: operations['decision_put_profile'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/estimates/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * One estimate version with its lines.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_get_estimate'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/estimates/{id}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Approves the estimate once every line is appraised: it is locked and becomes the ceiling;
-     *     the version it revises is superseded.
-     * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
-     */
-    post: operations['decision_approve_estimate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/estimates/{id}/lines': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Adds a line to a draft.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    post: operations['decision_add_line'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/estimates/{id}/lines/{line_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * Changes a line of a draft; its appraisal starts again.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    put: operations['decision_edit_line'];
-    post?: never;
-    /**
-     * Removes a line of a draft.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    delete: operations['decision_remove_line'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/estimates/{id}/lines/{line_id}/appraisal': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * Records the decision on one line of a draft.
-     * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
-     */
-    put: operations['decision_appraise_line'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/estimates/{id}/revisions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Opens a revision of the approved estimate: a new draft version with the same lines, to be
-     *     appraised again; the approved one stays the ceiling until the revision is approved.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    post: operations['decision_revise'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/expenses': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Books an entered expense.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`.
-     */
-    post: operations['decision_enter_expense'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/plans/{plan_id}/estimates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The history of a plan's estimate, every version.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_list_estimates'];
-    put?: never;
-    /**
-     * Drafts the plan's first estimate from its stage windows and the panels announced for it.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    post: operations['decision_draft_estimate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/plans/{plan_id}/execution': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Estimate against actual per line.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_budget_execution'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/plans/{plan_id}/execution.xlsx': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The same as XLSX.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_budget_execution_xlsx'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/plans/{plan_id}/expenses': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * A plan's expenses, oldest first.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_list_expenses'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/plans/{plan_id}/settlement': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The settlement of the plan's year.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_get_budget_settlement'];
-    put?: never;
-    /**
-     * Settles the year: snapshots the execution report; no expense is accepted afterwards.
-     * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
-     */
-    post: operations['decision_settle_budget'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/plans/{plan_id}/settlement.xlsx': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The settlement as XLSX.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_budget_settlement_xlsx'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/profile': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The body's profile (404 until an admin sets it; the national maxima apply meanwhile).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_get_budget_profile'];
-    /**
-     * Sets the body's profile; a change needs `If-Match`.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    put: operations['decision_put_budget_profile'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/rates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The rates the caller's body sees: the national maxima and its own resolutions.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_list_rates'];
-    put?: never;
-    /**
-     * Enters a provincial resolution's rate.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['decision_create_rate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/budget/rates/applicable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The rate that applies to each line and payee role on a date, for the body's profile.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
-     */
-    get: operations['decision_applicable_rates'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists decisions, newest first, without their items.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
-     */
-    get: operations['decision_list_decisions'];
-    put?: never;
-    /**
-     * Drafts the decision of a plan's field from every concluded case not yet in a decision:
-     *     recommended ones recognised, the others refused with the conclusion's reason
-     *     (`Idempotency-Key` accepted).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    post: operations['decision_draft_decision'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions/pending': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists what awaits a decision in a plan's field.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
-     */
-    get: operations['decision_pending'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a decision with its items; the ETag is its version.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
-     */
-    get: operations['decision_get_decision'];
-    /**
-     * Changes a draft's title and proposal (`If-Match`).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    put: operations['decision_update_decision'];
-    post?: never;
-    /**
-     * Deletes a draft (`If-Match`): its dossiers go back to the pending list for a new draft. A
-     *     signed decision is a legal document and is never deleted (`decision_issued`); the audit log
-     *     keeps what the draft held.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    delete: operations['decision_delete_draft'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions/{id}/certificates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The certificates of an issued decision's recognised initiatives, one per author; an
-     *     author sees only those of their own initiatives.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
-     */
-    get: operations['decision_list_certificates'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions/{id}/certificates/{dossier_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The certificate (giấy chứng nhận sáng kiến) of one recognised initiative, as DOCX.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
-     */
-    get: operations['decision_download_certificate'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions/{id}/document': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The decision as DOCX (Decree 30/2020 layout); a draft prints blanks for number and date.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
-     */
-    get: operations['decision_download_decision'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions/{id}/items/{dossier_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /**
-     * Sets one dossier of a draft recognised or refused with a written reason (`If-Match`); a
-     *     dossier not yet in it is added only when concluded in the same plan and field and in no
-     *     other decision.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    put: operations['decision_edit_item'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/decisions/{id}/sign': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Signs a draft (`If-Match`): the caller must be a signer configured in the body profile;
-     *     the decision takes the next number of the register, becomes immutable, and
-     *     `decision.issued` tells intake each dossier's outcome.
-     * @description Who may call it (roles; the service may narrow it to its resources): `signer`.
-     */
-    post: operations['decision_sign_decision'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/nominations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the tenant's nominations, newest first.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
-     */
-    get: operations['decision_list_nominations'];
-    put?: never;
-    /**
-     * Nominates initiatives recognised by an issued decision as typical, to be sent to the
-     *     provincial DOST system (Sở KH&CN); the sender sends it until acknowledged.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    post: operations['decision_create_nomination'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/nominations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a nomination with its sending state and result; the ETag is its version.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
-     */
-    get: operations['decision_get_nomination'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/nominations/{id}/package': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The package as it is sent now (its links signed afresh).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
-     */
-    get: operations['decision_get_package'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/nominations/{id}/resend': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Sends a nomination the province refused again, once its cause is put right (the body
-     *     registered with the DOST, say): the council secretariat gives the reason, with `If-Match`;
-     *     the nomination is `pending` again and the sender takes it at once, with the same
-     *     `Idempotency-Key`. The refusal stays in the audit log.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
-     */
-    post: operations['decision_resend_nomination'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/nominations/{id}/result': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The province's service account reports its result on a nomination: one outcome per
-     *     nominated dossier. Recorded, audited and published as `nomination.result_reported`; the
-     *     same report sent again is answered as the first time.
-     * @description Who may call it (roles; the service may narrow it to its resources): `province`.
-     */
-    post: operations['decision_report_result'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/probes/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Whether a diagnostic probe sent by intake has reached decision.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['decision_get_probe_receipt'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/decision/shared/decisions/{id}/document': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The issued decision as DOCX, by signed link; the link stands for that decision alone.
-     * @description Who may call it: the holder of a signed link (`expires`, `signature`).
-     */
-    get: operations['decision_shared_decision_document'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the audit log of a tenant.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_list_audit'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/service-accounts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Creates a service account; its client secret is generated and shown once.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['gateway_create_service_account'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/service-accounts/{id}/secret': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Replaces a service account's client secret (shown once); the old one stops working.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['gateway_rotate_secret'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/tenants': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists tenants: all for system admins, one's own otherwise.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_list_tenants'];
-    put?: never;
-    /**
-     * Creates a tenant.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['gateway_create_tenant'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/tenants/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a tenant.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_get_tenant'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Renames or deactivates a tenant (`If-Match` required).
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    patch: operations['gateway_update_tenant'];
-    trace?: never;
-  };
-  '/api/v1/directory/units': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the units of a tenant, searchable by code and name (with or without marks).
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_list_units'];
-    put?: never;
-    /**
-     * Creates a unit.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['gateway_create_unit'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/units/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a unit.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_get_unit'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Moves, renames, re-kinds or deactivates a unit (`If-Match` required).
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    patch: operations['gateway_update_unit'];
-    trace?: never;
-  };
-  '/api/v1/directory/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists users and service accounts, searchable by sign-in name, e-mail and full name (with
-     *     or without Vietnamese marks).
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_list_users'];
-    put?: never;
-    /**
-     * Creates a user, with a generated password shown once unless one is given.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['gateway_create_user'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a user with their grants.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_get_user'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /**
-     * Renames, changes the e-mail of, or (de)activates a user (`If-Match` required).
-     *     Deactivation revokes every refresh token at once.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    patch: operations['gateway_update_user'];
-    trace?: never;
-  };
-  '/api/v1/directory/users/{id}/grants': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Grants a role on a unit; it appears in the user's next access token.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['gateway_add_grant'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/users/{id}/grants/{grant_id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /**
-     * Takes a role away; access tokens carrying it stop working at once (a refresh gives one
-     *     without it).
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    delete: operations['gateway_remove_grant'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/directory/users/{id}/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Sets a person's password (given, or generated and shown once); ends their sessions.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['gateway_reset_password'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dashboard': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Counts a plan's dossiers by field and status: the secretariat and admins see every field,
-     *     a receiving office the fields it receives.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
-     */
-    get: operations['intake_dashboard'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the dossiers the caller may see: their own, their unit's as unit head, their
-     *     field's as receiving office, all received ones as secretariat, all as admin.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_list_dossiers'];
-    put?: never;
-    /**
-     * Starts a dossier in a field of a published plan (`Idempotency-Key` accepted).
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`.
-     */
-    post: operations['intake_create_dossier'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a dossier.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_get_dossier'];
-    /**
-     * Replaces the form of a draft (or of a returned or to-be-corrected dossier); `If-Match`
-     *     required.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`.
-     */
-    put: operations['intake_update_dossier'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/attachments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the files a dossier has now.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_list'];
-    put?: never;
-    /**
-     * Uploads one file to a dossier the author may still edit. The body is the file itself.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`.
-     */
-    post: operations['intake_upload'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/attachments/{attachment}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Downloads a file of the dossier, streamed (also a file of an earlier version).
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_download'];
-    put?: never;
-    post?: never;
-    /**
-     * Removes a file from a dossier the author may still edit. A file that belongs to a
-     *     submitted version stays stored for that version.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`.
-     */
-    delete: operations['intake_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The unit head confirms the dossier; it goes to the receiving office.
-     * @description Who may call it (roles; the service may narrow it to its resources): `unit_head`.
-     */
-    post: operations['intake_confirm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/history': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The dossier's history: who did what, when, with which reason.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_history'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/receipt': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The receipt of a registered dossier.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_receipt'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/register': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The receiving office registers the dossier: it takes the next register number of the
-     *     plan's field, the receipt states when the result is due (three months on), and
-     *     `dossier.received` opens the appraisal case.
-     * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
-     */
-    post: operations['intake_register'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/request-correction': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The receiving office asks for corrections with a deadline (one month when none given).
-     * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
-     */
-    post: operations['intake_request_correction'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/return': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The unit head returns the dossier to its author with a reason.
-     * @description Who may call it (roles; the service may narrow it to its resources): `unit_head`.
-     */
-    post: operations['intake_return_to_author'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/submit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Submits the dossier: to the unit head, or after a correction request straight back to
-     *     the receiving office. Only inside the field's receive window (local dates, the whole
-     *     last day included) unless the office reopened it for this dossier. The submitted version
-     *     is kept unchanged. `Idempotency-Key` accepted.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`.
-     */
-    post: operations['intake_submit'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the submitted versions, oldest first.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_list_versions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/versions/{number}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads one submitted version.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
-     */
-    get: operations['intake_get_version'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/window-exception': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The field's receiving office reopens the receive window for one dossier, with a reason,
-     *     until a date. The exception is recorded.
-     * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
-     */
-    post: operations['intake_reopen_window'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/dossiers/{id}/withdraw': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * The author withdraws the dossier, before its conclusion, with a reason.
-     * @description Who may call it (roles; the service may narrow it to its resources): `author`.
-     */
-    post: operations['intake_withdraw'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/plans': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the tenant's plans, newest first.
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['intake_list_plans'];
-    put?: never;
-    /**
-     * Drafts a plan.
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
-     */
-    post: operations['intake_create_plan'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/plans/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a plan.
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['intake_get_plan'];
-    /**
-     * Replaces a draft plan (`If-Match` required).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
-     */
-    put: operations['intake_update_plan'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/plans/{id}/amendments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists a plan's amendments, oldest first.
-     * @description Who may call it: anyone signed in.
-     */
-    get: operations['intake_list_amendments'];
-    put?: never;
-    /**
-     * Amends a published plan with a reason; a field that already has dossiers cannot be
-     *     removed (`If-Match` required).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
-     */
-    post: operations['intake_amend_plan'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/plans/{id}/publish': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Publishes a draft plan: its windows open on their dates (`If-Match` required).
-     * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
-     */
-    post: operations['intake_publish_plan'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/probes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Sends a probe through the event path.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    post: operations['intake_send_probe'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/probes/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Reads a probe.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['intake_get_probe'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/shared/dossiers/{id}/attachments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The files of a dossier, by signed link (no token).
-     * @description Who may call it: the holder of a signed link (`expires`, `signature`).
-     */
-    get: operations['intake_shared_attachments'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/intake/shared/dossiers/{id}/attachments/{attachment}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Downloads one file of a dossier by signed link (no token), streamed.
-     * @description Who may call it: the holder of a signed link (`expires`, `signature`).
-     */
-    get: operations['intake_shared_download'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/{service}/audit': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Lists the caller's tenant's actions recorded by this service, oldest first.
-     * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
-     */
-    get: operations['gateway_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys that verify access tokens (RFC 7517, Ed25519 keys of RFC 8037).
+         * @description Who may call it: anyone (no token).
+         */
+        get: operations["gateway_jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the tenant's cases in register order.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_list_cases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a case.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
+         */
+        get: operations["appraisal_get_case"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case's reviewers.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_list_assignments"];
+        put?: never;
+        /**
+         * Assigns a reviewer of the stage's panel to the case; a conflicted reviewer is refused
+         *     with the reason, and the refusal is recorded.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         */
+        post: operations["appraisal_assign_reviewer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A panel member declares a conflict on a case: they are taken off it and can no longer be
+         *     assigned or open it.
+         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         */
+        post: operations["appraisal_declare_conflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The author's view of the appraisal: never the individual sheets; the conclusion with its
+         *     reasons, and the average and grade where the body's settings show them.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_get_outcome"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records the appraisal team's result on a case from its submitted sheets: their common
+         *     outcome when the first two agree; when they disagree, the third sheet is needed and the
+         *     team's chair chooses one of the three outcomes. A passing result sends the case on to the
+         *     council; otherwise, or after the last stage, the case concludes (`case.concluded`).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`, `council_chair`, `reviewer`.
+         */
+        post: operations["appraisal_record_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The results recorded on a case, stage by stage.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_list_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}/sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Saves the caller's sheet for the case's current stage: a draft (only what is scored is
+         *     checked) or a submission (every item, range and step checked, every problem listed).
+         *     A submitted sheet is revised by submitting again; every revision is kept.
+         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         */
+        put: operations["appraisal_save_sheet"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/cases/{id}/sheets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case's sheets: all for the organisers and the chair; for a reviewer their own, and
+         *     the others' submitted sheets once their own is submitted.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
+         */
+        get: operations["appraisal_list_sheets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/panels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists panels.
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["appraisal_list_panels"];
+        put?: never;
+        /**
+         * Sets up the panel of a plan's field at a stage.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         */
+        post: operations["appraisal_create_panel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/panels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a panel.
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["appraisal_get_panel"];
+        /**
+         * Replaces a panel's members (`If-Match` required).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         */
+        put: operations["appraisal_update_panel"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/panels/{id}/auto-assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gives every open case of the panel's field and stage two reviewers of the panel, least
+         *     loaded first, never a conflicted one; reports the cases it could not complete.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         */
+        post: operations["appraisal_auto_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/panels/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The panel's progress: every scoring member with their load, every dossier at or past the
+         *     panel's stage with its sheets.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_panel_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/probes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a diagnostic probe sent by intake has reached appraisal.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["appraisal_get_probe_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/rubrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the latest version of every rubric: the shipped ones, then the body's own.
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["appraisal_list_rubrics"];
+        put?: never;
+        /**
+         * Saves a rubric of the body: a new code starts at version 1, an existing one gets the next
+         *     version; earlier versions stay as they were for the sheets scored with them. Checked
+         *     first: items add up, bands cover the range, thresholds are reachable.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         */
+        post: operations["appraisal_save_rubric"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/rubrics/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a rubric (the latest version, or `?version=`).
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["appraisal_get_rubric"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/shared/sittings/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The minutes of a held sitting by signed link (`sangkien_kit::links`), without a token:
+         *     what the provincial DOST system downloads from a nomination package.
+         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         */
+        get: operations["appraisal_shared_minutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/sittings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists sittings, newest first.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_list_sittings"];
+        put?: never;
+        /**
+         * Schedules a sitting of a panel inside its stage's window, for open cases at its stage.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        post: operations["appraisal_schedule_sitting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/sittings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a sitting; the ETag is its version.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_get_sitting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/sittings/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records who is present (`If-Match`), each with their panel role.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        put: operations["appraisal_record_attendance"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/sittings/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Closes the sitting: the quorum rules are checked (each broken rule named), a council's
+         *     vote on every dossier decides it under the two-thirds rule, each case concludes
+         *     (`case.concluded`), and `sitting.held` announces the attendance for the budget.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        post: operations["appraisal_close_sitting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/sittings/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Minutes (biên bản) of a held sitting: attendance by panel role, each dossier with its
+         *     scores, vote and conclusion, signed off by the secretary and the chair.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        get: operations["appraisal_download_minutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/sittings/{id}/votes/{dossier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records the council's vote on one dossier of the sitting (`If-Match`): the counts in
+         *     favour, against and abstaining, never more than the members present who may vote.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         */
+        put: operations["appraisal_record_vote"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs in and returns an access token and a refresh token.
+         * @description Who may call it: anyone (no token).
+         */
+        post: operations["gateway_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs out: the refresh token's family is revoked. Answers 204 whatever the token was.
+         * @description Who may call it: anyone (no token).
+         */
+        post: operations["gateway_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user, with their roles.
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["gateway_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes one's own password; every session of the user ends and a new pair is returned.
+         * @description Who may call it: anyone signed in.
+         */
+        post: operations["gateway_change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchanges a refresh token for a new pair. A token presented twice ends its whole family.
+         * @description Who may call it: anyone (no token).
+         */
+        post: operations["gateway_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issues an access token to a service account (OAuth 2 client credentials, JSON body).
+         * @description Who may call it: anyone (no token).
+         */
+        post: operations["gateway_client_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/body-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads the recognising body's profile; 404 until the admin sets it.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`, `council_secretariat`, `signer`.
+         */
+        get: operations["decision_get_profile"];
+        /**
+         * Sets the body profile (`If-Match` once it exists): every problem is listed at once.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        put: operations["decision_put_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One estimate version with its lines.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_get_estimate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves the estimate once every line is appraised: it is locked and becomes the ceiling;
+         *     the version it revises is superseded.
+         * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
+         */
+        post: operations["decision_approve_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a line to a draft.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        post: operations["decision_add_line"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}/lines/{line_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Changes a line of a draft; its appraisal starts again.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        put: operations["decision_edit_line"];
+        post?: never;
+        /**
+         * Removes a line of a draft.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        delete: operations["decision_remove_line"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}/lines/{line_id}/appraisal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Records the decision on one line of a draft.
+         * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
+         */
+        put: operations["decision_appraise_line"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Opens a revision of the approved estimate: a new draft version with the same lines, to be
+         *     appraised again; the approved one stays the ceiling until the revision is approved.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        post: operations["decision_revise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/expenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Books an entered expense.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`.
+         */
+        post: operations["decision_enter_expense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/plans/{plan_id}/estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history of a plan's estimate, every version.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_list_estimates"];
+        put?: never;
+        /**
+         * Drafts the plan's first estimate from its stage windows and the panels announced for it.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        post: operations["decision_draft_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/plans/{plan_id}/execution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Estimate against actual per line.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_budget_execution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/plans/{plan_id}/execution.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same as XLSX.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_budget_execution_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/plans/{plan_id}/expenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A plan's expenses, oldest first.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_list_expenses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/plans/{plan_id}/settlement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The settlement of the plan's year.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_get_budget_settlement"];
+        put?: never;
+        /**
+         * Settles the year: snapshots the execution report; no expense is accepted afterwards.
+         * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
+         */
+        post: operations["decision_settle_budget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/plans/{plan_id}/settlement.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The settlement as XLSX.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_budget_settlement_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The body's profile (404 until an admin sets it; the national maxima apply meanwhile).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_get_budget_profile"];
+        /**
+         * Sets the body's profile; a change needs `If-Match`.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        put: operations["decision_put_budget_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rates the caller's body sees: the national maxima and its own resolutions.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_list_rates"];
+        put?: never;
+        /**
+         * Enters a provincial resolution's rate.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["decision_create_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/rates/applicable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rate that applies to each line and payee role on a date, for the body's profile.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_applicable_rates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists decisions, newest first, without their items.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         */
+        get: operations["decision_list_decisions"];
+        put?: never;
+        /**
+         * Drafts the decision of a plan's field from every concluded case not yet in a decision:
+         *     recommended ones recognised, the others refused with the conclusion's reason
+         *     (`Idempotency-Key` accepted).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        post: operations["decision_draft_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists what awaits a decision in a plan's field.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         */
+        get: operations["decision_pending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a decision with its items; the ETag is its version.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         */
+        get: operations["decision_get_decision"];
+        /**
+         * Changes a draft's title and proposal (`If-Match`).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        put: operations["decision_update_decision"];
+        post?: never;
+        /**
+         * Deletes a draft (`If-Match`): its dossiers go back to the pending list for a new draft. A
+         *     signed decision is a legal document and is never deleted (`decision_issued`); the audit log
+         *     keeps what the draft held.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        delete: operations["decision_delete_draft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions/{id}/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificates of an issued decision's recognised initiatives, one per author; an
+         *     author sees only those of their own initiatives.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
+         */
+        get: operations["decision_list_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions/{id}/certificates/{dossier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificate (giấy chứng nhận sáng kiến) of one recognised initiative, as DOCX.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
+         */
+        get: operations["decision_download_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The decision as DOCX (Decree 30/2020 layout); a draft prints blanks for number and date.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         */
+        get: operations["decision_download_decision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions/{id}/items/{dossier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets one dossier of a draft recognised or refused with a written reason (`If-Match`); a
+         *     dossier not yet in it is added only when concluded in the same plan and field and in no
+         *     other decision.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        put: operations["decision_edit_item"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/decisions/{id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs a draft (`If-Match`): the caller must be a signer configured in the body profile;
+         *     the decision takes the next number of the register, becomes immutable, and
+         *     `decision.issued` tells intake each dossier's outcome.
+         * @description Who may call it (roles; the service may narrow it to its resources): `signer`.
+         */
+        post: operations["decision_sign_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/nominations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the tenant's nominations, newest first.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         */
+        get: operations["decision_list_nominations"];
+        put?: never;
+        /**
+         * Nominates initiatives recognised by an issued decision as typical, to be sent to the
+         *     provincial DOST system (Sở KH&CN); the sender sends it until acknowledged.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        post: operations["decision_create_nomination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/nominations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a nomination with its sending state and result; the ETag is its version.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         */
+        get: operations["decision_get_nomination"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/nominations/{id}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The package as it is sent now (its links signed afresh).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         */
+        get: operations["decision_get_package"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/nominations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a nomination the province refused again, once its cause is put right (the body
+         *     registered with the DOST, say): the council secretariat gives the reason, with `If-Match`;
+         *     the nomination is `pending` again and the sender takes it at once, with the same
+         *     `Idempotency-Key`. The refusal stays in the audit log.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         */
+        post: operations["decision_resend_nomination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/nominations/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The province's service account reports its result on a nomination: one outcome per
+         *     nominated dossier. Recorded, audited and published as `nomination.result_reported`; the
+         *     same report sent again is answered as the first time.
+         * @description Who may call it (roles; the service may narrow it to its resources): `province`.
+         */
+        post: operations["decision_report_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/probes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a diagnostic probe sent by intake has reached decision.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["decision_get_probe_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/shared/decisions/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The issued decision as DOCX, by signed link; the link stands for that decision alone.
+         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         */
+        get: operations["decision_shared_decision_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the audit log of a tenant.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/service-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates a service account; its client secret is generated and shown once.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["gateway_create_service_account"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/service-accounts/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replaces a service account's client secret (shown once); the old one stops working.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["gateway_rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists tenants: all for system admins, one's own otherwise.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_list_tenants"];
+        put?: never;
+        /**
+         * Creates a tenant.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["gateway_create_tenant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a tenant.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_get_tenant"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Renames or deactivates a tenant (`If-Match` required).
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        patch: operations["gateway_update_tenant"];
+        trace?: never;
+    };
+    "/api/v1/directory/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the units of a tenant, searchable by code and name (with or without marks).
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_list_units"];
+        put?: never;
+        /**
+         * Creates a unit.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["gateway_create_unit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a unit.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_get_unit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Moves, renames, re-kinds or deactivates a unit (`If-Match` required).
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        patch: operations["gateway_update_unit"];
+        trace?: never;
+    };
+    "/api/v1/directory/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists users and service accounts, searchable by sign-in name, e-mail and full name (with
+         *     or without Vietnamese marks).
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_list_users"];
+        put?: never;
+        /**
+         * Creates a user, with a generated password shown once unless one is given.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["gateway_create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a user with their grants.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_get_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Renames, changes the e-mail of, or (de)activates a user (`If-Match` required).
+         *     Deactivation revokes every refresh token at once.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        patch: operations["gateway_update_user"];
+        trace?: never;
+    };
+    "/api/v1/directory/users/{id}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grants a role on a unit; it appears in the user's next access token.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["gateway_add_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/users/{id}/grants/{grant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Takes a role away; access tokens carrying it stop working at once (a refresh gives one
+         *     without it).
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        delete: operations["gateway_remove_grant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets a person's password (given, or generated and shown once); ends their sessions.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["gateway_reset_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts a plan's dossiers by field and status: the secretariat and admins see every field,
+         *     a receiving office the fields it receives.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         */
+        get: operations["intake_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the dossiers the caller may see: their own, their unit's as unit head, their
+         *     field's as receiving office, all received ones as secretariat, all as admin.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_list_dossiers"];
+        put?: never;
+        /**
+         * Starts a dossier in a field of a published plan (`Idempotency-Key` accepted).
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         */
+        post: operations["intake_create_dossier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a dossier.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_get_dossier"];
+        /**
+         * Replaces the form of a draft (or of a returned or to-be-corrected dossier); `If-Match`
+         *     required.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         */
+        put: operations["intake_update_dossier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the files a dossier has now.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_list"];
+        put?: never;
+        /**
+         * Uploads one file to a dossier the author may still edit. The body is the file itself.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         */
+        post: operations["intake_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Downloads a file of the dossier, streamed (also a file of an earlier version).
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_download"];
+        put?: never;
+        post?: never;
+        /**
+         * Removes a file from a dossier the author may still edit. A file that belongs to a
+         *     submitted version stays stored for that version.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         */
+        delete: operations["intake_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The unit head confirms the dossier; it goes to the receiving office.
+         * @description Who may call it (roles; the service may narrow it to its resources): `unit_head`.
+         */
+        post: operations["intake_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dossier's history: who did what, when, with which reason.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The receipt of a registered dossier.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The receiving office registers the dossier: it takes the next register number of the
+         *     plan's field, the receipt states when the result is due (three months on), and
+         *     `dossier.received` opens the appraisal case.
+         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
+         */
+        post: operations["intake_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/request-correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The receiving office asks for corrections with a deadline (one month when none given).
+         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
+         */
+        post: operations["intake_request_correction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The unit head returns the dossier to its author with a reason.
+         * @description Who may call it (roles; the service may narrow it to its resources): `unit_head`.
+         */
+        post: operations["intake_return_to_author"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submits the dossier: to the unit head, or after a correction request straight back to
+         *     the receiving office. Only inside the field's receive window (local dates, the whole
+         *     last day included) unless the office reopened it for this dossier. The submitted version
+         *     is kept unchanged. `Idempotency-Key` accepted.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         */
+        post: operations["intake_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the submitted versions, oldest first.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads one submitted version.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/window-exception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The field's receiving office reopens the receive window for one dossier, with a reason,
+         *     until a date. The exception is recorded.
+         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
+         */
+        post: operations["intake_reopen_window"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/dossiers/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The author withdraws the dossier, before its conclusion, with a reason.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         */
+        post: operations["intake_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the tenant's plans, newest first.
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["intake_list_plans"];
+        put?: never;
+        /**
+         * Drafts a plan.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         */
+        post: operations["intake_create_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a plan.
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["intake_get_plan"];
+        /**
+         * Replaces a draft plan (`If-Match` required).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         */
+        put: operations["intake_update_plan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/plans/{id}/amendments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists a plan's amendments, oldest first.
+         * @description Who may call it: anyone signed in.
+         */
+        get: operations["intake_list_amendments"];
+        put?: never;
+        /**
+         * Amends a published plan with a reason; a field that already has dossiers cannot be
+         *     removed (`If-Match` required).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         */
+        post: operations["intake_amend_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/plans/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publishes a draft plan: its windows open on their dates (`If-Match` required).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         */
+        post: operations["intake_publish_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/probes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a probe through the event path.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        post: operations["intake_send_probe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/probes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a probe.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["intake_get_probe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/shared/dossiers/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The files of a dossier, by signed link (no token).
+         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         */
+        get: operations["intake_shared_attachments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/intake/shared/dossiers/{id}/attachments/{attachment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Downloads one file of a dossier by signed link (no token), streamed.
+         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         */
+        get: operations["intake_shared_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/{service}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the caller's tenant's actions recorded by this service, oldest first.
+         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         */
+        get: operations["gateway_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    /** @description A recorded amendment. */
-    AmendmentView: {
-      /** Format: date-time */
-      amended_at: string;
-      /** Format: uuid */
-      amended_by: string;
-      fields_after: components['schemas']['FieldSpec'][];
-      fields_before: components['schemas']['FieldSpec'][];
-      reason: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description The finance office's decision on a line. */
-    AppraisalInput: {
-      /**
-       * Format: int64
-       * @description The adjusted amount in đồng (for `adjust`).
-       */
-      amount?: number | null;
-      /** @description `approve`, `adjust` or `reject`. */
-      decision: string;
-      /** @description Required for `adjust` and `reject`. */
-      reason?: string | null;
-    };
-    /** @description A reviewer to assign. */
-    AssignInput: {
-      /**
-       * Format: uuid
-       * @description The reviewer's account (a scoring member of the stage's panel).
-       */
-      reviewer: string;
-    };
-    /** @description An assignment. */
-    AssignmentView: {
-      /** Format: date-time */
-      assigned_at: string;
-      /**
-       * Format: uuid
-       * @description Nil when assigned automatically.
-       */
-      assigned_by: string;
-      /** Format: uuid */
-      reviewer: string;
-      /** @description `appraisal_team` or `council`. */
-      stage: string;
-    };
-    /** @description An attachment as listed. */
-    AttachmentView: {
-      /** @description Type decided from the bytes. */
-      content_type: string;
-      /** Format: uuid */
-      id: string;
-      /** @description Name to show. */
-      name: string;
-      /** @description SHA-256, hex. */
-      sha256: string;
-      /** Format: int64 */
-      size: number;
-      /** Format: date-time */
-      uploaded_at: string;
-    };
-    /** @description Who is present. */
-    AttendanceInput: {
-      /** @description Panel members present. */
-      present: string[];
-    };
-    /** @description A person present, with the panel role that decides what they are paid. */
-    Attendee: {
-      full_name: string;
-      role: components['schemas']['PanelRole'];
-      /** Format: uuid */
-      user_id: string;
-    };
-    /** @description A page of an audit log, oldest first. */
-    AuditPage: {
-      items: components['schemas']['AuditView'][];
-      /** @description Pass as `cursor` for the next page; absent on the last. */
-      next_cursor?: string | null;
-    };
-    /** @description One recorded action, as an auditor reads it. */
-    AuditView: {
-      action: string;
-      /** Format: uuid */
-      actor: string;
-      actor_role: string;
-      /** Format: date-time */
-      at: string;
-      /** @description Facts recorded with the action (before and after, reasons). */
-      details: unknown;
-      /** Format: uuid */
-      id: string;
-      request_id: string;
-      /** Format: uuid */
-      subject_id: string;
-      subject_type: string;
-    };
-    /** @description An author or co-author. */
-    Author: {
-      /**
-       * Format: double
-       * @description Share in creating the initiative, in percent, at most two decimals; all total 100.
-       */
-      contribution_percent: number;
-      /**
-       * Format: date
-       * @description Date of birth.
-       */
-      date_of_birth?: string | null;
-      /** @description Full name (họ và tên). */
-      full_name: string;
-      /** @description Qualification (trình độ chuyên môn). */
-      qualification: string;
-      /** @description Title (chức danh). */
-      title: string;
-      /**
-       * Format: uuid
-       * @description The author's unit, when known (appraisal uses it to avoid conflicts).
-       */
-      unit_id?: string | null;
-      /**
-       * Format: uuid
-       * @description The author's account, when they have one (appraisal uses it to avoid conflicts).
-       */
-      user_id?: string | null;
-      /** @description Workplace (nơi công tác). */
-      workplace: string;
-    };
-    /** @description An author or co-author, as appraisal needs them (names and conflicts). */
-    AuthorInfo: {
-      /**
-       * Format: double
-       * @description Share in percent.
-       */
-      contribution_percent: number;
-      /** @description Full name. */
-      full_name: string;
-      /**
-       * Format: uuid
-       * @description Their unit, if known.
-       */
-      unit_id?: string | null;
-      /**
-       * Format: uuid
-       * @description Their account, if any.
-       */
-      user_id?: string | null;
-    };
-    /** @description An author and their share. */
-    AuthorView: {
-      /** Format: double */
-      contribution_percent: number;
-      full_name: string;
-      /** Format: uuid */
-      user_id?: string | null;
-    };
-    /** @description What the automatic assignment did. */
-    AutoAssignReport: {
-      /** @description Assignments made: case id and reviewers. */
-      assigned: components['schemas']['CaseReviewers'][];
-      /** @description Cases that still lack reviewers (every panel member is conflicted or taken). */
-      short: components['schemas']['CaseShort'][];
-    };
-    /** @description A band of a criterion: the range of points and what they mean. */
-    Band: {
-      /**
-       * Format: double
-       * @description Lowest points of the band.
-       */
-      from: number;
-      /** @description What the band means (`Hoàn toàn mới`). */
-      label: string;
-      /**
-       * Format: double
-       * @description Highest points, included.
-       */
-      to: number;
-    };
-    /** @description Cơ quan xét công nhận — the recognising body as its documents name it. */
-    BodyProfile: {
-      /** @description The last recipient line: `Lưu: VT, KT&HT.` */
-      archive_line: string;
-      /**
-       * @description Who decides, above the legal bases: `CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`
-       *     (the full name when absent).
-       */
-      authority?: string | null;
-      /** @description The decision type code: `QĐ`. */
-      decision_type: string;
-      /** @description The body's symbol in document numbers: `UBND`. */
-      document_symbol: string;
-      /** @description `ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`. */
-      full_name: string;
-      /** @description Each legal basis, printed `Căn cứ <line>;`. */
-      legal_bases: string[];
-      /** @description Place of the date line: `Vĩnh Tường`. */
-      place_name: string;
-      /** @description Recipients under `Nơi nhận:`, each printed `- <line>;`. */
-      recipients: string[];
-      /** @description Who may sign and their title lines. */
-      signers: components['schemas']['SignerProfile'][];
-      /** @description The superior body, first header line: `UBND TỈNH VĨNH PHÚC`. */
-      superior_name: string;
-    };
-    /** @description A page of cases. */
-    CasePage: {
-      items: components['schemas']['CaseView'][];
-      /** @description Pass as `cursor` for the next page; absent on the last. */
-      next_cursor?: string | null;
-    };
-    /** @description One dossier's sheets. */
-    CaseProgress: {
-      /** Format: uuid */
-      case_id: string;
-      /** @description `2/3 phiếu đã nộp`. */
-      label: string;
-      name: string;
-      /** Format: int32 */
-      register_number: number;
-      /** @description The stage's result is recorded. */
-      result_recorded: boolean;
-      /** @description Two, or three once the first two disagree. */
-      sheets_required: number;
-      sheets_submitted: number;
-      /** @description The first two disagree and no third reviewer is assigned yet. */
-      third_reviewer_needed: boolean;
-    };
-    /** @description Reviewers given to a case. */
-    CaseReviewers: {
-      /** Format: uuid */
-      case_id: string;
-      reviewers: string[];
-    };
-    /** @description A case short of reviewers. */
-    CaseShort: {
-      /** Format: uuid */
-      case_id: string;
-      /** @description How many more it needs. */
-      missing: number;
-    };
-    /** @description A case. */
-    CaseView: {
-      authors: components['schemas']['AuthorInfo'][];
-      closed_reason?: string | null;
-      /** Format: date */
-      decision_due_on: string;
-      field: string;
-      /**
-       * Format: uuid
-       * @description The dossier's id.
-       */
-      id: string;
-      kind: string;
-      name: string;
-      /** Format: date-time */
-      opened_at: string;
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: date */
-      received_on: string;
-      /** Format: int32 */
-      register_number: number;
-      /**
-       * Format: int32
-       * @description Index of the current stage.
-       */
-      stage: number;
-      stages: components['schemas']['StageInfo'][];
-      /** @description `open` or `withdrawn`. */
-      status: string;
-    };
-    /** @description A certificate of an issued decision. */
-    CertificateView: {
-      /** @description Their place in the request's author list, from 0 (`?author=` of `href`). */
-      author_index: number;
-      /** @description Authors' names. */
-      authors: string[];
-      /** Format: uuid */
-      dossier_id: string;
-      /** @description The author this certificate is issued to (each recognised author gets one). */
-      holder: string;
-      /** @description Where to download it, through the gateway. */
-      href: string;
-      /** @description The initiative's name. */
-      name: string;
-      /** Format: int32 */
-      register_number: number;
-    };
-    /** @description Client credentials of a service account (the provincial system). */
-    ClientCredentials: {
-      /** @description The service account's client id. */
-      client_id: string;
-      /** @description Its secret. */
-      client_secret: string;
-      /** @description Always `client_credentials`. */
-      grant_type: string;
-    };
-    /** @description A declared conflict. */
-    ConflictInput: {
-      /** @description Why (kept and shown to the secretariat). */
-      reason: string;
-    };
-    /** @description A request for corrections. */
-    CorrectionRequest: {
-      /**
-       * Format: date
-       * @description Last local date to resubmit; one month when absent.
-       */
-      deadline?: string | null;
-      /** @description What to correct. */
-      reason: string;
-    };
-    /** @description A user just created, or whose secret was just set, with the generated secret shown once. */
-    CreatedUser: components['schemas']['UserView'] & {
-      /** @description The generated password or client secret; shown only in this answer. */
-      generated_secret?: string | null;
-    };
-    /** @description A criterion. */
-    Criterion: {
-      /** @description Bands covering 0..=max without gaps or overlaps, if the criterion has bands. */
-      bands?: components['schemas']['Band'][];
-      /** @description Code unique in the rubric (`novelty`). */
-      code: string;
-      /**
-       * Format: double
-       * @description Maximum points.
-       */
-      max: number;
-      /**
-       * Format: double
-       * @description Points needed on this criterion to pass, if any.
-       */
-      min_to_pass?: number | null;
-      name: string;
-      /** @description Sub-items whose maxima add up to `max`, if the criterion is scored by parts. */
-      sub_items?: components['schemas']['SubItem'][];
-    };
-    /** @description Points needed on one criterion for a grade. */
-    CriterionMinimum: {
-      /** @description The criterion's code. */
-      criterion: string;
-      /**
-       * Format: double
-       * @description Points needed.
-       */
-      min: number;
-    };
-    /** @description The counts of a plan. */
-    Dashboard: {
-      /** @description The fields the caller follows, in the plan's order. */
-      fields: components['schemas']['FieldCounts'][];
-      /** Format: uuid */
-      plan_id: string;
-      /**
-       * Format: int64
-       * @description Sum over those fields.
-       */
-      total: number;
-    };
-    /** @description A page of decisions (without their items). */
-    DecisionPage: {
-      items: components['schemas']['DecisionView'][];
-      next_cursor?: string | null;
-    };
-    /** @description New title and proposal of a draft. */
-    DecisionUpdate: {
-      proposal: string;
-      title: string;
-    };
-    /** @description A decision, draft or issued. */
-    DecisionView: {
-      /** Format: date-time */
-      created_at: string;
-      field: string;
-      /** Format: uuid */
-      id: string;
-      items: components['schemas']['ItemView'][];
-      /**
-       * Format: int32
-       * @description The number in the register, once signed.
-       */
-      number?: number | null;
-      /** @description `05/QĐ-UBND`, once signed. */
-      number_text?: string | null;
-      /** Format: uuid */
-      plan_id: string;
-      proposal: string;
-      recognised_count: number;
-      refused_count: number;
-      /** Format: uuid */
-      signed_by?: string | null;
-      /**
-       * Format: date
-       * @description Local date of signature.
-       */
-      signed_on?: string | null;
-      /** @description `draft` or `issued`. */
-      status: string;
-      title: string;
-      /** Format: date-time */
-      updated_at: string;
-      /** Format: int32 */
-      version: number;
-      /** Format: int32 */
-      year: number;
-    };
-    /** @description A new dossier. */
-    DossierCreate: {
-      /** @description The plan's field code. */
-      field: string;
-      /** @description The request form, complete or not. */
-      form?: components['schemas']['Form'];
-      /**
-       * Format: uuid
-       * @description The published plan.
-       */
-      plan_id: string;
-      /**
-       * Format: uuid
-       * @description The unit the author submits from (one they hold `author` on); needed only when they
-       *     hold it on several.
-       */
-      unit_id?: string | null;
-    };
-    /** @description A page of dossiers. */
-    DossierPage: {
-      items: components['schemas']['DossierSummary'][];
-      /** @description Pass as `cursor` for the next page; absent on the last. */
-      next_cursor?: string | null;
-    };
-    /** @description A dossier in a list (no form text). */
-    DossierSummary: {
-      /** @description Its authors' names. */
-      authors: string[];
-      /** Format: date */
-      decision_due_on?: string | null;
-      field: string;
-      /** Format: uuid */
-      id: string;
-      /** @description The initiative's name. */
-      name: string;
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: int32 */
-      register_number?: number | null;
-      status: components['schemas']['Status'];
-      status_label: string;
-      /** Format: date-time */
-      submitted_at?: string | null;
-      /** Format: uuid */
-      unit_id: string;
-      /** Format: date-time */
-      updated_at: string;
-    };
-    /** @description A dossier as its readers see it. */
-    DossierView: {
-      /** @description Files attached now. */
-      attachments: components['schemas']['AttachmentView'][];
-      /** Format: date */
-      correction_due_on?: string | null;
-      /** Format: date-time */
-      created_at: string;
-      /**
-       * Format: date
-       * @description The decision is due by this date (three months after acceptance).
-       */
-      decision_due_on?: string | null;
-      /** @description The plan's field code. */
-      field: string;
-      /** @description The request form; `confidential_info` is left out for those who do not assess it. */
-      form: components['schemas']['Form'];
-      /** Format: uuid */
-      id: string;
-      /** @description The last reason given (return, correction, withdrawal, outcome). */
-      last_reason?: string | null;
-      /** @description True when the decision is late. */
-      overdue: boolean;
-      /** Format: uuid */
-      owner: string;
-      /** @description The owner's name, as the directory last announced it. */
-      owner_name?: string | null;
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: date */
-      received_on?: string | null;
-      /** Format: int32 */
-      register_number?: number | null;
-      status: components['schemas']['Status'];
-      /** @description The status in Vietnamese, for display. */
-      status_label: string;
-      /**
-       * Format: int32
-       * @description Versions submitted so far.
-       */
-      submissions: number;
-      /** Format: date-time */
-      submitted_at?: string | null;
-      /** Format: uuid */
-      unit_id: string;
-      /** @description The unit's name, as the directory last announced it. */
-      unit_name?: string | null;
-      /** Format: date-time */
-      updated_at: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description A draft to start. */
-    DraftInput: {
-      /** @description The plan's field code. */
-      field: string;
-      /** Format: uuid */
-      plan_id: string;
-      /**
-       * @description The proposal it follows: `Hội đồng Sáng kiến huyện tại Tờ trình số 12/TTr-HĐSK ngày 25
-       *     tháng 3 năm 2022`.
-       */
-      proposal: string;
-      /** @description `Về việc công nhận sáng kiến năm 2022` by default. */
-      title?: string | null;
-    };
-    /**
-     * @description A stable, machine-readable error code with its HTTP status and titles.
-     * @enum {string}
-     */
-    ErrorCode:
-      | 'validation_failed'
-      | 'malformed_body'
-      | 'invalid_path'
-      | 'invalid_query'
-      | 'invalid_header'
-      | 'payload_too_large'
-      | 'unsupported_media_type'
-      | 'not_found'
-      | 'method_not_allowed'
-      | 'unauthenticated'
-      | 'forbidden'
-      | 'conflict'
-      | 'precondition_failed'
-      | 'precondition_required'
-      | 'idempotency_key_reused'
-      | 'rate_limited'
-      | 'upstream_unavailable'
-      | 'upstream_timeout'
-      | 'service_unavailable'
-      | 'internal'
-      | 'invalid_credentials'
-      | 'invalid_refresh_token'
-      | 'username_taken'
-      | 'email_taken'
-      | 'code_taken'
-      | 'grant_exists'
-      | 'tenant_not_found'
-      | 'unit_not_found'
-      | 'user_not_found'
-      | 'grant_not_found'
-      | 'probe_not_found'
-      | 'plan_not_found'
-      | 'dossier_not_found'
-      | 'attachment_not_found'
-      | 'invalid_transition'
-      | 'conflict_of_interest'
-      | 'window_closed'
-      | 'stage_closed'
-      | 'quorum_not_met'
-      | 'council_required'
-      | 'rate_above_cap'
-      | 'rate_not_in_force'
-      | 'voucher_taken'
-      | 'estimate_locked'
-      | 'year_settled'
-      | 'decision_not_found'
-      | 'decision_issued'
-      | 'body_profile_missing'
-      | 'signer_not_configured'
-      | 'link_invalid'
-      | 'link_expired'
-      | 'nomination_not_found'
-      | 'already_nominated';
-    /** @description One version in a plan's estimate history. */
-    EstimateSummary: {
-      /** Format: date-time */
-      approved_at?: string | null;
-      /** Format: int64 */
-      approved_total: number;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: uuid */
-      id: string;
-      note: string;
-      /** Format: uuid */
-      previous_id?: string | null;
-      /** Format: int32 */
-      revision: number;
-      status: string;
-      /** Format: int64 */
-      total: number;
-    };
-    /** @description An estimate version with its lines. */
-    EstimateView: {
-      /** Format: date-time */
-      approved_at?: string | null;
-      /**
-       * Format: int64
-       * @description Sum of the approved amounts of appraised lines.
-       */
-      approved_total: number;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: uuid */
-      id: string;
-      lines: components['schemas']['LineView'][];
-      note: string;
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: uuid */
-      previous_id?: string | null;
-      /** Format: int32 */
-      revision: number;
-      /** @description `draft`, `approved` or `superseded`. */
-      status: string;
-      /**
-       * Format: int64
-       * @description Sum of the drafted amounts.
-       */
-      total: number;
-      /** Format: int32 */
-      version: number;
-      /** Format: int32 */
-      year: number;
-    };
-    /** @description Estimate against actual for a plan. */
-    ExecutionReport: {
-      /**
-       * Format: uuid
-       * @description The approved estimate compared (null before approval).
-       */
-      estimate_id?: string | null;
-      lines: components['schemas']['ReportLine'][];
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: int32 */
-      revision?: number | null;
-      settled: boolean;
-      symbol: string;
-      totals: components['schemas']['Totals'];
-      /** Format: int32 */
-      year: number;
-    };
-    /** @description An expense with its voucher. */
-    ExpenseInput: {
-      description: string;
-      line_code: string;
-      payee_role?: string | null;
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: int64 */
-      quantity: number;
-      /** @description Required when the expense goes beyond the approved line. */
-      reason?: string | null;
-      /**
-       * Format: date
-       * @description Local date of the voucher, in the plan's budget year: the cap in force that day applies.
-       */
-      spent_on: string;
-      /** Format: int64 */
-      unit_amount: number;
-      /** @description Unique in the recognising body. */
-      voucher_number: string;
-    };
-    /** @description A page of expenses. */
-    ExpensePage: {
-      items: components['schemas']['ExpenseView'][];
-      next_cursor?: string | null;
-    };
-    /** @description An expense. */
-    ExpenseView: {
-      /** Format: int64 */
-      amount: number;
-      description: string;
-      /** Format: uuid */
-      id: string;
-      line_code: string;
-      /** @description Beyond the approved line. */
-      over_line: boolean;
-      payee_role?: string | null;
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: int64 */
-      quantity: number;
-      reason?: string | null;
-      /** Format: uuid */
-      sitting_id?: string | null;
-      /** @description `sitting` or `voucher`. */
-      source: string;
-      /** Format: date */
-      spent_on: string;
-      /** Format: int64 */
-      unit_amount: number;
-      voucher_number?: string | null;
-      /** Format: int32 */
-      year: number;
-    };
-    /** @description One field's counts. */
-    FieldCounts: {
-      /** @description Dossiers per status (statuses with none are left out). */
-      by_status: {
-        [key: string]: number;
-      };
-      /** @description Field code. */
-      field: string;
-      /**
-       * Format: int64
-       * @description All dossiers of the field, drafts included.
-       */
-      total: number;
-    };
-    /** @description One offending field of a request. */
-    FieldError: {
-      /** @description Machine code of the rule broken (`required`, `too_long`, `out_of_range`). */
-      code: string;
-      /** @description Path of the field in the request (`authors[1].share`), or the parameter name. */
-      field: string;
-      /** @description Human message in the requested language. */
-      message: string;
-    };
-    /** @description One field of a plan (lĩnh vực). */
-    FieldSpec: {
-      /** @description Code unique in the plan (`education`, `socio_economic`). */
-      code: string;
-      /** @description Name (`Giáo dục và Đào tạo`). */
-      name: string;
-      /** @description When dossiers are received. */
-      receive: components['schemas']['Window'];
-      /**
-       * Format: uuid
-       * @description The receiving office (a unit of the tenant).
-       */
-      receiving_unit_id: string;
-      /** @description Appraisal stages in order. */
-      stages: components['schemas']['Stage'][];
-    };
-    /** @description Every field of the request form. */
-    Form: {
-      /**
-       * @description Field of application (lĩnh vực áp dụng), as the author describes it.
-       * @default
-       */
-      application_area: string;
-      /**
-       * @description Where it has been applied and with what result.
-       * @default
-       */
-      applied_where: string;
-      /**
-       * @description Authors and co-authors.
-       * @default []
-       */
-      authors: components['schemas']['Author'][];
-      /**
-       * @description Benefit expected or obtained, as the author assesses it.
-       * @default
-       */
-      benefits_by_author: string;
-      /**
-       * @description Benefit as those who took part in the application assess it.
-       * @default
-       */
-      benefits_by_participants: string;
-      /**
-       * @description Conditions needed to apply it.
-       * @default
-       */
-      conditions: string;
-      /**
-       * @description Information to keep confidential; shown only to those who assess the dossier.
-       * @default null
-       */
-      confidential_info: string | null;
-      /**
-       * @description The author declares that everything written is true (cam đoan).
-       * @default false
-       */
-      declaration: boolean;
-      /**
-       * @description Essence: steps, conditions, what it improves on (mô tả bản chất).
-       * @default
-       */
-      essence: string;
-      /**
-       * Format: date
-       * @description Date of first or trial application.
-       * @default null
-       */
-      first_applied_on: string | null;
-      /**
-       * @description Who invested in creating it, when not the authors (chủ đầu tư tạo ra sáng kiến).
-       * @default null
-       */
-      investor: string | null;
-      /** @default null */
-      kind: components['schemas']['InitiativeKind'] | null;
-      /**
-       * @description The initiative's name (tên sáng kiến).
-       * @default
-       */
-      name: string;
-      /**
-       * @description People who took part in the first application.
-       * @default []
-       */
-      participants: components['schemas']['Participant'][];
-    };
-    /** @description A grade: a total and per-criterion minima. */
-    Grade: {
-      /** @description Points needed on named criteria. */
-      criterion_minima?: components['schemas']['CriterionMinimum'][];
-      /** @description `A`, `B`, `C`. */
-      label: string;
-      /**
-       * Format: double
-       * @description Total needed.
-       */
-      min_total: number;
-    };
-    /** @description A role to grant on a unit. */
-    GrantCreate: {
-      /** @description The role. */
-      role: components['schemas']['Role'];
-      /**
-       * Format: uuid
-       * @description The unit, in the user's tenant.
-       */
-      unit_id: string;
-    };
-    /** @description A role held on a unit. */
-    GrantView: {
-      /** Format: date-time */
-      created_at: string;
-      /** Format: uuid */
-      created_by: string;
-      /** Format: uuid */
-      id: string;
-      role: components['schemas']['Role'];
-      /** Format: uuid */
-      unit_id: string;
-    };
-    /** @description One step of a dossier's history. */
-    HistoryEntry: {
-      /** @description What they did (`dossier.returned`). */
-      action: string;
-      /**
-       * Format: uuid
-       * @description Who acted.
-       */
-      actor: string;
-      /** Format: date-time */
-      at: string;
-      /** @description Reason and other facts. */
-      details: unknown;
-      /** @description In which role. */
-      role: string;
-    };
-    /**
-     * @description The four kinds of initiative [law: Circular 18/2013 Art. 3].
-     * @enum {string}
-     */
-    InitiativeKind: 'technical' | 'management' | 'operational' | 'technical_progress';
-    /** @description What the decision says about one dossier. */
-    ItemInput: {
-      /** @description Required, whichever way. */
-      reason: string;
-      recognised: boolean;
-    };
-    /** @description One dossier of a decision: what appraisal concluded and what the decision says. */
-    ItemView: {
-      authors: components['schemas']['AuthorView'][];
-      /** Format: double */
-      average?: number | null;
-      conclusion_reason: string;
-      /** Format: uuid */
-      dossier_id: string;
-      grade?: string | null;
-      /** @description True when the secretariat moved it away from the conclusion. */
-      moved: boolean;
-      /** @description The initiative's name. */
-      name: string;
-      /** @description The written reason. */
-      reason: string;
-      /** @description Recognised (true) or refused (false) by this decision. */
-      recognised: boolean;
-      /** @description What appraisal concluded. */
-      recommended: boolean;
-      /** Format: int32 */
-      register_number: number;
-    };
-    /** @description A published public key (RFC 8037 OKP JWK). */
-    Jwk: {
-      /** @description `EdDSA`. */
-      alg: string;
-      /** @description `Ed25519`. */
-      crv: string;
-      /** @description Key id. */
-      kid: string;
-      /** @description `OKP`. */
-      kty: string;
-      /** @description `sig`. */
-      use: string;
-      /** @description Public key, base64url. */
-      x: string;
-    };
-    /** @description The JWKS document. */
-    Jwks: {
-      /** @description Every published key. */
-      keys: components['schemas']['Jwk'][];
-    };
-    /** @description A line as the secretariat enters it. */
-    LineInput: {
-      description: string;
-      line_code: string;
-      /**
-       * Format: date
-       * @description The date whose cap applies, in the plan's budget year (default 1 January of it).
-       */
-      on?: string | null;
-      payee_role?: string | null;
-      /** Format: int64 */
-      quantity: number;
-      /**
-       * Format: int64
-       * @description Whole đồng per unit, at most the cap in force.
-       */
-      unit_amount: number;
-    };
-    /** @description A line of an estimate. */
-    LineView: {
-      /**
-       * Format: int64
-       * @description `quantity × unit_amount`, whole đồng.
-       */
-      amount: number;
-      /** @description `pending`, `approved`, `adjusted` or `rejected`. */
-      appraisal: string;
-      appraisal_reason?: string | null;
-      /** Format: int64 */
-      approved_amount?: number | null;
-      description: string;
-      /** Format: uuid */
-      id: string;
-      line_code: string;
-      /** @description Vietnamese name of the spending line. */
-      line_name: string;
-      payee_role?: string | null;
-      /** Format: int32 */
-      position: number;
-      /** Format: int64 */
-      quantity: number;
-      /** Format: uuid */
-      rate_id?: string | null;
-      /** Format: int64 */
-      unit_amount: number;
-    };
-    /** @description Sign-in with a user name or e-mail and a password. */
-    LoginRequest: {
-      /** @description User name or e-mail address. */
-      login: string;
-      /** @description Password. */
-      password: string;
-    };
-    /** @description A member. */
-    Member: {
-      /** @description Full name, as on the decision establishing the panel. */
-      full_name: string;
-      role: components['schemas']['PanelRole'];
-      /**
-       * Format: uuid
-       * @description Their unit (conflicts: a member never scores a dossier of their own unit).
-       */
-      unit_id: string;
-      /**
-       * Format: uuid
-       * @description Their account.
-       */
-      user_id: string;
-    };
-    /** @description New members of a panel. */
-    MembersInput: {
-      members: components['schemas']['Member'][];
-    };
-    /** @description A nomination to create. */
-    NominationInput: {
-      /** @description Dossiers recognised by an issued decision, 1–50, each nominated once. */
-      dossier_ids: string[];
-      /** @description Why they are typical (at most 4000 characters). */
-      reason: string;
-    };
-    /** @description What the provincial DOST system concluded on one nominated dossier. */
-    NominationOutcome: {
-      /**
-       * Format: uuid
-       * @description The dossier.
-       */
-      dossier_id: string;
-      /** @description The province's note on it. */
-      note: string;
-      /** @description True when the province recognised it (at provincial level). */
-      recognised: boolean;
-    };
-    /** @description A page of nominations, newest first. */
-    NominationPage: {
-      items: components['schemas']['NominationView'][];
-      next_cursor?: string | null;
-    };
-    /** @description The result the province reports. */
-    NominationResultInput: {
-      /** @description A note on the whole nomination (at most 4000 characters). */
-      note?: string;
-      /** @description One outcome per nominated dossier. */
-      outcomes: components['schemas']['NominationOutcome'][];
-      /** @description The province's receipt id, if it gives it again. */
-      receipt_id?: string | null;
-    };
-    /** @description A reported result, as kept. */
-    NominationResultView: {
-      note: string;
-      outcomes: components['schemas']['NominationOutcome'][];
-      receipt_id?: string | null;
-      /** Format: date-time */
-      reported_at: string;
-    };
-    /** @description A nomination as its readers see it. */
-    NominationView: {
-      /**
-       * Format: int32
-       * @description Sendings tried.
-       */
-      attempts: number;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: uuid */
-      created_by: string;
-      dossier_ids: string[];
-      /** Format: uuid */
-      id: string;
-      last_error?: string | null;
-      /** Format: date-time */
-      next_attempt_at?: string | null;
-      reason: string;
-      /** @description The province's receipt id once acknowledged. */
-      receipt_id?: string | null;
-      result?: components['schemas']['NominationResultView'] | null;
-      /** Format: date-time */
-      sent_at?: string | null;
-      /**
-       * @description `pending` (waiting to be acknowledged), `sent`, `rejected` (a person must look at
-       *     `last_error`) or `result_reported`.
-       */
-      status: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description What the author may see of the appraisal. */
-    OutcomeView: {
-      /**
-       * Format: double
-       * @description The average score, when `author_view.show_average` allows it.
-       */
-      average?: number | null;
-      grade?: string | null;
-      /** @description The conclusion's reasons. */
-      reason?: string | null;
-      /** @description Recommended for recognition, once concluded. */
-      recommended?: boolean | null;
-      /** @description `open`, `concluded` or `withdrawn`. */
-      status: string;
-    };
-    /** @description What is sent: one nomination of typical initiatives. */
-    Package: {
-      /** @description The initiatives, in the order nominated. */
-      initiatives: components['schemas']['PackageInitiative'][];
-      /**
-       * Format: date-time
-       * @description When every link in the package stops working.
-       */
-      links_expire_at: string;
-      /**
-       * Format: date-time
-       * @description When the secretariat nominated them.
-       */
-      nominated_at: string;
-      /**
-       * Format: uuid
-       * @description The nomination; also the `Idempotency-Key` of the sending.
-       */
-      nomination_id: string;
-      /** @description Why these initiatives are typical. */
-      reason: string;
-      /** @description Where the province reports its result (relative to our public URL). */
-      result_url: string;
-      /**
-       * Format: uuid
-       * @description The recognising body (tenant) nominating.
-       */
-      tenant: string;
-    };
-    /** @description One author or co-author as sent. */
-    PackageAuthor: {
-      /**
-       * Format: double
-       * @description Share of the initiative, percent.
-       */
-      contribution_percent: number;
-      full_name: string;
-    };
-    /** @description The appraisal's conclusion. */
-    PackageConclusion: {
-      /** Format: double */
-      average_score?: number | null;
-      grade?: string | null;
-      reason: string;
-      recommended: boolean;
-      /** @description `appraisal_team` or `council`: the stage that concluded. */
-      stage: string;
-    };
-    /** @description The recognition decision. */
-    PackageDecision: {
-      /** Format: uuid */
-      decision_id: string;
-      /** @description Signed link to the decision document. */
-      document_url: string;
-      /** @description Number and symbol (`05/QĐ-UBND`). */
-      number: string;
-      /** Format: date */
-      signed_on: string;
-    };
-    /** @description One nominated initiative. */
-    PackageInitiative: {
-      /** @description Signed link to the list of the dossier's files, each with its own signed link. */
-      attachments_url: string;
-      authors: components['schemas']['PackageAuthor'][];
-      conclusion?: components['schemas']['PackageConclusion'] | null;
-      decision?: components['schemas']['PackageDecision'] | null;
-      /** Format: uuid */
-      dossier_id: string;
-      /** @description The plan's field code. */
-      field?: string | null;
-      /** @description `technical`, `management`, `operational` or `technical_progress`. */
-      kind?: string | null;
-      minutes: components['schemas']['PackageMinutes'][];
-      name?: string | null;
-      /** Format: uuid */
-      plan_id?: string | null;
-      /** Format: date */
-      received_on?: string | null;
-      /** Format: int32 */
-      register_number?: number | null;
-      sheets: components['schemas']['PackageSheets'][];
-      /**
-       * Format: uuid
-       * @description The owner's unit.
-       */
-      unit_id?: string | null;
-    };
-    /** @description The minutes of a sitting that discussed the initiative. */
-    PackageMinutes: {
-      /** Format: date */
-      held_on: string;
-      /** Format: uuid */
-      sitting_id: string;
-      stage: string;
-      /** @description Signed link to the DOCX minutes. */
-      url: string;
-    };
-    /** @description The score sheets of one stage, summed up (never who gave which score). */
-    PackageSheets: {
-      /** @description Sheets submitted (latest revision of each reviewer). */
-      count: number;
-      /** @description Of them, passing the rubric's rule. */
-      passed: number;
-      stage: string;
-      /** @description Each sheet's total, highest first. */
-      totals: number[];
-    };
-    /** @description A new panel. */
-    PanelInput: {
-      /** @description The plan's field code. */
-      field: string;
-      kind: components['schemas']['PanelKind'];
-      members: components['schemas']['Member'][];
-      /** @description `Tổ thẩm định SKKN ngành GD&ĐT năm 2022`. */
-      name: string;
-      /** Format: uuid */
-      plan_id: string;
-    };
-    /**
-     * @description Which body a panel is.
-     * @enum {string}
-     */
-    PanelKind: 'appraisal_team' | 'council';
-    /** @description A panel's progress. */
-    PanelProgress: {
-      cases: components['schemas']['CaseProgress'][];
-      /** @description `appraisal_team` or `council`. */
-      kind: string;
-      /** Format: uuid */
-      panel_id: string;
-      reviewers: components['schemas']['ReviewerProgress'][];
-    };
-    /**
-     * @description A member's role on the panel: what they may do and what the budget pays them.
-     * @enum {string}
-     */
-    PanelRole: 'chair' | 'vice_chair' | 'secretary' | 'member' | 'expert' | 'trade_union' | 'other';
-    /** @description A panel. */
-    PanelView: {
-      field: string;
-      /** Format: uuid */
-      id: string;
-      kind: components['schemas']['PanelKind'];
-      members: components['schemas']['Member'][];
-      name: string;
-      /** Format: uuid */
-      plan_id: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description Someone who took part in the first (trial) application. */
-    Participant: {
-      /**
-       * Format: date
-       * @description Date of birth.
-       */
-      date_of_birth?: string | null;
-      /** @description Full name. */
-      full_name: string;
-      /** @description Qualification. */
-      qualification: string;
-      /** @description What they did in the application. */
-      role_in_application: string;
-      /** @description Title. */
-      title: string;
-      /** @description Workplace. */
-      workplace: string;
-    };
-    /** @description A new password for oneself. */
-    PasswordChange: {
-      /** @description The current password. */
-      current_password: string;
-      /** @description The new one (at least 10 characters, not the user name). */
-      new_password: string;
-    };
-    /** @description A password set by an admin. */
-    PasswordReset: {
-      /** @description The new password; a random one is generated and shown once when absent. */
-      password?: string | null;
-    };
-    /** @description What awaits a decision in a plan's field. */
-    Pending: {
-      /** @description Concluded and in no decision yet, by register number: what a draft would take. */
-      concluded: components['schemas']['PendingDossier'][];
-      /**
-       * Format: int64
-       * @description Received but not concluded yet (still in appraisal).
-       */
-      in_appraisal: number;
-    };
-    /** @description A concluded dossier awaiting a decision. */
-    PendingDossier: {
-      /** Format: double */
-      average?: number | null;
-      /** Format: uuid */
-      dossier_id: string;
-      grade?: string | null;
-      /** @description The initiative's name. */
-      name: string;
-      /** @description The conclusion's reason. */
-      reason: string;
-      /** @description Whether appraisal recommended it for recognition. */
-      recommended: boolean;
-      /** Format: int32 */
-      register_number: number;
-    };
-    /** @description An amendment of a published plan. */
-    PlanAmendment: {
-      /** @description The fields as they are to stand. */
-      fields: components['schemas']['FieldSpec'][];
-      /** @description Why (recorded and shown). */
-      reason: string;
-    };
-    /** @description A plan as drafted. */
-    PlanInput: {
-      /** @description Its fields. */
-      fields: components['schemas']['FieldSpec'][];
-      /**
-       * Format: date
-       * @description Date of issue.
-       */
-      issued_on: string;
-      /** @description Number and symbol (`163/KH-UBND`). */
-      symbol: string;
-      /** @description Title. */
-      title: string;
-      /**
-       * Format: int32
-       * @description The year it organises.
-       */
-      year: number;
-    };
-    /** @description A page of plans. */
-    PlanPage: {
-      items: components['schemas']['PlanView'][];
-      /** @description Pass as `cursor` for the next page; absent on the last. */
-      next_cursor?: string | null;
-    };
-    /** @description A plan. */
-    PlanView: {
-      /** Format: date-time */
-      created_at: string;
-      fields: components['schemas']['FieldSpec'][];
-      /** Format: uuid */
-      id: string;
-      /** Format: date */
-      issued_on: string;
-      /** Format: date-time */
-      published_at?: string | null;
-      /** @description `draft` or `published`. */
-      status: string;
-      symbol: string;
-      title: string;
-      /** Format: int32 */
-      version: number;
-      /** Format: int32 */
-      year: number;
-    };
-    /** @description A probe to send. */
-    ProbeCreate: {
-      /** @description Free text to recognise the probe by (at most 500 characters). */
-      note?: string;
-    };
-    /** @description A probe as this service received it. */
-    ProbeReceiptView: {
-      /**
-       * Format: uuid
-       * @description The event that carried it.
-       */
-      event_id: string;
-      /** @description The operator's note. */
-      note: string;
-      /**
-       * Format: uuid
-       * @description The probe id.
-       */
-      probe_id: string;
-      /**
-       * Format: date-time
-       * @description When it arrived.
-       */
-      received_at: string;
-    };
-    /** @description A probe as sent. */
-    ProbeView: {
-      /**
-       * Format: uuid
-       * @description Probe id.
-       */
-      id: string;
-      /** @description The note. */
-      note: string;
-      /**
-       * Format: date-time
-       * @description When.
-       */
-      sent_at: string;
-      /**
-       * Format: uuid
-       * @description Who sent it.
-       */
-      sent_by: string;
-    };
-    /** @description An `application/problem+json` body (RFC 9457) with sangkien's extensions. */
-    Problem: {
-      /** @description Stable machine code; clients branch on this. */
-      code: components['schemas']['ErrorCode'];
-      /** @description What happened in this case, for people. */
-      detail: string;
-      /** @description Every offending field, for validation errors. */
-      errors?: components['schemas']['FieldError'][];
-      /** @description The request path. */
-      instance?: string | null;
-      /** @description The request id, to find the matching log lines. */
-      request_id?: string | null;
-      /**
-       * Format: int32
-       * @description HTTP status.
-       */
-      status: number;
-      /** @description Short human title of the code. */
-      title: string;
-      /** @description URI of the problem type: `urn:sangkien:problem:<code>`. */
-      type: string;
-    };
-    /** @description The budget profile of the caller's body. */
-    ProfileBody: {
-      /** @description `province`, `commune`, `district`, `department`, `school`, `enterprise`, … */
-      council_tier: string;
-      /** @description Province code (`phu-tho`). */
-      jurisdiction: string;
-    };
-    /** @description The stored profile and its version. */
-    ProfileView: {
-      profile: components['schemas']['BodyProfile'];
-      /** Format: date-time */
-      updated_at: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description A provincial rate (People's Council resolution) for a jurisdiction and council tier. */
-    RateInput: {
-      /** @description Omitted: every tier of the jurisdiction. */
-      council_tier?: string | null;
-      /** @description Province code, as in the profiles. */
-      jurisdiction: string;
-      /** @description `Nghị quyết 10/2022/NQ-HĐND ngày …`. */
-      legal_basis: string;
-      line_code: string;
-      /**
-       * Format: int64
-       * @description Maximum in đồng; omitted for invoice lines.
-       */
-      max_amount?: number | null;
-      payee_role?: string | null;
-      unit: string;
-      /** Format: date */
-      valid_from: string;
-      /** Format: date */
-      valid_to?: string | null;
-    };
-    /** @description A page of rates. */
-    RatePage: {
-      items: components['schemas']['RateView'][];
-      next_cursor?: string | null;
-    };
-    /** @description A rate with its rule. */
-    RateView: {
-      council_tier?: string | null;
-      /** Format: uuid */
-      id: string;
-      /** @description Null for the national maxima. */
-      jurisdiction?: string | null;
-      legal_basis: string;
-      line_code: string;
-      /**
-       * Format: int64
-       * @description Maximum in đồng; null when paid on invoices within the estimate.
-       */
-      max_amount?: number | null;
-      payee_role?: string | null;
-      /** @description The rule in words. */
-      rule: string;
-      unit: string;
-      /** Format: date */
-      valid_from: string;
-      /** Format: date */
-      valid_to?: string | null;
-    };
-    /** @description A reason, required when sending back or withdrawing. */
-    Reason: {
-      /** @description Why (shown to the author and kept). */
-      reason: string;
-    };
-    /** @description The receipt (phiếu tiếp nhận) of a registered dossier. */
-    Receipt: {
-      authors: string[];
-      /**
-       * Format: date
-       * @description The result is due by this date [Charter Art. 6(2)].
-       */
-      decision_due_on: string;
-      /** Format: uuid */
-      dossier_id: string;
-      /** @description Field name. */
-      field_name: string;
-      /** @description The initiative's name. */
-      name: string;
-      /** @description `163/KH-UBND`. */
-      plan_symbol: string;
-      /** Format: date */
-      received_on: string;
-      /**
-       * Format: uuid
-       * @description The office that received it.
-       */
-      receiving_unit_id: string;
-      /**
-       * Format: int32
-       * @description Register number in the plan and field.
-       */
-      register_number: number;
-      /** @description The receipt in one sentence, for printing. */
-      text_vi: string;
-    };
-    /** @description A refresh token to exchange or end. */
-    RefreshRequest: {
-      /** @description The refresh token received at sign-in or at the last refresh. */
-      refresh_token: string;
-    };
-    /** @description One spending line: approved estimate against actual. */
-    ReportLine: {
-      /**
-       * Format: int64
-       * @description Approved in the estimate, đồng.
-       */
-      estimated: number;
-      /** @description Expenses booked on the line. */
-      expenses: number;
-      line_code: string;
-      line_name: string;
-      over: boolean;
-      payee_name: string;
-      payee_role?: string | null;
-      /**
-       * Format: int64
-       * @description `estimated - spent`; negative when over.
-       */
-      remaining: number;
-      /**
-       * Format: int64
-       * @description Booked, đồng.
-       */
-      spent: number;
-    };
-    /** @description Why a refused nomination is sent again. */
-    ResendInput: {
-      /** @description What was put right since the province refused it (at most 2000 characters). */
-      reason: string;
-    };
-    /** @description The appraisal team's result on a case. */
-    ResultInput: {
-      /** @description The grade chosen with `passed`, when the rubric grades. */
-      grade?: string | null;
-      /** @description The chair's choice when the sheets disagree; when they agree, omitted or the same. */
-      passed?: boolean | null;
-      /** @description The reasons, as the author will read them. */
-      reason: string;
-    };
-    /** @description A stage's result. */
-    ResultView: {
-      /**
-       * Format: double
-       * @description Average of the sheets' totals.
-       */
-      average?: number | null;
-      /** Format: date-time */
-      decided_at: string;
-      /** Format: uuid */
-      decided_by: string;
-      grade?: string | null;
-      /** @description `agreed`, `chair` or `vote`. */
-      method: string;
-      passed: boolean;
-      reason: string;
-      /**
-       * Format: uuid
-       * @description The sitting that voted, for a council.
-       */
-      sitting_id?: string | null;
-      /** @description `appraisal_team` or `council`. */
-      stage: string;
-    };
-    /** @description One reviewer's work. */
-    ReviewerProgress: {
-      assigned: number;
-      full_name: string;
-      /** @description Assigned, not submitted, and the stage's last day has passed without a result. */
-      overdue: number;
-      /** Format: uuid */
-      reviewer: string;
-      submitted: number;
-    };
-    /** @description Why a revision is opened. */
-    RevisionInput: {
-      note: string;
-    };
-    /**
-     * @description A role, always granted on a unit; one person may hold several.
-     * @enum {string}
-     */
-    Role:
-      | 'author'
-      | 'unit_head'
-      | 'receiving_office'
-      | 'council_secretariat'
-      | 'reviewer'
-      | 'council_chair'
-      | 'signer'
-      | 'finance_office'
-      | 'province'
-      | 'admin';
-    /** @description A rubric. */
-    Rubric: {
-      /** @description Code (`general-100`); versions share it. */
-      code: string;
-      criteria: components['schemas']['Criterion'][];
-      /** @description Grades, best first; empty when the rubric only passes or fails. */
-      grades?: components['schemas']['Grade'][];
-      /**
-       * Format: double
-       * @description Maximum total points.
-       */
-      max: number;
-      name: string;
-      /**
-       * Format: double
-       * @description Total needed to pass.
-       */
-      pass_total: number;
-      /**
-       * Format: double
-       * @description Smallest difference between two scores (`1`, `0.5`, `0.25`).
-       */
-      step: number;
-    };
-    /** @description A rubric version. */
-    RubricView: {
-      /** Format: date-time */
-      created_at?: string | null;
-      rubric: components['schemas']['Rubric'];
-      /** @description True for the defaults shipped with sangkien. */
-      shipped: boolean;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description One scored item. */
-    ScoreInput: {
-      /** @description Why. */
-      comment?: string | null;
-      /** @description The criterion code, or `criterion.sub_item`. */
-      item: string;
-      /**
-       * Format: double
-       * @description Points, on the rubric's step.
-       */
-      points: number;
-    };
-    /** @description A new service account (a machine client such as the provincial system). */
-    ServiceAccountCreate: {
-      /** @description Client id, 3–64 of `a-z 0-9 - _ .`. */
-      client_id: string;
-      /** @description Roles (`province` on the body's unit, typically). */
-      grants?: components['schemas']['GrantCreate'][];
-      /** @description What the client is (`Hệ thống sáng kiến tỉnh Vĩnh Phúc`). */
-      name: string;
-      /**
-       * Format: uuid
-       * @description The tenant; the caller's own when absent.
-       */
-      tenant_id?: string | null;
-    };
-    /** @description What the finance office notes on settling. */
-    SettlementInput: {
-      note?: string | null;
-    };
-    /** @description The settlement of a year. */
-    SettlementView: {
-      /** Format: int64 */
-      estimated: number;
-      /** Format: uuid */
-      id: string;
-      note: string;
-      /** Format: uuid */
-      plan_id: string;
-      /** @description The execution report as settled. */
-      report: components['schemas']['ExecutionReport'];
-      /** Format: date-time */
-      settled_at: string;
-      /** Format: int64 */
-      spent: number;
-      /** Format: int32 */
-      year: number;
-    };
-    /** @description A file of a shared dossier, with its own signed link. */
-    SharedAttachment: {
-      /** @description Type decided from the bytes. */
-      content_type: string;
-      /** @description Gateway path of the file, signed until the list's own expiry. */
-      href: string;
-      /** Format: uuid */
-      id: string;
-      /** @description Name to show. */
-      name: string;
-      /** @description SHA-256, hex. */
-      sha256: string;
-      /** Format: int64 */
-      size: number;
-    };
-    /** @description A sheet as saved by its reviewer. */
-    SheetInput: {
-      /** @description Overall comment. */
-      comment?: string | null;
-      scores: components['schemas']['ScoreInput'][];
-      /** @description True to submit (every item needed); false to keep a draft. */
-      submit?: boolean;
-    };
-    /** @description A sheet. */
-    SheetView: {
-      comment?: string | null;
-      grade?: string | null;
-      passed?: boolean | null;
-      /** Format: uuid */
-      reviewer: string;
-      /**
-       * Format: int32
-       * @description Submitted revisions so far.
-       */
-      revision: number;
-      rubric_code: string;
-      /** Format: int32 */
-      rubric_version: number;
-      scores: components['schemas']['ScoreInput'][];
-      stage: string;
-      /** @description `draft` or `submitted`. */
-      status: string;
-      /** Format: date-time */
-      submitted_at?: string | null;
-      /**
-       * Format: double
-       * @description Total points, when complete.
-       */
-      total?: number | null;
-    };
-    /** @description A person who may sign, and how the signature block reads for them. */
-    SignerProfile: {
-      /** @description The name printed under the signature. */
-      name: string;
-      /**
-       * @description Title lines, top to bottom: `["CHỦ TỊCH"]`, or for a deputy
-       *     `["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]`.
-       */
-      titles: string[];
-      /**
-       * Format: uuid
-       * @description Their account (they hold `signer`).
-       */
-      user_id: string;
-    };
-    /** @description A sitting to schedule. */
-    SittingInput: {
-      /** @description The dossiers to discuss: open cases of the panel's field at the panel's stage. */
-      dossier_ids: string[];
-      /**
-       * Format: date
-       * @description Local date, inside the stage's window.
-       */
-      held_on: string;
-      /** @description Notes for the minutes. */
-      notes?: string | null;
-      /** Format: uuid */
-      panel_id: string;
-      /** @description `Hội trường UBND huyện`. */
-      place: string;
-    };
-    /** @description A page of sittings. */
-    SittingPage: {
-      items: components['schemas']['SittingView'][];
-      next_cursor?: string | null;
-    };
-    /** @description A sitting. */
-    SittingView: {
-      attendance: components['schemas']['Attendee'][];
-      dossier_ids: string[];
-      field: string;
-      /** Format: date-time */
-      held_at?: string | null;
-      /** Format: date */
-      held_on: string;
-      /** Format: uuid */
-      id: string;
-      /** @description `appraisal_team` or `council`. */
-      kind: string;
-      notes: string;
-      /** Format: uuid */
-      panel_id: string;
-      place: string;
-      /** Format: uuid */
-      plan_id: string;
-      /** @description `scheduled` or `held`. */
-      status: string;
-      /** Format: int32 */
-      version: number;
-      /** @description Dossier id → vote. */
-      votes: {
-        [key: string]: components['schemas']['VoteView'];
-      };
-    };
-    /** @description One appraisal stage of a field. */
-    Stage: {
-      /** @description Who appraises. */
-      kind: components['schemas']['StageKind'];
-      /** @description Code of the rubric used at this stage (`general-100`, `education-20`). */
-      rubric: string;
-      /** @description When (local dates, both included). */
-      window: components['schemas']['Window'];
-    };
-    /** @description An appraisal stage of a plan's field, as carried in intake's events. */
-    StageInfo: {
-      /**
-       * Format: date
-       * @description First local date of the stage.
-       */
-      from: string;
-      /** @description `appraisal_team` or `council`. */
-      kind: string;
-      /** @description Rubric code. */
-      rubric: string;
-      /**
-       * Format: date
-       * @description Last local date, included.
-       */
-      to: string;
-    };
-    /**
-     * @description Who appraises at a stage.
-     * @enum {string}
-     */
-    StageKind: 'appraisal_team' | 'council';
-    /**
-     * @description Where a dossier stands.
-     * @enum {string}
-     */
-    Status:
-      | 'draft'
-      | 'submitted'
-      | 'returned'
-      | 'confirmed'
-      | 'correction_requested'
-      | 'received'
-      | 'in_appraisal'
-      | 'concluded'
-      | 'recognised'
-      | 'refused'
-      | 'withdrawn';
-    /** @description A sub-item of a criterion, scored on its own. */
-    SubItem: {
-      /** @description Code unique in the criterion. */
-      code: string;
-      /**
-       * Format: double
-       * @description Maximum points.
-       */
-      max: number;
-      name: string;
-    };
-    /** @description A new tenant. */
-    TenantCreate: {
-      /** @description Short code, `a-z 0-9 - _ .` (`vinh-tuong`). */
-      code: string;
-      /** @description Full name (`Ủy ban nhân dân huyện Vĩnh Tường`). */
-      name: string;
-    };
-    /** @description A page of tenants. */
-    TenantPage: {
-      items: components['schemas']['TenantView'][];
-      /** @description Pass as `cursor` for the next page; absent on the last. */
-      next_cursor?: string | null;
-    };
-    /** @description Changes to a tenant; absent fields stay as they are. */
-    TenantUpdate: {
-      /** @description False to deactivate. */
-      active?: boolean | null;
-      /** @description New name. */
-      name?: string | null;
-    };
-    /** @description A tenant. */
-    TenantView: {
-      active: boolean;
-      code: string;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: uuid */
-      id: string;
-      is_root: boolean;
-      name: string;
-      /** Format: date-time */
-      updated_at: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description Tokens after sign-in or refresh. */
-    TokenPair: {
-      /** @description The access token (JWT, EdDSA), sent as `Authorization: Bearer …`. */
-      access_token: string;
-      /**
-       * Format: int64
-       * @description Seconds until the access token expires.
-       */
-      expires_in: number;
-      /**
-       * Format: int64
-       * @description Seconds until the refresh token expires.
-       */
-      refresh_expires_in?: number | null;
-      /**
-       * @description The refresh token; exchange it once at `/api/v1/auth/refresh`. Absent for service
-       *     accounts.
-       */
-      refresh_token?: string | null;
-      /** @description Always `Bearer`. */
-      token_type: string;
-    };
-    /** @description The totals of a report. */
-    Totals: {
-      /** Format: int64 */
-      estimated: number;
-      /** Format: int64 */
-      remaining: number;
-      /** Format: int64 */
-      spent: number;
-    };
-    /** @description A new unit. */
-    UnitCreate: {
-      /** @description Code unique in the tenant (`phong-gd`). */
-      code: string;
-      /** @description `body`, `office`, `school`, `commune`, `council`, `enterprise` or `other`. */
-      kind: string;
-      /** @description Name (`Phòng Giáo dục và Đào tạo`). */
-      name: string;
-      /**
-       * Format: uuid
-       * @description The parent unit, in the same tenant; a root of the tree when absent.
-       */
-      parent_id?: string | null;
-      /**
-       * Format: uuid
-       * @description The tenant; the caller's own when absent.
-       */
-      tenant_id?: string | null;
-    };
-    /** @description A page of units. */
-    UnitPage: {
-      items: components['schemas']['UnitView'][];
-      /** @description Pass as `cursor` for the next page; absent on the last. */
-      next_cursor?: string | null;
-    };
-    /** @description Changes to a unit; absent fields stay as they are, `parent_id: null` makes it a root. */
-    UnitUpdate: {
-      /** @description False to deactivate. */
-      active?: boolean | null;
-      /** @description New kind. */
-      kind?: string | null;
-      /** @description New name. */
-      name?: string | null;
-      /**
-       * Format: uuid
-       * @description New parent (`null` for none).
-       */
-      parent_id?: string | null;
-    };
-    /** @description A unit. */
-    UnitView: {
-      active: boolean;
-      code: string;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: uuid */
-      id: string;
-      kind: string;
-      name: string;
-      /** Format: uuid */
-      parent_id?: string | null;
-      /** Format: uuid */
-      tenant_id: string;
-      /** Format: date-time */
-      updated_at: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description A new user. */
-    UserCreate: {
-      /** @description E-mail, also usable to sign in. */
-      email?: string | null;
-      /** @description Full name as it appears on documents. */
-      full_name: string;
-      /** @description Roles to grant at once. */
-      grants?: components['schemas']['GrantCreate'][];
-      /** @description Initial password; a random one is generated and shown once when absent. */
-      password?: string | null;
-      /**
-       * Format: uuid
-       * @description The tenant; the caller's own when absent.
-       */
-      tenant_id?: string | null;
-      /** @description Sign-in name, 3–64 of `a-z 0-9 - _ .` (stored lowercase). */
-      username: string;
-    };
-    /** @description A page of users. */
-    UserPage: {
-      items: components['schemas']['UserView'][];
-      /** @description Pass as `cursor` for the next page; absent on the last. */
-      next_cursor?: string | null;
-    };
-    /** @description Changes to a user; absent fields stay, `email: null` removes the address. */
-    UserUpdate: {
-      /** @description False to deactivate (ends every session at once). */
-      active?: boolean | null;
-      /** @description New e-mail (`null` for none). */
-      email?: string | null;
-      /** @description New full name. */
-      full_name?: string | null;
-    };
-    /** @description A user or service account, never with its password hash. */
-    UserView: {
-      active: boolean;
-      /** Format: date-time */
-      created_at: string;
-      email?: string | null;
-      full_name: string;
-      grants: components['schemas']['GrantView'][];
-      /** Format: uuid */
-      id: string;
-      /** @description `person` or `service`. */
-      kind: string;
-      /** Format: date-time */
-      password_changed_at: string;
-      /** Format: uuid */
-      tenant_id: string;
-      /** Format: date-time */
-      updated_at: string;
-      username: string;
-      /** Format: int32 */
-      version: number;
-    };
-    /** @description A submitted version. */
-    VersionView: {
-      /** @description The files as submitted. */
-      attachments: components['schemas']['AttachmentView'][];
-      /** @description The form as submitted. */
-      form: components['schemas']['Form'];
-      /**
-       * Format: int32
-       * @description 1, 2, … in order of submission.
-       */
-      number: number;
-      /** Format: date-time */
-      submitted_at: string;
-      /** Format: uuid */
-      submitted_by: string;
-    };
-    /** @description A council's vote on one dossier. */
-    VoteInput: {
-      abstaining: number;
-      against: number;
-      in_favour: number;
-      method: components['schemas']['VoteMethod'];
-    };
-    /**
-     * @description How the vote was taken.
-     * @enum {string}
-     */
-    VoteMethod: 'show_of_hands' | 'secret_ballot';
-    /** @description A recorded vote, with what it means. */
-    VoteView: {
-      abstaining: number;
-      against: number;
-      carried: boolean;
-      in_favour: number;
-      /** @description Members who may vote on this dossier (authors among them may not). */
-      members: number;
-      method: components['schemas']['VoteMethod'];
-      /** @description Votes in favour needed: two thirds of `members`, rounded up. */
-      required: number;
-    };
-    /** @description A window of local dates, both ends included. */
-    Window: {
-      /**
-       * Format: date
-       * @description First day.
-       */
-      from: string;
-      /**
-       * Format: date
-       * @description Last day, included whole.
-       */
-      to: string;
-    };
-    /** @description Reopening the receive window for one dossier. */
-    WindowExceptionInput: {
-      /** @description Why the dossier may come late (kept and shown). */
-      reason: string;
-      /**
-       * Format: date
-       * @description Last local date it may be submitted.
-       */
-      until: string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: {
+        /** @description A recorded amendment. */
+        AmendmentView: {
+            /** Format: date-time */
+            amended_at: string;
+            /** Format: uuid */
+            amended_by: string;
+            fields_after: components["schemas"]["FieldSpec"][];
+            fields_before: components["schemas"]["FieldSpec"][];
+            reason: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description The finance office's decision on a line. */
+        AppraisalInput: {
+            /**
+             * Format: int64
+             * @description The adjusted amount in đồng (for `adjust`).
+             */
+            amount?: number | null;
+            /** @description `approve`, `adjust` or `reject`. */
+            decision: string;
+            /** @description Required for `adjust` and `reject`. */
+            reason?: string | null;
+        };
+        /** @description A reviewer to assign. */
+        AssignInput: {
+            /**
+             * Format: uuid
+             * @description The reviewer's account (a scoring member of the stage's panel).
+             */
+            reviewer: string;
+        };
+        /** @description An assignment. */
+        AssignmentView: {
+            /** Format: date-time */
+            assigned_at: string;
+            /**
+             * Format: uuid
+             * @description Nil when assigned automatically.
+             */
+            assigned_by: string;
+            /** Format: uuid */
+            reviewer: string;
+            /** @description `appraisal_team` or `council`. */
+            stage: string;
+        };
+        /** @description An attachment as listed. */
+        AttachmentView: {
+            /** @description Type decided from the bytes. */
+            content_type: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Name to show. */
+            name: string;
+            /** @description SHA-256, hex. */
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            /** Format: date-time */
+            uploaded_at: string;
+        };
+        /** @description Who is present. */
+        AttendanceInput: {
+            /** @description Panel members present. */
+            present: string[];
+        };
+        /** @description A person present, with the panel role that decides what they are paid. */
+        Attendee: {
+            full_name: string;
+            role: components["schemas"]["PanelRole"];
+            /** Format: uuid */
+            user_id: string;
+        };
+        /** @description A page of an audit log, oldest first. */
+        AuditPage: {
+            items: components["schemas"]["AuditView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description One recorded action, as an auditor reads it. */
+        AuditView: {
+            action: string;
+            /** Format: uuid */
+            actor: string;
+            actor_role: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Facts recorded with the action (before and after, reasons). */
+            details: unknown;
+            /** Format: uuid */
+            id: string;
+            request_id: string;
+            /** Format: uuid */
+            subject_id: string;
+            subject_type: string;
+        };
+        /** @description An author or co-author. */
+        Author: {
+            /**
+             * Format: double
+             * @description Share in creating the initiative, in percent, at most two decimals; all total 100.
+             */
+            contribution_percent: number;
+            /**
+             * Format: date
+             * @description Date of birth.
+             */
+            date_of_birth?: string | null;
+            /** @description Full name (họ và tên). */
+            full_name: string;
+            /** @description Qualification (trình độ chuyên môn). */
+            qualification: string;
+            /** @description Title (chức danh). */
+            title: string;
+            /**
+             * Format: uuid
+             * @description The author's unit, when known (appraisal uses it to avoid conflicts).
+             */
+            unit_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The author's account, when they have one (appraisal uses it to avoid conflicts).
+             */
+            user_id?: string | null;
+            /** @description Workplace (nơi công tác). */
+            workplace: string;
+        };
+        /** @description An author or co-author, as appraisal needs them (names and conflicts). */
+        AuthorInfo: {
+            /**
+             * Format: double
+             * @description Share in percent.
+             */
+            contribution_percent: number;
+            /** @description Full name. */
+            full_name: string;
+            /**
+             * Format: uuid
+             * @description Their unit, if known.
+             */
+            unit_id?: string | null;
+            /**
+             * Format: uuid
+             * @description Their account, if any.
+             */
+            user_id?: string | null;
+        };
+        /** @description An author and their share. */
+        AuthorView: {
+            /** Format: double */
+            contribution_percent: number;
+            full_name: string;
+            /** Format: uuid */
+            user_id?: string | null;
+        };
+        /** @description What the automatic assignment did. */
+        AutoAssignReport: {
+            /** @description Assignments made: case id and reviewers. */
+            assigned: components["schemas"]["CaseReviewers"][];
+            /** @description Cases that still lack reviewers (every panel member is conflicted or taken). */
+            short: components["schemas"]["CaseShort"][];
+        };
+        /** @description A band of a criterion: the range of points and what they mean. */
+        Band: {
+            /**
+             * Format: double
+             * @description Lowest points of the band.
+             */
+            from: number;
+            /** @description What the band means (`Hoàn toàn mới`). */
+            label: string;
+            /**
+             * Format: double
+             * @description Highest points, included.
+             */
+            to: number;
+        };
+        /** @description Cơ quan xét công nhận — the recognising body as its documents name it. */
+        BodyProfile: {
+            /** @description The last recipient line: `Lưu: VT, KT&HT.` */
+            archive_line: string;
+            /**
+             * @description Who decides, above the legal bases: `CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`
+             *     (the full name when absent).
+             */
+            authority?: string | null;
+            /** @description The decision type code: `QĐ`. */
+            decision_type: string;
+            /** @description The body's symbol in document numbers: `UBND`. */
+            document_symbol: string;
+            /** @description `ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`. */
+            full_name: string;
+            /** @description Each legal basis, printed `Căn cứ <line>;`. */
+            legal_bases: string[];
+            /** @description Place of the date line: `Vĩnh Tường`. */
+            place_name: string;
+            /** @description Recipients under `Nơi nhận:`, each printed `- <line>;`. */
+            recipients: string[];
+            /** @description Who may sign and their title lines. */
+            signers: components["schemas"]["SignerProfile"][];
+            /** @description The superior body, first header line: `UBND TỈNH VĨNH PHÚC`. */
+            superior_name: string;
+        };
+        /** @description A page of cases. */
+        CasePage: {
+            items: components["schemas"]["CaseView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description One dossier's sheets. */
+        CaseProgress: {
+            /** Format: uuid */
+            case_id: string;
+            /** @description `2/3 phiếu đã nộp`. */
+            label: string;
+            name: string;
+            /** Format: int32 */
+            register_number: number;
+            /** @description The stage's result is recorded. */
+            result_recorded: boolean;
+            /** @description Two, or three once the first two disagree. */
+            sheets_required: number;
+            sheets_submitted: number;
+            /** @description The first two disagree and no third reviewer is assigned yet. */
+            third_reviewer_needed: boolean;
+        };
+        /** @description Reviewers given to a case. */
+        CaseReviewers: {
+            /** Format: uuid */
+            case_id: string;
+            reviewers: string[];
+        };
+        /** @description A case short of reviewers. */
+        CaseShort: {
+            /** Format: uuid */
+            case_id: string;
+            /** @description How many more it needs. */
+            missing: number;
+        };
+        /** @description A case. */
+        CaseView: {
+            authors: components["schemas"]["AuthorInfo"][];
+            closed_reason?: string | null;
+            /** Format: date */
+            decision_due_on: string;
+            field: string;
+            /**
+             * Format: uuid
+             * @description The dossier's id.
+             */
+            id: string;
+            kind: string;
+            name: string;
+            /** Format: date-time */
+            opened_at: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: date */
+            received_on: string;
+            /** Format: int32 */
+            register_number: number;
+            /**
+             * Format: int32
+             * @description Index of the current stage.
+             */
+            stage: number;
+            stages: components["schemas"]["StageInfo"][];
+            /** @description `open` or `withdrawn`. */
+            status: string;
+        };
+        /** @description A certificate of an issued decision. */
+        CertificateView: {
+            /** @description Their place in the request's author list, from 0 (`?author=` of `href`). */
+            author_index: number;
+            /** @description Authors' names. */
+            authors: string[];
+            /** Format: uuid */
+            dossier_id: string;
+            /** @description The author this certificate is issued to (each recognised author gets one). */
+            holder: string;
+            /** @description Where to download it, through the gateway. */
+            href: string;
+            /** @description The initiative's name. */
+            name: string;
+            /** Format: int32 */
+            register_number: number;
+        };
+        /** @description Client credentials of a service account (the provincial system). */
+        ClientCredentials: {
+            /** @description The service account's client id. */
+            client_id: string;
+            /** @description Its secret. */
+            client_secret: string;
+            /** @description Always `client_credentials`. */
+            grant_type: string;
+        };
+        /** @description A declared conflict. */
+        ConflictInput: {
+            /** @description Why (kept and shown to the secretariat). */
+            reason: string;
+        };
+        /** @description A request for corrections. */
+        CorrectionRequest: {
+            /**
+             * Format: date
+             * @description Last local date to resubmit; one month when absent.
+             */
+            deadline?: string | null;
+            /** @description What to correct. */
+            reason: string;
+        };
+        /** @description A user just created, or whose secret was just set, with the generated secret shown once. */
+        CreatedUser: components["schemas"]["UserView"] & {
+            /** @description The generated password or client secret; shown only in this answer. */
+            generated_secret?: string | null;
+        };
+        /** @description A criterion. */
+        Criterion: {
+            /** @description Bands covering 0..=max without gaps or overlaps, if the criterion has bands. */
+            bands?: components["schemas"]["Band"][];
+            /** @description Code unique in the rubric (`novelty`). */
+            code: string;
+            /**
+             * Format: double
+             * @description Maximum points.
+             */
+            max: number;
+            /**
+             * Format: double
+             * @description Points needed on this criterion to pass, if any.
+             */
+            min_to_pass?: number | null;
+            name: string;
+            /** @description Sub-items whose maxima add up to `max`, if the criterion is scored by parts. */
+            sub_items?: components["schemas"]["SubItem"][];
+        };
+        /** @description Points needed on one criterion for a grade. */
+        CriterionMinimum: {
+            /** @description The criterion's code. */
+            criterion: string;
+            /**
+             * Format: double
+             * @description Points needed.
+             */
+            min: number;
+        };
+        /** @description The counts of a plan. */
+        Dashboard: {
+            /** @description The fields the caller follows, in the plan's order. */
+            fields: components["schemas"]["FieldCounts"][];
+            /** Format: uuid */
+            plan_id: string;
+            /**
+             * Format: int64
+             * @description Sum over those fields.
+             */
+            total: number;
+        };
+        /** @description A page of decisions (without their items). */
+        DecisionPage: {
+            items: components["schemas"]["DecisionView"][];
+            next_cursor?: string | null;
+        };
+        /** @description New title and proposal of a draft. */
+        DecisionUpdate: {
+            proposal: string;
+            title: string;
+        };
+        /** @description A decision, draft or issued. */
+        DecisionView: {
+            /** Format: date-time */
+            created_at: string;
+            field: string;
+            /** Format: uuid */
+            id: string;
+            items: components["schemas"]["ItemView"][];
+            /**
+             * Format: int32
+             * @description The number in the register, once signed.
+             */
+            number?: number | null;
+            /** @description `05/QĐ-UBND`, once signed. */
+            number_text?: string | null;
+            /** Format: uuid */
+            plan_id: string;
+            proposal: string;
+            recognised_count: number;
+            refused_count: number;
+            /** Format: uuid */
+            signed_by?: string | null;
+            /**
+             * Format: date
+             * @description Local date of signature.
+             */
+            signed_on?: string | null;
+            /** @description `draft` or `issued`. */
+            status: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A new dossier. */
+        DossierCreate: {
+            /** @description The plan's field code. */
+            field: string;
+            /** @description The request form, complete or not. */
+            form?: components["schemas"]["Form"];
+            /**
+             * Format: uuid
+             * @description The published plan.
+             */
+            plan_id: string;
+            /**
+             * Format: uuid
+             * @description The unit the author submits from (one they hold `author` on); needed only when they
+             *     hold it on several.
+             */
+            unit_id?: string | null;
+        };
+        /** @description A page of dossiers. */
+        DossierPage: {
+            items: components["schemas"]["DossierSummary"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description A dossier in a list (no form text). */
+        DossierSummary: {
+            /** @description Its authors' names. */
+            authors: string[];
+            /** Format: date */
+            decision_due_on?: string | null;
+            field: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The initiative's name. */
+            name: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: int32 */
+            register_number?: number | null;
+            status: components["schemas"]["Status"];
+            status_label: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: uuid */
+            unit_id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A dossier as its readers see it. */
+        DossierView: {
+            /** @description Files attached now. */
+            attachments: components["schemas"]["AttachmentView"][];
+            /** Format: date */
+            correction_due_on?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date
+             * @description The decision is due by this date (three months after acceptance).
+             */
+            decision_due_on?: string | null;
+            /** @description The plan's field code. */
+            field: string;
+            /** @description The request form; `confidential_info` is left out for those who do not assess it. */
+            form: components["schemas"]["Form"];
+            /** Format: uuid */
+            id: string;
+            /** @description The last reason given (return, correction, withdrawal, outcome). */
+            last_reason?: string | null;
+            /** @description True when the decision is late. */
+            overdue: boolean;
+            /** Format: uuid */
+            owner: string;
+            /** @description The owner's name, as the directory last announced it. */
+            owner_name?: string | null;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: date */
+            received_on?: string | null;
+            /** Format: int32 */
+            register_number?: number | null;
+            status: components["schemas"]["Status"];
+            /** @description The status in Vietnamese, for display. */
+            status_label: string;
+            /**
+             * Format: int32
+             * @description Versions submitted so far.
+             */
+            submissions: number;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /** Format: uuid */
+            unit_id: string;
+            /** @description The unit's name, as the directory last announced it. */
+            unit_name?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A draft to start. */
+        DraftInput: {
+            /** @description The plan's field code. */
+            field: string;
+            /** Format: uuid */
+            plan_id: string;
+            /**
+             * @description The proposal it follows: `Hội đồng Sáng kiến huyện tại Tờ trình số 12/TTr-HĐSK ngày 25
+             *     tháng 3 năm 2022`.
+             */
+            proposal: string;
+            /** @description `Về việc công nhận sáng kiến năm 2022` by default. */
+            title?: string | null;
+        };
+        /**
+         * @description A stable, machine-readable error code with its HTTP status and titles.
+         * @enum {string}
+         */
+        ErrorCode: "validation_failed" | "malformed_body" | "invalid_path" | "invalid_query" | "invalid_header" | "payload_too_large" | "unsupported_media_type" | "not_found" | "method_not_allowed" | "unauthenticated" | "forbidden" | "conflict" | "precondition_failed" | "precondition_required" | "idempotency_key_reused" | "rate_limited" | "upstream_unavailable" | "upstream_timeout" | "service_unavailable" | "internal" | "invalid_credentials" | "invalid_refresh_token" | "username_taken" | "email_taken" | "code_taken" | "grant_exists" | "tenant_not_found" | "unit_not_found" | "user_not_found" | "grant_not_found" | "probe_not_found" | "plan_not_found" | "dossier_not_found" | "attachment_not_found" | "invalid_transition" | "conflict_of_interest" | "window_closed" | "stage_closed" | "quorum_not_met" | "council_required" | "rate_above_cap" | "rate_not_in_force" | "voucher_taken" | "estimate_locked" | "year_settled" | "decision_not_found" | "decision_issued" | "body_profile_missing" | "signer_not_configured" | "link_invalid" | "link_expired" | "nomination_not_found" | "already_nominated";
+        /** @description One version in a plan's estimate history. */
+        EstimateSummary: {
+            /** Format: date-time */
+            approved_at?: string | null;
+            /** Format: int64 */
+            approved_total: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            /** Format: uuid */
+            previous_id?: string | null;
+            /** Format: int32 */
+            revision: number;
+            status: string;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description An estimate version with its lines. */
+        EstimateView: {
+            /** Format: date-time */
+            approved_at?: string | null;
+            /**
+             * Format: int64
+             * @description Sum of the approved amounts of appraised lines.
+             */
+            approved_total: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["LineView"][];
+            note: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: uuid */
+            previous_id?: string | null;
+            /** Format: int32 */
+            revision: number;
+            /** @description `draft`, `approved` or `superseded`. */
+            status: string;
+            /**
+             * Format: int64
+             * @description Sum of the drafted amounts.
+             */
+            total: number;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description Estimate against actual for a plan. */
+        ExecutionReport: {
+            /**
+             * Format: uuid
+             * @description The approved estimate compared (null before approval).
+             */
+            estimate_id?: string | null;
+            lines: components["schemas"]["ReportLine"][];
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: int32 */
+            revision?: number | null;
+            settled: boolean;
+            symbol: string;
+            totals: components["schemas"]["Totals"];
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description An expense with its voucher. */
+        ExpenseInput: {
+            description: string;
+            line_code: string;
+            payee_role?: string | null;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: int64 */
+            quantity: number;
+            /** @description Required when the expense goes beyond the approved line. */
+            reason?: string | null;
+            /**
+             * Format: date
+             * @description Local date of the voucher, in the plan's budget year: the cap in force that day applies.
+             */
+            spent_on: string;
+            /** Format: int64 */
+            unit_amount: number;
+            /** @description Unique in the recognising body. */
+            voucher_number: string;
+        };
+        /** @description A page of expenses. */
+        ExpensePage: {
+            items: components["schemas"]["ExpenseView"][];
+            next_cursor?: string | null;
+        };
+        /** @description An expense. */
+        ExpenseView: {
+            /** Format: int64 */
+            amount: number;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            line_code: string;
+            /** @description Beyond the approved line. */
+            over_line: boolean;
+            payee_role?: string | null;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: int64 */
+            quantity: number;
+            reason?: string | null;
+            /** Format: uuid */
+            sitting_id?: string | null;
+            /** @description `sitting` or `voucher`. */
+            source: string;
+            /** Format: date */
+            spent_on: string;
+            /** Format: int64 */
+            unit_amount: number;
+            voucher_number?: string | null;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description One field's counts. */
+        FieldCounts: {
+            /** @description Dossiers per status (statuses with none are left out). */
+            by_status: {
+                [key: string]: number;
+            };
+            /** @description Field code. */
+            field: string;
+            /**
+             * Format: int64
+             * @description All dossiers of the field, drafts included.
+             */
+            total: number;
+        };
+        /** @description One offending field of a request. */
+        FieldError: {
+            /** @description Machine code of the rule broken (`required`, `too_long`, `out_of_range`). */
+            code: string;
+            /** @description Path of the field in the request (`authors[1].share`), or the parameter name. */
+            field: string;
+            /** @description Human message in the requested language. */
+            message: string;
+        };
+        /** @description One field of a plan (lĩnh vực). */
+        FieldSpec: {
+            /** @description Code unique in the plan (`education`, `socio_economic`). */
+            code: string;
+            /** @description Name (`Giáo dục và Đào tạo`). */
+            name: string;
+            /** @description When dossiers are received. */
+            receive: components["schemas"]["Window"];
+            /**
+             * Format: uuid
+             * @description The receiving office (a unit of the tenant).
+             */
+            receiving_unit_id: string;
+            /** @description Appraisal stages in order. */
+            stages: components["schemas"]["Stage"][];
+        };
+        /** @description Every field of the request form. */
+        Form: {
+            /**
+             * @description Field of application (lĩnh vực áp dụng), as the author describes it.
+             * @default
+             */
+            application_area: string;
+            /**
+             * @description Where it has been applied and with what result.
+             * @default
+             */
+            applied_where: string;
+            /**
+             * @description Authors and co-authors.
+             * @default []
+             */
+            authors: components["schemas"]["Author"][];
+            /**
+             * @description Benefit expected or obtained, as the author assesses it.
+             * @default
+             */
+            benefits_by_author: string;
+            /**
+             * @description Benefit as those who took part in the application assess it.
+             * @default
+             */
+            benefits_by_participants: string;
+            /**
+             * @description Conditions needed to apply it.
+             * @default
+             */
+            conditions: string;
+            /**
+             * @description Information to keep confidential; shown only to those who assess the dossier.
+             * @default null
+             */
+            confidential_info: string | null;
+            /**
+             * @description The author declares that everything written is true (cam đoan).
+             * @default false
+             */
+            declaration: boolean;
+            /**
+             * @description Essence: steps, conditions, what it improves on (mô tả bản chất).
+             * @default
+             */
+            essence: string;
+            /**
+             * Format: date
+             * @description Date of first or trial application.
+             * @default null
+             */
+            first_applied_on: string | null;
+            /**
+             * @description Who invested in creating it, when not the authors (chủ đầu tư tạo ra sáng kiến).
+             * @default null
+             */
+            investor: string | null;
+            /** @default null */
+            kind: components["schemas"]["InitiativeKind"] | null;
+            /**
+             * @description The initiative's name (tên sáng kiến).
+             * @default
+             */
+            name: string;
+            /**
+             * @description People who took part in the first application.
+             * @default []
+             */
+            participants: components["schemas"]["Participant"][];
+        };
+        /** @description A grade: a total and per-criterion minima. */
+        Grade: {
+            /** @description Points needed on named criteria. */
+            criterion_minima?: components["schemas"]["CriterionMinimum"][];
+            /** @description `A`, `B`, `C`. */
+            label: string;
+            /**
+             * Format: double
+             * @description Total needed.
+             */
+            min_total: number;
+        };
+        /** @description A role to grant on a unit. */
+        GrantCreate: {
+            /** @description The role. */
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description The unit, in the user's tenant.
+             */
+            unit_id: string;
+        };
+        /** @description A role held on a unit. */
+        GrantView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["Role"];
+            /** Format: uuid */
+            unit_id: string;
+        };
+        /** @description One step of a dossier's history. */
+        HistoryEntry: {
+            /** @description What they did (`dossier.returned`). */
+            action: string;
+            /**
+             * Format: uuid
+             * @description Who acted.
+             */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Reason and other facts. */
+            details: unknown;
+            /** @description In which role. */
+            role: string;
+        };
+        /**
+         * @description The four kinds of initiative [law: Circular 18/2013 Art. 3].
+         * @enum {string}
+         */
+        InitiativeKind: "technical" | "management" | "operational" | "technical_progress";
+        /** @description What the decision says about one dossier. */
+        ItemInput: {
+            /** @description Required, whichever way. */
+            reason: string;
+            recognised: boolean;
+        };
+        /** @description One dossier of a decision: what appraisal concluded and what the decision says. */
+        ItemView: {
+            authors: components["schemas"]["AuthorView"][];
+            /** Format: double */
+            average?: number | null;
+            conclusion_reason: string;
+            /** Format: uuid */
+            dossier_id: string;
+            grade?: string | null;
+            /** @description True when the secretariat moved it away from the conclusion. */
+            moved: boolean;
+            /** @description The initiative's name. */
+            name: string;
+            /** @description The written reason. */
+            reason: string;
+            /** @description Recognised (true) or refused (false) by this decision. */
+            recognised: boolean;
+            /** @description What appraisal concluded. */
+            recommended: boolean;
+            /** Format: int32 */
+            register_number: number;
+        };
+        /** @description A published public key (RFC 8037 OKP JWK). */
+        Jwk: {
+            /** @description `EdDSA`. */
+            alg: string;
+            /** @description `Ed25519`. */
+            crv: string;
+            /** @description Key id. */
+            kid: string;
+            /** @description `OKP`. */
+            kty: string;
+            /** @description `sig`. */
+            use: string;
+            /** @description Public key, base64url. */
+            x: string;
+        };
+        /** @description The JWKS document. */
+        Jwks: {
+            /** @description Every published key. */
+            keys: components["schemas"]["Jwk"][];
+        };
+        /** @description A line as the secretariat enters it. */
+        LineInput: {
+            description: string;
+            line_code: string;
+            /**
+             * Format: date
+             * @description The date whose cap applies, in the plan's budget year (default 1 January of it).
+             */
+            on?: string | null;
+            payee_role?: string | null;
+            /** Format: int64 */
+            quantity: number;
+            /**
+             * Format: int64
+             * @description Whole đồng per unit, at most the cap in force.
+             */
+            unit_amount: number;
+        };
+        /** @description A line of an estimate. */
+        LineView: {
+            /**
+             * Format: int64
+             * @description `quantity × unit_amount`, whole đồng.
+             */
+            amount: number;
+            /** @description `pending`, `approved`, `adjusted` or `rejected`. */
+            appraisal: string;
+            appraisal_reason?: string | null;
+            /** Format: int64 */
+            approved_amount?: number | null;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            line_code: string;
+            /** @description Vietnamese name of the spending line. */
+            line_name: string;
+            payee_role?: string | null;
+            /** Format: int32 */
+            position: number;
+            /** Format: int64 */
+            quantity: number;
+            /** Format: uuid */
+            rate_id?: string | null;
+            /** Format: int64 */
+            unit_amount: number;
+        };
+        /** @description Sign-in with a user name or e-mail and a password. */
+        LoginRequest: {
+            /** @description User name or e-mail address. */
+            login: string;
+            /** @description Password. */
+            password: string;
+        };
+        /** @description A member. */
+        Member: {
+            /** @description Full name, as on the decision establishing the panel. */
+            full_name: string;
+            role: components["schemas"]["PanelRole"];
+            /**
+             * Format: uuid
+             * @description Their unit (conflicts: a member never scores a dossier of their own unit).
+             */
+            unit_id: string;
+            /**
+             * Format: uuid
+             * @description Their account.
+             */
+            user_id: string;
+        };
+        /** @description New members of a panel. */
+        MembersInput: {
+            members: components["schemas"]["Member"][];
+        };
+        /** @description A nomination to create. */
+        NominationInput: {
+            /** @description Dossiers recognised by an issued decision, 1–50, each nominated once. */
+            dossier_ids: string[];
+            /** @description Why they are typical (at most 4000 characters). */
+            reason: string;
+        };
+        /** @description What the provincial DOST system concluded on one nominated dossier. */
+        NominationOutcome: {
+            /**
+             * Format: uuid
+             * @description The dossier.
+             */
+            dossier_id: string;
+            /** @description The province's note on it. */
+            note: string;
+            /** @description True when the province recognised it (at provincial level). */
+            recognised: boolean;
+        };
+        /** @description A page of nominations, newest first. */
+        NominationPage: {
+            items: components["schemas"]["NominationView"][];
+            next_cursor?: string | null;
+        };
+        /** @description The result the province reports. */
+        NominationResultInput: {
+            /** @description A note on the whole nomination (at most 4000 characters). */
+            note?: string;
+            /** @description One outcome per nominated dossier. */
+            outcomes: components["schemas"]["NominationOutcome"][];
+            /** @description The province's receipt id, if it gives it again. */
+            receipt_id?: string | null;
+        };
+        /** @description A reported result, as kept. */
+        NominationResultView: {
+            note: string;
+            outcomes: components["schemas"]["NominationOutcome"][];
+            receipt_id?: string | null;
+            /** Format: date-time */
+            reported_at: string;
+        };
+        /** @description A nomination as its readers see it. */
+        NominationView: {
+            /**
+             * Format: int32
+             * @description Sendings tried.
+             */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            dossier_ids: string[];
+            /** Format: uuid */
+            id: string;
+            last_error?: string | null;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            reason: string;
+            /** @description The province's receipt id once acknowledged. */
+            receipt_id?: string | null;
+            result?: components["schemas"]["NominationResultView"] | null;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /**
+             * @description `pending` (waiting to be acknowledged), `sent`, `rejected` (a person must look at
+             *     `last_error`) or `result_reported`.
+             */
+            status: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description What the author may see of the appraisal. */
+        OutcomeView: {
+            /**
+             * Format: double
+             * @description The average score, when `author_view.show_average` allows it.
+             */
+            average?: number | null;
+            grade?: string | null;
+            /** @description The conclusion's reasons. */
+            reason?: string | null;
+            /** @description Recommended for recognition, once concluded. */
+            recommended?: boolean | null;
+            /** @description `open`, `concluded` or `withdrawn`. */
+            status: string;
+        };
+        /** @description What is sent: one nomination of typical initiatives. */
+        Package: {
+            /** @description The initiatives, in the order nominated. */
+            initiatives: components["schemas"]["PackageInitiative"][];
+            /**
+             * Format: date-time
+             * @description When every link in the package stops working.
+             */
+            links_expire_at: string;
+            /**
+             * Format: date-time
+             * @description When the secretariat nominated them.
+             */
+            nominated_at: string;
+            /**
+             * Format: uuid
+             * @description The nomination; also the `Idempotency-Key` of the sending.
+             */
+            nomination_id: string;
+            /** @description Why these initiatives are typical. */
+            reason: string;
+            /** @description Where the province reports its result (relative to our public URL). */
+            result_url: string;
+            /**
+             * Format: uuid
+             * @description The recognising body (tenant) nominating.
+             */
+            tenant: string;
+        };
+        /** @description One author or co-author as sent. */
+        PackageAuthor: {
+            /**
+             * Format: double
+             * @description Share of the initiative, percent.
+             */
+            contribution_percent: number;
+            full_name: string;
+        };
+        /** @description The appraisal's conclusion. */
+        PackageConclusion: {
+            /** Format: double */
+            average_score?: number | null;
+            grade?: string | null;
+            reason: string;
+            recommended: boolean;
+            /** @description `appraisal_team` or `council`: the stage that concluded. */
+            stage: string;
+        };
+        /** @description The recognition decision. */
+        PackageDecision: {
+            /** Format: uuid */
+            decision_id: string;
+            /** @description Signed link to the decision document. */
+            document_url: string;
+            /** @description Number and symbol (`05/QĐ-UBND`). */
+            number: string;
+            /** Format: date */
+            signed_on: string;
+        };
+        /** @description One nominated initiative. */
+        PackageInitiative: {
+            /** @description Signed link to the list of the dossier's files, each with its own signed link. */
+            attachments_url: string;
+            authors: components["schemas"]["PackageAuthor"][];
+            conclusion?: components["schemas"]["PackageConclusion"] | null;
+            decision?: components["schemas"]["PackageDecision"] | null;
+            /** Format: uuid */
+            dossier_id: string;
+            /** @description The plan's field code. */
+            field?: string | null;
+            /** @description `technical`, `management`, `operational` or `technical_progress`. */
+            kind?: string | null;
+            minutes: components["schemas"]["PackageMinutes"][];
+            name?: string | null;
+            /** Format: uuid */
+            plan_id?: string | null;
+            /** Format: date */
+            received_on?: string | null;
+            /** Format: int32 */
+            register_number?: number | null;
+            sheets: components["schemas"]["PackageSheets"][];
+            /**
+             * Format: uuid
+             * @description The owner's unit.
+             */
+            unit_id?: string | null;
+        };
+        /** @description The minutes of a sitting that discussed the initiative. */
+        PackageMinutes: {
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            sitting_id: string;
+            stage: string;
+            /** @description Signed link to the DOCX minutes. */
+            url: string;
+        };
+        /** @description The score sheets of one stage, summed up (never who gave which score). */
+        PackageSheets: {
+            /** @description Sheets submitted (latest revision of each reviewer). */
+            count: number;
+            /** @description Of them, passing the rubric's rule. */
+            passed: number;
+            stage: string;
+            /** @description Each sheet's total, highest first. */
+            totals: number[];
+        };
+        /** @description A new panel. */
+        PanelInput: {
+            /** @description The plan's field code. */
+            field: string;
+            kind: components["schemas"]["PanelKind"];
+            members: components["schemas"]["Member"][];
+            /** @description `Tổ thẩm định SKKN ngành GD&ĐT năm 2022`. */
+            name: string;
+            /** Format: uuid */
+            plan_id: string;
+        };
+        /**
+         * @description Which body a panel is.
+         * @enum {string}
+         */
+        PanelKind: "appraisal_team" | "council";
+        /** @description A panel's progress. */
+        PanelProgress: {
+            cases: components["schemas"]["CaseProgress"][];
+            /** @description `appraisal_team` or `council`. */
+            kind: string;
+            /** Format: uuid */
+            panel_id: string;
+            reviewers: components["schemas"]["ReviewerProgress"][];
+        };
+        /**
+         * @description A member's role on the panel: what they may do and what the budget pays them.
+         * @enum {string}
+         */
+        PanelRole: "chair" | "vice_chair" | "secretary" | "member" | "expert" | "trade_union" | "other";
+        /** @description A panel. */
+        PanelView: {
+            field: string;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["PanelKind"];
+            members: components["schemas"]["Member"][];
+            name: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description Someone who took part in the first (trial) application. */
+        Participant: {
+            /**
+             * Format: date
+             * @description Date of birth.
+             */
+            date_of_birth?: string | null;
+            /** @description Full name. */
+            full_name: string;
+            /** @description Qualification. */
+            qualification: string;
+            /** @description What they did in the application. */
+            role_in_application: string;
+            /** @description Title. */
+            title: string;
+            /** @description Workplace. */
+            workplace: string;
+        };
+        /** @description A new password for oneself. */
+        PasswordChange: {
+            /** @description The current password. */
+            current_password: string;
+            /** @description The new one (at least 10 characters, not the user name). */
+            new_password: string;
+        };
+        /** @description A password set by an admin. */
+        PasswordReset: {
+            /** @description The new password; a random one is generated and shown once when absent. */
+            password?: string | null;
+        };
+        /** @description What awaits a decision in a plan's field. */
+        Pending: {
+            /** @description Concluded and in no decision yet, by register number: what a draft would take. */
+            concluded: components["schemas"]["PendingDossier"][];
+            /**
+             * Format: int64
+             * @description Received but not concluded yet (still in appraisal).
+             */
+            in_appraisal: number;
+        };
+        /** @description A concluded dossier awaiting a decision. */
+        PendingDossier: {
+            /** Format: double */
+            average?: number | null;
+            /** Format: uuid */
+            dossier_id: string;
+            grade?: string | null;
+            /** @description The initiative's name. */
+            name: string;
+            /** @description The conclusion's reason. */
+            reason: string;
+            /** @description Whether appraisal recommended it for recognition. */
+            recommended: boolean;
+            /** Format: int32 */
+            register_number: number;
+        };
+        /** @description An amendment of a published plan. */
+        PlanAmendment: {
+            /** @description The fields as they are to stand. */
+            fields: components["schemas"]["FieldSpec"][];
+            /** @description Why (recorded and shown). */
+            reason: string;
+        };
+        /** @description A plan as drafted. */
+        PlanInput: {
+            /** @description Its fields. */
+            fields: components["schemas"]["FieldSpec"][];
+            /**
+             * Format: date
+             * @description Date of issue.
+             */
+            issued_on: string;
+            /** @description Number and symbol (`163/KH-UBND`). */
+            symbol: string;
+            /** @description Title. */
+            title: string;
+            /**
+             * Format: int32
+             * @description The year it organises.
+             */
+            year: number;
+        };
+        /** @description A page of plans. */
+        PlanPage: {
+            items: components["schemas"]["PlanView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description A plan. */
+        PlanView: {
+            /** Format: date-time */
+            created_at: string;
+            fields: components["schemas"]["FieldSpec"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            issued_on: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            /** @description `draft` or `published`. */
+            status: string;
+            symbol: string;
+            title: string;
+            /** Format: int32 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A probe to send. */
+        ProbeCreate: {
+            /** @description Free text to recognise the probe by (at most 500 characters). */
+            note?: string;
+        };
+        /** @description A probe as this service received it. */
+        ProbeReceiptView: {
+            /**
+             * Format: uuid
+             * @description The event that carried it.
+             */
+            event_id: string;
+            /** @description The operator's note. */
+            note: string;
+            /**
+             * Format: uuid
+             * @description The probe id.
+             */
+            probe_id: string;
+            /**
+             * Format: date-time
+             * @description When it arrived.
+             */
+            received_at: string;
+        };
+        /** @description A probe as sent. */
+        ProbeView: {
+            /**
+             * Format: uuid
+             * @description Probe id.
+             */
+            id: string;
+            /** @description The note. */
+            note: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            sent_at: string;
+            /**
+             * Format: uuid
+             * @description Who sent it.
+             */
+            sent_by: string;
+        };
+        /** @description An `application/problem+json` body (RFC 9457) with sangkien's extensions. */
+        Problem: {
+            /** @description Stable machine code; clients branch on this. */
+            code: components["schemas"]["ErrorCode"];
+            /** @description What happened in this case, for people. */
+            detail: string;
+            /** @description Every offending field, for validation errors. */
+            errors?: components["schemas"]["FieldError"][];
+            /** @description The request path. */
+            instance?: string | null;
+            /** @description The request id, to find the matching log lines. */
+            request_id?: string | null;
+            /**
+             * Format: int32
+             * @description HTTP status.
+             */
+            status: number;
+            /** @description Short human title of the code. */
+            title: string;
+            /** @description URI of the problem type: `urn:sangkien:problem:<code>`. */
+            type: string;
+        };
+        /** @description The budget profile of the caller's body. */
+        ProfileBody: {
+            /** @description `province`, `commune`, `district`, `department`, `school`, `enterprise`, … */
+            council_tier: string;
+            /** @description Province code (`phu-tho`). */
+            jurisdiction: string;
+        };
+        /** @description The stored profile and its version. */
+        ProfileView: {
+            profile: components["schemas"]["BodyProfile"];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A provincial rate (People's Council resolution) for a jurisdiction and council tier. */
+        RateInput: {
+            /** @description Omitted: every tier of the jurisdiction. */
+            council_tier?: string | null;
+            /** @description Province code, as in the profiles. */
+            jurisdiction: string;
+            /** @description `Nghị quyết 10/2022/NQ-HĐND ngày …`. */
+            legal_basis: string;
+            line_code: string;
+            /**
+             * Format: int64
+             * @description Maximum in đồng; omitted for invoice lines.
+             */
+            max_amount?: number | null;
+            payee_role?: string | null;
+            unit: string;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to?: string | null;
+        };
+        /** @description A page of rates. */
+        RatePage: {
+            items: components["schemas"]["RateView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A rate with its rule. */
+        RateView: {
+            council_tier?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Null for the national maxima. */
+            jurisdiction?: string | null;
+            legal_basis: string;
+            line_code: string;
+            /**
+             * Format: int64
+             * @description Maximum in đồng; null when paid on invoices within the estimate.
+             */
+            max_amount?: number | null;
+            payee_role?: string | null;
+            /** @description The rule in words. */
+            rule: string;
+            unit: string;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to?: string | null;
+        };
+        /** @description A reason, required when sending back or withdrawing. */
+        Reason: {
+            /** @description Why (shown to the author and kept). */
+            reason: string;
+        };
+        /** @description The receipt (phiếu tiếp nhận) of a registered dossier. */
+        Receipt: {
+            authors: string[];
+            /**
+             * Format: date
+             * @description The result is due by this date [Charter Art. 6(2)].
+             */
+            decision_due_on: string;
+            /** Format: uuid */
+            dossier_id: string;
+            /** @description Field name. */
+            field_name: string;
+            /** @description The initiative's name. */
+            name: string;
+            /** @description `163/KH-UBND`. */
+            plan_symbol: string;
+            /** Format: date */
+            received_on: string;
+            /**
+             * Format: uuid
+             * @description The office that received it.
+             */
+            receiving_unit_id: string;
+            /**
+             * Format: int32
+             * @description Register number in the plan and field.
+             */
+            register_number: number;
+            /** @description The receipt in one sentence, for printing. */
+            text_vi: string;
+        };
+        /** @description A refresh token to exchange or end. */
+        RefreshRequest: {
+            /** @description The refresh token received at sign-in or at the last refresh. */
+            refresh_token: string;
+        };
+        /** @description One spending line: approved estimate against actual. */
+        ReportLine: {
+            /**
+             * Format: int64
+             * @description Approved in the estimate, đồng.
+             */
+            estimated: number;
+            /** @description Expenses booked on the line. */
+            expenses: number;
+            line_code: string;
+            line_name: string;
+            over: boolean;
+            payee_name: string;
+            payee_role?: string | null;
+            /**
+             * Format: int64
+             * @description `estimated - spent`; negative when over.
+             */
+            remaining: number;
+            /**
+             * Format: int64
+             * @description Booked, đồng.
+             */
+            spent: number;
+        };
+        /** @description Why a refused nomination is sent again. */
+        ResendInput: {
+            /** @description What was put right since the province refused it (at most 2000 characters). */
+            reason: string;
+        };
+        /** @description The appraisal team's result on a case. */
+        ResultInput: {
+            /** @description The grade chosen with `passed`, when the rubric grades. */
+            grade?: string | null;
+            /** @description The chair's choice when the sheets disagree; when they agree, omitted or the same. */
+            passed?: boolean | null;
+            /** @description The reasons, as the author will read them. */
+            reason: string;
+        };
+        /** @description A stage's result. */
+        ResultView: {
+            /**
+             * Format: double
+             * @description Average of the sheets' totals.
+             */
+            average?: number | null;
+            /** Format: date-time */
+            decided_at: string;
+            /** Format: uuid */
+            decided_by: string;
+            grade?: string | null;
+            /** @description `agreed`, `chair` or `vote`. */
+            method: string;
+            passed: boolean;
+            reason: string;
+            /**
+             * Format: uuid
+             * @description The sitting that voted, for a council.
+             */
+            sitting_id?: string | null;
+            /** @description `appraisal_team` or `council`. */
+            stage: string;
+        };
+        /** @description One reviewer's work. */
+        ReviewerProgress: {
+            assigned: number;
+            full_name: string;
+            /** @description Assigned, not submitted, and the stage's last day has passed without a result. */
+            overdue: number;
+            /** Format: uuid */
+            reviewer: string;
+            submitted: number;
+        };
+        /** @description Why a revision is opened. */
+        RevisionInput: {
+            note: string;
+        };
+        /**
+         * @description A role, always granted on a unit; one person may hold several.
+         * @enum {string}
+         */
+        Role: "author" | "unit_head" | "receiving_office" | "council_secretariat" | "reviewer" | "council_chair" | "signer" | "finance_office" | "province" | "admin";
+        /** @description A rubric. */
+        Rubric: {
+            /** @description Code (`general-100`); versions share it. */
+            code: string;
+            criteria: components["schemas"]["Criterion"][];
+            /** @description Grades, best first; empty when the rubric only passes or fails. */
+            grades?: components["schemas"]["Grade"][];
+            /**
+             * Format: double
+             * @description Maximum total points.
+             */
+            max: number;
+            name: string;
+            /**
+             * Format: double
+             * @description Total needed to pass.
+             */
+            pass_total: number;
+            /**
+             * Format: double
+             * @description Smallest difference between two scores (`1`, `0.5`, `0.25`).
+             */
+            step: number;
+        };
+        /** @description A rubric version. */
+        RubricView: {
+            /** Format: date-time */
+            created_at?: string | null;
+            rubric: components["schemas"]["Rubric"];
+            /** @description True for the defaults shipped with sangkien. */
+            shipped: boolean;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description One scored item. */
+        ScoreInput: {
+            /** @description Why. */
+            comment?: string | null;
+            /** @description The criterion code, or `criterion.sub_item`. */
+            item: string;
+            /**
+             * Format: double
+             * @description Points, on the rubric's step.
+             */
+            points: number;
+        };
+        /** @description A new service account (a machine client such as the provincial system). */
+        ServiceAccountCreate: {
+            /** @description Client id, 3–64 of `a-z 0-9 - _ .`. */
+            client_id: string;
+            /** @description Roles (`province` on the body's unit, typically). */
+            grants?: components["schemas"]["GrantCreate"][];
+            /** @description What the client is (`Hệ thống sáng kiến tỉnh Vĩnh Phúc`). */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The tenant; the caller's own when absent.
+             */
+            tenant_id?: string | null;
+        };
+        /** @description What the finance office notes on settling. */
+        SettlementInput: {
+            note?: string | null;
+        };
+        /** @description The settlement of a year. */
+        SettlementView: {
+            /** Format: int64 */
+            estimated: number;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** @description The execution report as settled. */
+            report: components["schemas"]["ExecutionReport"];
+            /** Format: date-time */
+            settled_at: string;
+            /** Format: int64 */
+            spent: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description A file of a shared dossier, with its own signed link. */
+        SharedAttachment: {
+            /** @description Type decided from the bytes. */
+            content_type: string;
+            /** @description Gateway path of the file, signed until the list's own expiry. */
+            href: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Name to show. */
+            name: string;
+            /** @description SHA-256, hex. */
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+        };
+        /** @description A sheet as saved by its reviewer. */
+        SheetInput: {
+            /** @description Overall comment. */
+            comment?: string | null;
+            scores: components["schemas"]["ScoreInput"][];
+            /** @description True to submit (every item needed); false to keep a draft. */
+            submit?: boolean;
+        };
+        /** @description A sheet. */
+        SheetView: {
+            comment?: string | null;
+            grade?: string | null;
+            passed?: boolean | null;
+            /** Format: uuid */
+            reviewer: string;
+            /**
+             * Format: int32
+             * @description Submitted revisions so far.
+             */
+            revision: number;
+            rubric_code: string;
+            /** Format: int32 */
+            rubric_version: number;
+            scores: components["schemas"]["ScoreInput"][];
+            stage: string;
+            /** @description `draft` or `submitted`. */
+            status: string;
+            /** Format: date-time */
+            submitted_at?: string | null;
+            /**
+             * Format: double
+             * @description Total points, when complete.
+             */
+            total?: number | null;
+        };
+        /** @description A person who may sign, and how the signature block reads for them. */
+        SignerProfile: {
+            /** @description The name printed under the signature. */
+            name: string;
+            /**
+             * @description Title lines, top to bottom: `["CHỦ TỊCH"]`, or for a deputy
+             *     `["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]`.
+             */
+            titles: string[];
+            /**
+             * Format: uuid
+             * @description Their account (they hold `signer`).
+             */
+            user_id: string;
+        };
+        /** @description A sitting to schedule. */
+        SittingInput: {
+            /** @description The dossiers to discuss: open cases of the panel's field at the panel's stage. */
+            dossier_ids: string[];
+            /**
+             * Format: date
+             * @description Local date, inside the stage's window.
+             */
+            held_on: string;
+            /** @description Notes for the minutes. */
+            notes?: string | null;
+            /** Format: uuid */
+            panel_id: string;
+            /** @description `Hội trường UBND huyện`. */
+            place: string;
+        };
+        /** @description A page of sittings. */
+        SittingPage: {
+            items: components["schemas"]["SittingView"][];
+            next_cursor?: string | null;
+        };
+        /** @description A sitting. */
+        SittingView: {
+            attendance: components["schemas"]["Attendee"][];
+            dossier_ids: string[];
+            field: string;
+            /** Format: date-time */
+            held_at?: string | null;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            /** @description `appraisal_team` or `council`. */
+            kind: string;
+            notes: string;
+            /** Format: uuid */
+            panel_id: string;
+            place: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** @description `scheduled` or `held`. */
+            status: string;
+            /** Format: int32 */
+            version: number;
+            /** @description Dossier id → vote. */
+            votes: {
+                [key: string]: components["schemas"]["VoteView"];
+            };
+        };
+        /** @description One appraisal stage of a field. */
+        Stage: {
+            /** @description Who appraises. */
+            kind: components["schemas"]["StageKind"];
+            /** @description Code of the rubric used at this stage (`general-100`, `education-20`). */
+            rubric: string;
+            /** @description When (local dates, both included). */
+            window: components["schemas"]["Window"];
+        };
+        /** @description An appraisal stage of a plan's field, as carried in intake's events. */
+        StageInfo: {
+            /**
+             * Format: date
+             * @description First local date of the stage.
+             */
+            from: string;
+            /** @description `appraisal_team` or `council`. */
+            kind: string;
+            /** @description Rubric code. */
+            rubric: string;
+            /**
+             * Format: date
+             * @description Last local date, included.
+             */
+            to: string;
+        };
+        /**
+         * @description Who appraises at a stage.
+         * @enum {string}
+         */
+        StageKind: "appraisal_team" | "council";
+        /**
+         * @description Where a dossier stands.
+         * @enum {string}
+         */
+        Status: "draft" | "submitted" | "returned" | "confirmed" | "correction_requested" | "received" | "in_appraisal" | "concluded" | "recognised" | "refused" | "withdrawn";
+        /** @description A sub-item of a criterion, scored on its own. */
+        SubItem: {
+            /** @description Code unique in the criterion. */
+            code: string;
+            /**
+             * Format: double
+             * @description Maximum points.
+             */
+            max: number;
+            name: string;
+        };
+        /** @description A new tenant. */
+        TenantCreate: {
+            /** @description Short code, `a-z 0-9 - _ .` (`vinh-tuong`). */
+            code: string;
+            /** @description Full name (`Ủy ban nhân dân huyện Vĩnh Tường`). */
+            name: string;
+        };
+        /** @description A page of tenants. */
+        TenantPage: {
+            items: components["schemas"]["TenantView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description Changes to a tenant; absent fields stay as they are. */
+        TenantUpdate: {
+            /** @description False to deactivate. */
+            active?: boolean | null;
+            /** @description New name. */
+            name?: string | null;
+        };
+        /** @description A tenant. */
+        TenantView: {
+            active: boolean;
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            is_root: boolean;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description Tokens after sign-in or refresh. */
+        TokenPair: {
+            /** @description The access token (JWT, EdDSA), sent as `Authorization: Bearer …`. */
+            access_token: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            /**
+             * Format: int64
+             * @description Seconds until the refresh token expires.
+             */
+            refresh_expires_in?: number | null;
+            /**
+             * @description The refresh token; exchange it once at `/api/v1/auth/refresh`. Absent for service
+             *     accounts.
+             */
+            refresh_token?: string | null;
+            /** @description Always `Bearer`. */
+            token_type: string;
+        };
+        /** @description The totals of a report. */
+        Totals: {
+            /** Format: int64 */
+            estimated: number;
+            /** Format: int64 */
+            remaining: number;
+            /** Format: int64 */
+            spent: number;
+        };
+        /** @description A new unit. */
+        UnitCreate: {
+            /** @description Code unique in the tenant (`phong-gd`). */
+            code: string;
+            /** @description `body`, `office`, `school`, `commune`, `council`, `enterprise` or `other`. */
+            kind: string;
+            /** @description Name (`Phòng Giáo dục và Đào tạo`). */
+            name: string;
+            /**
+             * Format: uuid
+             * @description The parent unit, in the same tenant; a root of the tree when absent.
+             */
+            parent_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The tenant; the caller's own when absent.
+             */
+            tenant_id?: string | null;
+        };
+        /** @description A page of units. */
+        UnitPage: {
+            items: components["schemas"]["UnitView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description Changes to a unit; absent fields stay as they are, `parent_id: null` makes it a root. */
+        UnitUpdate: {
+            /** @description False to deactivate. */
+            active?: boolean | null;
+            /** @description New kind. */
+            kind?: string | null;
+            /** @description New name. */
+            name?: string | null;
+            /**
+             * Format: uuid
+             * @description New parent (`null` for none).
+             */
+            parent_id?: string | null;
+        };
+        /** @description A unit. */
+        UnitView: {
+            active: boolean;
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            name: string;
+            /** Format: uuid */
+            parent_id?: string | null;
+            /** Format: uuid */
+            tenant_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A new user. */
+        UserCreate: {
+            /** @description E-mail, also usable to sign in. */
+            email?: string | null;
+            /** @description Full name as it appears on documents. */
+            full_name: string;
+            /** @description Roles to grant at once. */
+            grants?: components["schemas"]["GrantCreate"][];
+            /** @description Initial password; a random one is generated and shown once when absent. */
+            password?: string | null;
+            /**
+             * Format: uuid
+             * @description The tenant; the caller's own when absent.
+             */
+            tenant_id?: string | null;
+            /** @description Sign-in name, 3–64 of `a-z 0-9 - _ .` (stored lowercase). */
+            username: string;
+        };
+        /** @description A page of users. */
+        UserPage: {
+            items: components["schemas"]["UserView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
+            next_cursor?: string | null;
+        };
+        /** @description Changes to a user; absent fields stay, `email: null` removes the address. */
+        UserUpdate: {
+            /** @description False to deactivate (ends every session at once). */
+            active?: boolean | null;
+            /** @description New e-mail (`null` for none). */
+            email?: string | null;
+            /** @description New full name. */
+            full_name?: string | null;
+        };
+        /** @description A user or service account, never with its password hash. */
+        UserView: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            email?: string | null;
+            full_name: string;
+            grants: components["schemas"]["GrantView"][];
+            /** Format: uuid */
+            id: string;
+            /** @description `person` or `service`. */
+            kind: string;
+            /** Format: date-time */
+            password_changed_at: string;
+            /** Format: uuid */
+            tenant_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            username: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A submitted version. */
+        VersionView: {
+            /** @description The files as submitted. */
+            attachments: components["schemas"]["AttachmentView"][];
+            /** @description The form as submitted. */
+            form: components["schemas"]["Form"];
+            /**
+             * Format: int32
+             * @description 1, 2, … in order of submission.
+             */
+            number: number;
+            /** Format: date-time */
+            submitted_at: string;
+            /** Format: uuid */
+            submitted_by: string;
+        };
+        /** @description A council's vote on one dossier. */
+        VoteInput: {
+            abstaining: number;
+            against: number;
+            in_favour: number;
+            method: components["schemas"]["VoteMethod"];
+        };
+        /**
+         * @description How the vote was taken.
+         * @enum {string}
+         */
+        VoteMethod: "show_of_hands" | "secret_ballot";
+        /** @description A recorded vote, with what it means. */
+        VoteView: {
+            abstaining: number;
+            against: number;
+            carried: boolean;
+            in_favour: number;
+            /** @description Members who may vote on this dossier (authors among them may not). */
+            members: number;
+            method: components["schemas"]["VoteMethod"];
+            /** @description Votes in favour needed: two thirds of `members`, rounded up. */
+            required: number;
+        };
+        /** @description A window of local dates, both ends included. */
+        Window: {
+            /**
+             * Format: date
+             * @description First day.
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day, included whole.
+             */
+            to: string;
+        };
+        /** @description Reopening the receive window for one dossier. */
+        WindowExceptionInput: {
+            /** @description Why the dossier may come late (kept and shown). */
+            reason: string;
+            /**
+             * Format: date
+             * @description Last local date it may be submitted.
+             */
+            until: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  gateway_jwks: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every published key */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Jwks'];
-        };
-      };
-    };
-  };
-  appraisal_list_cases: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        plan_id?: string;
-        /** @description Field code. */
-        field?: string;
-        /** @description `open` or `withdrawn`. */
-        status?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of cases */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CasePage'];
-        };
-      };
-    };
-  };
-  appraisal_get_case: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id (the dossier's id) */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The case */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CaseView'];
-        };
-      };
-      /** @description No such case (yet) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_list_assignments: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every assignment */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AssignmentView'][];
-        };
-      };
-    };
-  };
-  appraisal_assign_reviewer: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AssignInput'];
-      };
-    };
-    responses: {
-      /** @description Assigned */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AssignmentView'];
-        };
-      };
-      /** @description `conflict_of_interest` naming the reason (recorded) */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Already assigned */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a scoring member of the stage's panel */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_declare_conflict: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ConflictInput'];
-      };
-    };
-    responses: {
-      /** @description Declared; any assignment removed */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  appraisal_get_outcome: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id (the dossier's id) */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The outcome so far */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OutcomeView'];
-        };
-      };
-      /** @description No such case, or not the caller's */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_record_result: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ResultInput'];
-      };
-    };
-    responses: {
-      /** @description Recorded */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ResultView'];
-        };
-      };
-      /** @description The sheets disagree and the caller is not the chair */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Sheets missing, a council stage, closed, or the council is required */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem of the request */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_list_results: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Results in stage order */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ResultView'][];
-        };
-      };
-    };
-  };
-  appraisal_save_sheet: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SheetInput'];
-      };
-    };
-    responses: {
-      /** @description Saved */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetView'];
-        };
-      };
-      /** @description Not assigned, or conflicted */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The case is closed, or a submitted sheet sent back to draft */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem of the sheet */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_list_sheets: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Case id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The sheets the caller may see */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SheetView'][];
-        };
-      };
-    };
-  };
-  appraisal_list_panels: {
-    parameters: {
-      query?: {
-        plan_id?: string;
-        field?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Panels */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PanelView'][];
-        };
-      };
-    };
-  };
-  appraisal_create_panel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PanelInput'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PanelView'];
-        };
-      };
-      /** @description The field already has this panel */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem of the members */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_get_panel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Panel id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The panel; ETag is its version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PanelView'];
-        };
-      };
-    };
-  };
-  appraisal_update_panel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Panel id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['MembersInput'];
-      };
-    };
-    responses: {
-      /** @description Saved */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PanelView'];
-        };
-      };
-      /** @description Changed since read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_auto_assign: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Panel id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description What was assigned and what is short */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AutoAssignReport'];
-        };
-      };
-    };
-  };
-  appraisal_panel_progress: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Panel id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Progress */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PanelProgress'];
-        };
-      };
-    };
-  };
-  appraisal_get_probe_receipt: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Probe id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The probe arrived */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProbeReceiptView'];
-        };
-      };
-      /** @description Not (yet) arrived */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_list_rubrics: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every rubric, latest versions */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RubricView'][];
-        };
-      };
-    };
-  };
-  appraisal_save_rubric: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['Rubric'];
-      };
-    };
-    responses: {
-      /** @description Saved as a new version */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RubricView'];
-        };
-      };
-      /** @description The code belongs to a shipped rubric */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem of the rubric */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_get_rubric: {
-    parameters: {
-      query?: {
-        /** @description A version; the latest when absent. */
-        version?: number;
-      };
-      header?: never;
-      path: {
-        /** @description Rubric code */
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The rubric */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RubricView'];
-        };
-      };
-      /** @description No such rubric or version */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_shared_minutes: {
-    parameters: {
-      query: {
-        /** @description Unix seconds after which the link is refused. */
-        expires: number;
-        /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
-        signature: string;
-      };
-      header?: never;
-      path: {
-        /** @description Sitting id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The minutes */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': number[];
-        };
-      };
-      /** @description Signature does not match */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The link has expired */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_list_sittings: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        panel_id?: string;
-        plan_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of sittings */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SittingPage'];
-        };
-      };
-    };
-  };
-  appraisal_schedule_sitting: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SittingInput'];
-      };
-    };
-    responses: {
-      /** @description Scheduled */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SittingView'];
-        };
-      };
-      /** @description Every problem: date outside the stage, dossiers not at this stage */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_get_sitting: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Sitting id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The sitting */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SittingView'];
-        };
-      };
-    };
-  };
-  appraisal_record_attendance: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Sitting id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AttendanceInput'];
-      };
-    };
-    responses: {
-      /** @description Recorded */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SittingView'];
-        };
-      };
-      /** @description The sitting is closed */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Someone listed is not a member */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_close_sitting: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Sitting id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Held; the cases concluded */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SittingView'];
-        };
-      };
-      /** @description Quorum not met (each rule named), before its date, or already closed */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Dossiers without a vote */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_download_minutes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Sitting id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The minutes */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': number[];
-        };
-      };
-      /** @description The sitting is not held yet */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  appraisal_record_vote: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Sitting id */
-        id: string;
-        /** @description A dossier discussed */
-        dossier_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['VoteInput'];
-      };
-    };
-    responses: {
-      /** @description Recorded */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SittingView'];
-        };
-      };
-      /** @description Closed, not a council, or attendance not recorded */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description More votes than voters present */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginRequest'];
-      };
-    };
-    responses: {
-      /** @description Signed in */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenPair'];
-        };
-      };
-      /** @description Wrong sign-in name or password (never says which) */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many failures for this account or address */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_logout: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RefreshRequest'];
-      };
-    };
-    responses: {
-      /** @description Signed out */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  gateway_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The caller */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserView'];
-        };
-      };
-      /** @description Not signed in */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_change_password: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PasswordChange'];
-      };
-    };
-    responses: {
-      /** @description Changed; other sessions ended; new tokens */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenPair'];
-        };
-      };
-      /** @description Not signed in, or the current password is wrong */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The new password breaks the policy */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_refresh: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RefreshRequest'];
-      };
-    };
-    responses: {
-      /** @description New tokens; the one sent is now spent */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenPair'];
-        };
-      };
-      /** @description Unknown, expired, revoked or reused refresh token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_client_token: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ClientCredentials'];
-      };
-    };
-    responses: {
-      /** @description An access token; no refresh token */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenPair'];
-        };
-      };
-      /** @description Wrong client id or secret */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description grant_type is not client_credentials */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many failures */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_profile: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The profile; ETag is its version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProfileView'];
-        };
-      };
-      /** @description Not configured yet */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_put_profile: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['BodyProfile'];
-      };
-    };
-    responses: {
-      /** @description Stored */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProfileView'];
-        };
-      };
-      /** @description Stale If-Match */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match missing on an existing profile */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_estimate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Estimate id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The estimate with its lines, with its ETag */
-      200: {
-        headers: {
-          /** @description The estimate's version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such estimate */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_approve_estimate: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The ETag last read (`W/"<version>"`) */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Estimate id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The estimate approved and locked */
-      200: {
-        headers: {
-          /** @description The estimate's new version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a finance office caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such estimate */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `estimate_locked`, or lines not yet appraised (`invalid_transition`) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The estimate changed since it was read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match is missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_add_line: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The ETag last read (`W/"<version>"`) */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Estimate id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LineInput'];
-      };
-    };
-    responses: {
-      /** @description The estimate with the line added */
-      201: {
-        headers: {
-          /** @description The estimate's new version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such estimate */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `estimate_locked` or `year_settled` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The estimate changed since it was read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match is missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_edit_line: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The ETag last read (`W/"<version>"`) */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Estimate id */
-        id: string;
-        /** @description Estimate line id */
-        line_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LineInput'];
-      };
-    };
-    responses: {
-      /** @description The estimate with the line changed */
-      200: {
-        headers: {
-          /** @description The estimate's new version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such estimate or line */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `estimate_locked` or `year_settled` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The estimate changed since it was read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match is missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_remove_line: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The ETag last read (`W/"<version>"`) */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Estimate id */
-        id: string;
-        /** @description Estimate line id */
-        line_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The estimate without the line */
-      200: {
-        headers: {
-          /** @description The estimate's new version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such estimate or line */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `estimate_locked` or `year_settled` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The estimate changed since it was read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match is missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_appraise_line: {
-    parameters: {
-      query?: never;
-      header: {
-        /** @description The ETag last read (`W/"<version>"`) */
-        'If-Match': string;
-      };
-      path: {
-        /** @description Estimate id */
-        id: string;
-        /** @description Estimate line id */
-        line_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AppraisalInput'];
-      };
-    };
-    responses: {
-      /** @description The estimate with the line appraised */
-      200: {
-        headers: {
-          /** @description The estimate's new version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a finance office caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such estimate or line */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `estimate_locked` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The estimate changed since it was read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match is missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_revise: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Estimate id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RevisionInput'];
-      };
-    };
-    responses: {
-      /** @description A draft revision copied from the approved estimate */
-      201: {
-        headers: {
-          /** @description The revision's version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such estimate */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not the approved estimate (`invalid_transition`), a revision already drafted (`conflict`) or `year_settled` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_enter_expense: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ExpenseInput'];
-      };
-    };
-    responses: {
-      /** @description The expense booked */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ExpenseView'];
-        };
-      };
-      /** @description The body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat or finance office caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `plan_not_found` */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `voucher_taken` or `year_settled` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_list_estimates: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The plan's estimates, revision by revision */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateSummary'][];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_draft_estimate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The first estimate, drafted from the plan's stages and panels */
-      201: {
-        headers: {
-          /** @description The estimate's version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['EstimateView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `plan_not_found` */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The plan already has an estimate */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description A drafted line breaks a cap (`rate_above_cap`, `rate_not_in_force`) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_budget_execution: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Approved estimate against actual spending, line by line */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ExecutionReport'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `plan_not_found` */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_budget_execution_xlsx: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The execution report as a workbook */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': number[];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `plan_not_found` */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_list_expenses: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-      };
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of the plan's expenses, oldest first */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ExpensePage'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`); a query parameter is malformed (`invalid_query`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Bad `limit` or `cursor` */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_budget_settlement: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The settlement */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SettlementView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `plan_not_found`, or the year is not settled (`not_found`) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_settle_budget: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SettlementInput'];
-      };
-    };
-    responses: {
-      /** @description The year settled (quyết toán) */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SettlementView'];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a finance office caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `plan_not_found` */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `year_settled`, or nothing approved to settle (`invalid_transition`) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_budget_settlement_xlsx: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        plan_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The settlement as a workbook */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': number[];
-        };
-      };
-      /** @description A path id is not a UUID (`invalid_path`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `plan_not_found`, or the year is not settled (`not_found`) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_budget_profile: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The body's profile, with its ETag */
-      200: {
-        headers: {
-          /** @description The profile's version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProfileBody'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No profile set yet (the national maxima apply) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_put_budget_profile: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description The ETag last read; required once the profile exists */
-        'If-Match'?: string | null;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ProfileBody'];
-      };
-    };
-    responses: {
-      /** @description The profile set, with its new ETag */
-      200: {
-        headers: {
-          /** @description The profile's version */
-          ETag?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProfileBody'];
-        };
-      };
-      /** @description The body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not an admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The profile changed since it was read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match is missing while the profile exists */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_list_rates: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of the rates the body sees: national maxima and its own resolutions */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RatePage'];
-        };
-      };
-      /** @description A query parameter is malformed (`invalid_query`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Bad `limit` or `cursor` */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_create_rate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RateInput'];
-      };
-    };
-    responses: {
-      /** @description The rate entered */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RateView'];
-        };
-      };
-      /** @description The body is not valid JSON of this shape (`malformed_body`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not an admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem, including a rate above the national maximum */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_applicable_rates: {
-    parameters: {
-      query?: {
-        /** @description Local date (default today). */
-        on?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The rate applying to each line and payee role on the date */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RateView'][];
-        };
-      };
-      /** @description `on` is not a date (`invalid_query`) */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat, finance office, signer or admin caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_list_decisions: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        plan_id?: string;
-        field?: string;
-        /** @description `draft` or `issued`. */
-        status?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of decisions */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DecisionPage'];
-        };
-      };
-    };
-  };
-  decision_draft_decision: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation */
-        'Idempotency-Key'?: string | null;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DraftInput'];
-      };
-    };
-    responses: {
-      /** @description Drafted */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DecisionView'];
-        };
-      };
-      /** @description Every problem; `no_concluded_dossiers` when nothing is left to decide */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_pending: {
-    parameters: {
-      query: {
-        plan_id: string;
-        /** @description The plan's field code. */
-        field: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description What a draft would take now */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Pending'];
-        };
-      };
-      /** @description `plan_id` or `field` missing or malformed */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_decision: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The decision */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DecisionView'];
-        };
-      };
-      /** @description No such decision */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_update_decision: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DecisionUpdate'];
-      };
-    };
-    responses: {
-      /** @description Changed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DecisionView'];
-        };
-      };
-      /** @description Signed: `decision_issued` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_delete_draft: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The draft is deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `decision_not_found` */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Signed: `decision_issued` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `If-Match` is not the draft's current ETag */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `If-Match` is missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_list_certificates: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The certificates (empty before signing) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CertificateView'][];
-        };
-      };
-      /** @description No such decision */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_download_certificate: {
-    parameters: {
-      query?: {
-        author?: number;
-      };
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-        /** @description A recognised dossier of the decision */
-        dossier_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The certificate */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': number[];
-        };
-      };
-      /** @description Not one of its authors */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such decision, not issued, or the dossier is not recognised by it */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_download_decision: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The decision */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': number[];
-        };
-      };
-      /** @description No such decision */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `body_profile_missing` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_edit_item: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-        /** @description Dossier id */
-        dossier_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ItemInput'];
-      };
-    };
-    responses: {
-      /** @description Changed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DecisionView'];
-        };
-      };
-      /** @description Signed: `decision_issued` */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Reason missing; dossier not concluded, of another plan or field, or in another decision */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_sign_decision: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Issued, numbered */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DecisionView'];
-        };
-      };
-      /** @description `decision_issued` (already signed), `body_profile_missing`, `signer_not_configured`, or an empty decision */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Stale If-Match */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_list_nominations: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of nominations */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NominationPage'];
-        };
-      };
-    };
-  };
-  decision_create_nomination: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['NominationInput'];
-      };
-    };
-    responses: {
-      /** @description Nominated; waiting to be sent */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NominationView'];
-        };
-      };
-      /** @description A dossier is already nominated */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not recognised, unknown or repeated dossiers; no reason */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_nomination: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Nomination id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The nomination */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NominationView'];
-        };
-      };
-      /** @description No such nomination */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_package: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Nomination id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The package */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Package'];
-        };
-      };
-      /** @description No such nomination */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_resend_nomination: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Nomination id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ResendInput'];
-      };
-    };
-    responses: {
-      /** @description Pending again */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NominationView'];
-        };
-      };
-      /** @description No or bad bearer token */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not a council secretariat caller */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `nomination_not_found` */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not refused by the province (`invalid_transition`) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `If-Match` is not the nomination's current ETag */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No reason, or one too long */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description `If-Match` is missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_report_result: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Nomination id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['NominationResultInput'];
-      };
-    };
-    responses: {
-      /** @description Recorded */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['NominationView'];
-        };
-      };
-      /** @description No such nomination */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Rejected, or another result already reported */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Outcomes do not cover each nominated dossier once */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_get_probe_receipt: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Probe id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The probe arrived */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProbeReceiptView'];
-        };
-      };
-      /** @description Not (yet) arrived */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  decision_shared_decision_document: {
-    parameters: {
-      query: {
-        /** @description Unix seconds after which the link is refused. */
-        expires: number;
-        /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
-        signature: string;
-      };
-      header?: never;
-      path: {
-        /** @description Decision id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The signed decision */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/vnd.openxmlformats-officedocument.wordprocessingml.document': number[];
-        };
-      };
-      /** @description Signature does not match */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such issued decision */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The link has expired */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_list_audit: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        /** @description The tenant; the caller's own when absent. */
-        tenant_id?: string;
-        /** @description Only actions on this subject (a dossier, case, decision, user… id). */
-        subject_id?: string;
-        /** @description Only actions by this actor. */
-        actor?: string;
-        /** @description Only this action (`auth.sign_in`, `sheet.submit`). */
-        action?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of recorded actions */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditPage'];
-        };
-      };
-    };
-  };
-  gateway_create_service_account: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ServiceAccountCreate'];
-      };
-    };
-    responses: {
-      /** @description Created, with the client secret */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedUser'];
-        };
-      };
-      /** @description Client id taken */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Invalid fields, all listed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_rotate_secret: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Service account id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The new secret */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedUser'];
-        };
-      };
-    };
-  };
-  gateway_list_tenants: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of tenants */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TenantPage'];
-        };
-      };
-      /** @description Not an admin */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_create_tenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TenantCreate'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TenantView'];
-        };
-      };
-      /** @description Not a system admin */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Code taken */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Invalid fields, all listed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_get_tenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Tenant id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The tenant; ETag is its version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TenantView'];
-        };
-      };
-      /** @description No such tenant */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_update_tenant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Tenant id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TenantUpdate'];
-      };
-    };
-    responses: {
-      /** @description Updated */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TenantView'];
-        };
-      };
-      /** @description Changed since read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_list_units: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        /** @description The tenant; the caller's own when absent. */
-        tenant_id?: string;
-        /** @description Only the children of this unit. */
-        parent_id?: string;
-        /** @description Only this kind. */
-        kind?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of units */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UnitPage'];
-        };
-      };
-    };
-  };
-  gateway_create_unit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UnitCreate'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UnitView'];
-        };
-      };
-      /** @description Tenant or parent not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Code taken in the tenant */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Invalid fields, all listed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_get_unit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Unit id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The unit; ETag is its version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UnitView'];
-        };
-      };
-      /** @description No such unit */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_update_unit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Unit id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UnitUpdate'];
-      };
-    };
-    responses: {
-      /** @description Updated */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UnitView'];
-        };
-      };
-      /** @description The new parent is below the unit */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Changed since read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_list_users: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        /** @description The tenant; the caller's own when absent. */
-        tenant_id?: string;
-        /** @description `person` or `service`. */
-        kind?: string;
-        /** @description Only holders of a role on this unit. */
-        unit_id?: string;
-        /** @description Only holders of this role. */
-        role?: components['schemas']['Role'];
-        /** @description Only active (`true`) or inactive (`false`) accounts. */
-        active?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of users */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserPage'];
-        };
-      };
-    };
-  };
-  gateway_create_user: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UserCreate'];
-      };
-    };
-    responses: {
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedUser'];
-        };
-      };
-      /** @description Tenant or a grant's unit not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Sign-in name or e-mail taken */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Invalid fields, all listed */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_get_user: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description User id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The user; ETag is its version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserView'];
-        };
-      };
-      /** @description No such user */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_update_user: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description User id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UserUpdate'];
-      };
-    };
-    responses: {
-      /** @description Updated */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserView'];
-        };
-      };
-      /** @description E-mail taken, or one's own deactivation */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Changed since read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_add_grant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description User id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['GrantCreate'];
-      };
-    };
-    responses: {
-      /** @description Granted */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['GrantView'];
-        };
-      };
-      /** @description User or unit not found */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Already granted */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_remove_grant: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description User id */
-        id: string;
-        /** @description Grant id */
-        grant_id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Removed */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description No such grant */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_reset_password: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description User id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PasswordReset'];
-      };
-    };
-    responses: {
-      /** @description Set; sessions ended */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedUser'];
-        };
-      };
-      /** @description One's own account (change it with the current password), or a service account */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The password breaks the policy */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_dashboard: {
-    parameters: {
-      query: {
-        /** @description The plan to count. */
-        plan_id: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Counts by field and status */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Dashboard'];
-        };
-      };
-      /** @description No such plan in the caller's tenant */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_list_dossiers: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        plan_id?: string;
-        /** @description Field code. */
-        field?: string;
-        status?: components['schemas']['Status'];
-        /** @description The authors' unit. */
-        unit_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of dossiers */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierPage'];
-        };
-      };
-    };
-  };
-  intake_create_dossier: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe creation */
-        'Idempotency-Key'?: string | null;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DossierCreate'];
-      };
-    };
-    responses: {
-      /** @description Draft created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description Not an author */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such published plan or field */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem of the form */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_get_dossier: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The dossier; ETag is its version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description No such dossier, or not yours to see */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_update_dossier: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['Form'];
-      };
-    };
-    responses: {
-      /** @description Saved */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description Not editable now */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Changed since read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem of the form */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description If-Match missing */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The files */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AttachmentView'][];
-        };
-      };
-    };
-  };
-  intake_upload: {
-    parameters: {
-      query?: {
-        /**
-         * @description File name to show (`bao-cao-mo-ta.pdf`); never used as a path. Alternatively send
-         *     `Content-Disposition: attachment; filename="…"`.
-         */
-        name?: string;
-      };
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    /** @description The file's bytes (PDF, DOCX, XLSX, JPEG, PNG) */
-    requestBody: {
-      content: {
-        'application/octet-stream': number[];
-      };
-    };
-    responses: {
-      /** @description Stored */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AttachmentView'];
-        };
-      };
-      /** @description The dossier is not editable now */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Over the per-file or per-dossier limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not an allowed type, naming those allowed */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The dossier holds its 20 files already */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_download: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-        /** @description Attachment id */
-        attachment: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The file */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/octet-stream': unknown;
-        };
-      };
-      /** @description No such file */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-        /** @description Attachment id */
-        attachment: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Removed */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The dossier is not editable now */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_confirm: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Confirmed */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description Not the head of the author's unit */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not waiting for confirmation */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_history: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every recorded step, oldest first */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['HistoryEntry'][];
-        };
-      };
-    };
-  };
-  intake_receipt: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The receipt */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Receipt'];
-        };
-      };
-      /** @description Not registered (yet), or not yours to see */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_register: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Registered; the receipt */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Receipt'];
-        };
-      };
-      /** @description Not the field's receiving office */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not confirmed by the unit head */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_request_correction: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CorrectionRequest'];
-      };
-    };
-    responses: {
-      /** @description Sent back for correction */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description Not waiting for the office */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No reason, or a deadline in the past */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_return_to_author: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['Reason'];
-      };
-    };
-    responses: {
-      /** @description Returned to the author */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description Not waiting for confirmation */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_submit: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Retry-safe submission */
-        'Idempotency-Key'?: string | null;
-      };
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    /** @description Nothing; an empty body */
-    requestBody?: {
-      content: {
-        'application/json': string | null;
-      };
-    };
-    responses: {
-      /** @description Submitted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description `window_closed` naming the window, or not submittable now */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every gap of the form */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_list_versions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every submitted version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VersionView'][];
-        };
-      };
-    };
-  };
-  intake_get_version: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-        /** @description Version number */
-        number: number;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The version as submitted */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VersionView'];
-        };
-      };
-      /** @description No such version */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_reopen_window: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['WindowExceptionInput'];
-      };
-    };
-    responses: {
-      /** @description Reopened for this dossier */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Not the field's receiving office */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No reason, or a date in the past */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_withdraw: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['Reason'];
-      };
-    };
-    responses: {
-      /** @description Withdrawn */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DossierView'];
-        };
-      };
-      /** @description Already concluded */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_list_plans: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        /** @description Only this year. */
-        year?: number;
-        /** @description `draft` or `published`. */
-        status?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of plans */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PlanPage'];
-        };
-      };
-    };
-  };
-  intake_create_plan: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PlanInput'];
-      };
-    };
-    responses: {
-      /** @description Drafted */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PlanView'];
-        };
-      };
-      /** @description Not the council secretariat or an admin */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem of the plan */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_get_plan: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The plan; ETag is its version */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PlanView'];
-        };
-      };
-      /** @description No such plan */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_update_plan: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PlanInput'];
-      };
-    };
-    responses: {
-      /** @description Saved */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PlanView'];
-        };
-      };
-      /** @description Already published: amend it instead */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Changed since read */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_list_amendments: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Every amendment */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AmendmentView'][];
-        };
-      };
-    };
-  };
-  intake_amend_plan: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PlanAmendment'];
-      };
-    };
-    responses: {
-      /** @description Amended; `plan.published` sent again */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PlanView'];
-        };
-      };
-      /** @description Not published, or a field with dossiers removed */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Every problem */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_publish_plan: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Plan id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Published; `plan.published` sent */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PlanView'];
-        };
-      };
-      /** @description Already published */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_send_probe: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ProbeCreate'];
-      };
-    };
-    responses: {
-      /** @description Probe recorded and queued for publication */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProbeView'];
-        };
-      };
-      /** @description Not signed in */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not an admin */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Invalid note */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_get_probe: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description Probe id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The probe */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProbeView'];
-        };
-      };
-      /** @description No such probe */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_shared_attachments: {
-    parameters: {
-      query: {
-        /** @description Unix seconds after which the link is refused. */
-        expires: number;
-        /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
-        signature: string;
-      };
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The files */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SharedAttachment'][];
-        };
-      };
-      /** @description Signature does not match */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The link has expired */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  intake_shared_download: {
-    parameters: {
-      query: {
-        /** @description Unix seconds after which the link is refused. */
-        expires: number;
-        /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
-        signature: string;
-      };
-      header?: never;
-      path: {
-        /** @description Dossier id */
-        id: string;
-        /** @description Attachment id */
-        attachment: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The file */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/octet-stream': unknown;
-        };
-      };
-      /** @description Signature does not match */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The link has expired */
-      410: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  gateway_list: {
-    parameters: {
-      query?: {
-        /** @description Items per page, 1–100 (default 50). */
-        limit?: number;
-        /** @description `next_cursor` of the previous page. */
-        cursor?: string;
-        /** @description Text to search for. */
-        q?: string;
-        /** @description Only actions on this subject (a dossier, case, decision, user… id). */
-        subject_id?: string;
-        /** @description Only actions by this actor. */
-        actor?: string;
-        /** @description Only this action (`auth.sign_in`, `sheet.submit`). */
-        action?: string;
-      };
-      header?: never;
-      path: {
-        /** @description `intake`, `appraisal` or `decision` */
-        service: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description A page of recorded actions */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuditPage'];
-        };
-      };
-      /** @description Not an admin */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
+    gateway_jwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every published key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+        };
+    };
+    appraisal_list_cases: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                plan_id?: string;
+                /** @description Field code. */
+                field?: string;
+                /** @description `open` or `withdrawn`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of cases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+        };
+    };
+    appraisal_get_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (the dossier's id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            /** @description No such case (yet) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_list_assignments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every assignment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentView"][];
+                };
+            };
+        };
+    };
+    appraisal_assign_reviewer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignInput"];
+            };
+        };
+        responses: {
+            /** @description Assigned */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignmentView"];
+                };
+            };
+            /** @description `conflict_of_interest` naming the reason (recorded) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already assigned */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a scoring member of the stage's panel */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_declare_conflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConflictInput"];
+            };
+        };
+        responses: {
+            /** @description Declared; any assignment removed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    appraisal_get_outcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (the dossier's id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome so far */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeView"];
+                };
+            };
+            /** @description No such case, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_record_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultView"];
+                };
+            };
+            /** @description The sheets disagree and the caller is not the chair */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sheets missing, a council stage, closed, or the council is required */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem of the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_list_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Results in stage order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultView"][];
+                };
+            };
+        };
+    };
+    appraisal_save_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SheetInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"];
+                };
+            };
+            /** @description Not assigned, or conflicted */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The case is closed, or a submitted sheet sent back to draft */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem of the sheet */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_list_sheets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sheets the caller may see */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SheetView"][];
+                };
+            };
+        };
+    };
+    appraisal_list_panels: {
+        parameters: {
+            query?: {
+                plan_id?: string;
+                field?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Panels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelView"][];
+                };
+            };
+        };
+    };
+    appraisal_create_panel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PanelInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelView"];
+                };
+            };
+            /** @description The field already has this panel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem of the members */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_get_panel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Panel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The panel; ETag is its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelView"];
+                };
+            };
+        };
+    };
+    appraisal_update_panel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Panel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembersInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelView"];
+                };
+            };
+            /** @description Changed since read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_auto_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Panel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was assigned and what is short */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutoAssignReport"];
+                };
+            };
+        };
+    };
+    appraisal_panel_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Panel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Progress */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PanelProgress"];
+                };
+            };
+        };
+    };
+    appraisal_get_probe_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Probe id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The probe arrived */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeReceiptView"];
+                };
+            };
+            /** @description Not (yet) arrived */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_list_rubrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every rubric, latest versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricView"][];
+                };
+            };
+        };
+    };
+    appraisal_save_rubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rubric"];
+            };
+        };
+        responses: {
+            /** @description Saved as a new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricView"];
+                };
+            };
+            /** @description The code belongs to a shipped rubric */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem of the rubric */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_get_rubric: {
+        parameters: {
+            query?: {
+                /** @description A version; the latest when absent. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Rubric code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rubric */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RubricView"];
+                };
+            };
+            /** @description No such rubric or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_shared_minutes: {
+        parameters: {
+            query: {
+                /** @description Unix seconds after which the link is refused. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description Sitting id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The minutes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            /** @description Signature does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_list_sittings: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                panel_id?: string;
+                plan_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sittings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SittingPage"];
+                };
+            };
+        };
+    };
+    appraisal_schedule_sitting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SittingInput"];
+            };
+        };
+        responses: {
+            /** @description Scheduled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SittingView"];
+                };
+            };
+            /** @description Every problem: date outside the stage, dossiers not at this stage */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_get_sitting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sitting id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SittingView"];
+                };
+            };
+        };
+    };
+    appraisal_record_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sitting id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SittingView"];
+                };
+            };
+            /** @description The sitting is closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Someone listed is not a member */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_close_sitting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sitting id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Held; the cases concluded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SittingView"];
+                };
+            };
+            /** @description Quorum not met (each rule named), before its date, or already closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Dossiers without a vote */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_download_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sitting id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The minutes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            /** @description The sitting is not held yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_record_vote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Sitting id */
+                id: string;
+                /** @description A dossier discussed */
+                dossier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SittingView"];
+                };
+            };
+            /** @description Closed, not a council, or attendance not recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description More votes than voters present */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Wrong sign-in name or password (never says which) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failures for this account or address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    gateway_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed; other sessions ended; new tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Not signed in, or the current password is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The new password breaks the policy */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description New tokens; the one sent is now spent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Unknown, expired, revoked or reused refresh token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_client_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientCredentials"];
+            };
+        };
+        responses: {
+            /** @description An access token; no refresh token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description Wrong client id or secret */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description grant_type is not client_credentials */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failures */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile; ETag is its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+            /** @description Not configured yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_put_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BodyProfile"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileView"];
+                };
+            };
+            /** @description Stale If-Match */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing on an existing profile */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Estimate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The estimate with its lines, with its ETag */
+            200: {
+                headers: {
+                    /** @description The estimate's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_approve_estimate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Estimate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The estimate approved and locked */
+            200: {
+                headers: {
+                    /** @description The estimate's new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a finance office caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `estimate_locked`, or lines not yet appraised (`invalid_transition`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The estimate changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_add_line: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Estimate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineInput"];
+            };
+        };
+        responses: {
+            /** @description The estimate with the line added */
+            201: {
+                headers: {
+                    /** @description The estimate's new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `estimate_locked` or `year_settled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The estimate changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_edit_line: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Estimate id */
+                id: string;
+                /** @description Estimate line id */
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LineInput"];
+            };
+        };
+        responses: {
+            /** @description The estimate with the line changed */
+            200: {
+                headers: {
+                    /** @description The estimate's new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate or line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `estimate_locked` or `year_settled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The estimate changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_remove_line: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Estimate id */
+                id: string;
+                /** @description Estimate line id */
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The estimate without the line */
+            200: {
+                headers: {
+                    /** @description The estimate's new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate or line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `estimate_locked` or `year_settled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The estimate changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_appraise_line: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`) */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Estimate id */
+                id: string;
+                /** @description Estimate line id */
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppraisalInput"];
+            };
+        };
+        responses: {
+            /** @description The estimate with the line appraised */
+            200: {
+                headers: {
+                    /** @description The estimate's new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a finance office caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate or line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `estimate_locked` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The estimate changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_revise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Estimate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevisionInput"];
+            };
+        };
+        responses: {
+            /** @description A draft revision copied from the approved estimate */
+            201: {
+                headers: {
+                    /** @description The revision's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the approved estimate (`invalid_transition`), a revision already drafted (`conflict`) or `year_settled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_enter_expense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpenseInput"];
+            };
+        };
+        responses: {
+            /** @description The expense booked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpenseView"];
+                };
+            };
+            /** @description The body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat or finance office caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `plan_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `voucher_taken` or `year_settled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_list_estimates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan's estimates, revision by revision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateSummary"][];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_draft_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The first estimate, drafted from the plan's stages and panels */
+            201: {
+                headers: {
+                    /** @description The estimate's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `plan_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The plan already has an estimate */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A drafted line breaks a cap (`rate_above_cap`, `rate_not_in_force`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_budget_execution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved estimate against actual spending, line by line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionReport"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `plan_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_budget_execution_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The execution report as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `plan_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_list_expenses: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the plan's expenses, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpensePage"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`); a query parameter is malformed (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad `limit` or `cursor` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_budget_settlement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settlement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `plan_not_found`, or the year is not settled (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_settle_budget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettlementInput"];
+            };
+        };
+        responses: {
+            /** @description The year settled (quyết toán) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementView"];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`); the body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a finance office caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `plan_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `year_settled`, or nothing approved to settle (`invalid_transition`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_budget_settlement_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settlement as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `plan_not_found`, or the year is not settled (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_budget_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The body's profile, with its ETag */
+            200: {
+                headers: {
+                    /** @description The profile's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileBody"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No profile set yet (the national maxima apply) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_put_budget_profile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read; required once the profile exists */
+                "If-Match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileBody"];
+            };
+        };
+        responses: {
+            /** @description The profile set, with its new ETag */
+            200: {
+                headers: {
+                    /** @description The profile's version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileBody"];
+                };
+            };
+            /** @description The body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The profile changed since it was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match is missing while the profile exists */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_list_rates: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the rates the body sees: national maxima and its own resolutions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatePage"];
+                };
+            };
+            /** @description A query parameter is malformed (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad `limit` or `cursor` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_create_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateInput"];
+            };
+        };
+        responses: {
+            /** @description The rate entered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateView"];
+                };
+            };
+            /** @description The body is not valid JSON of this shape (`malformed_body`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem, including a rate above the national maximum */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_applicable_rates: {
+        parameters: {
+            query?: {
+                /** @description Local date (default today). */
+                on?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rate applying to each line and payee role on the date */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateView"][];
+                };
+            };
+            /** @description `on` is not a date (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_list_decisions: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                plan_id?: string;
+                field?: string;
+                /** @description `draft` or `issued`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of decisions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionPage"];
+                };
+            };
+        };
+    };
+    decision_draft_decision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftInput"];
+            };
+        };
+        responses: {
+            /** @description Drafted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionView"];
+                };
+            };
+            /** @description Every problem; `no_concluded_dossiers` when nothing is left to decide */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_pending: {
+        parameters: {
+            query: {
+                plan_id: string;
+                /** @description The plan's field code. */
+                field: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What a draft would take now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pending"];
+                };
+            };
+            /** @description `plan_id` or `field` missing or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionView"];
+                };
+            };
+            /** @description No such decision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_update_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionView"];
+                };
+            };
+            /** @description Signed: `decision_issued` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_delete_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft is deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `decision_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed: `decision_issued` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the draft's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_list_certificates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificates (empty before signing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"][];
+                };
+            };
+            /** @description No such decision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_download_certificate: {
+        parameters: {
+            query?: {
+                author?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+                /** @description A recognised dossier of the decision */
+                dossier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            /** @description Not one of its authors */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such decision, not issued, or the dossier is not recognised by it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_download_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            /** @description No such decision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_profile_missing` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_edit_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+                /** @description Dossier id */
+                dossier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemInput"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionView"];
+                };
+            };
+            /** @description Signed: `decision_issued` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Reason missing; dossier not concluded, of another plan or field, or in another decision */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_sign_decision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued, numbered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionView"];
+                };
+            };
+            /** @description `decision_issued` (already signed), `body_profile_missing`, `signer_not_configured`, or an empty decision */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Stale If-Match */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_list_nominations: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of nominations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationPage"];
+                };
+            };
+        };
+    };
+    decision_create_nomination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NominationInput"];
+            };
+        };
+        responses: {
+            /** @description Nominated; waiting to be sent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationView"];
+                };
+            };
+            /** @description A dossier is already nominated */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not recognised, unknown or repeated dossiers; no reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_nomination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Nomination id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The nomination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationView"];
+                };
+            };
+            /** @description No such nomination */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_package: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Nomination id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Package"];
+                };
+            };
+            /** @description No such nomination */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_resend_nomination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Nomination id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResendInput"];
+            };
+        };
+        responses: {
+            /** @description Pending again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationView"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `nomination_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not refused by the province (`invalid_transition`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the nomination's current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No reason, or one too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_report_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Nomination id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NominationResultInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NominationView"];
+                };
+            };
+            /** @description No such nomination */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rejected, or another result already reported */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Outcomes do not cover each nominated dossier once */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_get_probe_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Probe id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The probe arrived */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeReceiptView"];
+                };
+            };
+            /** @description Not (yet) arrived */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_shared_decision_document: {
+        parameters: {
+            query: {
+                /** @description Unix seconds after which the link is refused. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description Decision id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            /** @description Signature does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such issued decision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_list_audit: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                /** @description The tenant; the caller's own when absent. */
+                tenant_id?: string;
+                /** @description Only actions on this subject (a dossier, case, decision, user… id). */
+                subject_id?: string;
+                /** @description Only actions by this actor. */
+                actor?: string;
+                /** @description Only this action (`auth.sign_in`, `sheet.submit`). */
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of recorded actions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+        };
+    };
+    gateway_create_service_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceAccountCreate"];
+            };
+        };
+        responses: {
+            /** @description Created, with the client secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
+            /** @description Client id taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, all listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Service account id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
+        };
+    };
+    gateway_list_tenants: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tenants */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantPage"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_create_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            /** @description Not a system admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Code taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, all listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_get_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant; ETag is its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            /** @description No such tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_update_tenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            /** @description Changed since read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_list_units: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                /** @description The tenant; the caller's own when absent. */
+                tenant_id?: string;
+                /** @description Only the children of this unit. */
+                parent_id?: string;
+                /** @description Only this kind. */
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of units */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitPage"];
+                };
+            };
+        };
+    };
+    gateway_create_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description Tenant or parent not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Code taken in the tenant */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, all listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_get_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unit id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unit; ETag is its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description No such unit */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_update_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unit id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description The new parent is below the unit */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_list_users: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                /** @description The tenant; the caller's own when absent. */
+                tenant_id?: string;
+                /** @description `person` or `service`. */
+                kind?: string;
+                /** @description Only holders of a role on this unit. */
+                unit_id?: string;
+                /** @description Only holders of this role. */
+                role?: components["schemas"]["Role"];
+                /** @description Only active (`true`) or inactive (`false`) accounts. */
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+        };
+    };
+    gateway_create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
+            /** @description Tenant or a grant's unit not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign-in name or e-mail taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, all listed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_get_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user; ETag is its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description E-mail taken, or one's own deactivation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_add_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantCreate"];
+            };
+        };
+        responses: {
+            /** @description Granted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantView"];
+                };
+            };
+            /** @description User or unit not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already granted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_remove_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+                /** @description Grant id */
+                grant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such grant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordReset"];
+            };
+        };
+        responses: {
+            /** @description Set; sessions ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
+            /** @description One's own account (change it with the current password), or a service account */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The password breaks the policy */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_dashboard: {
+        parameters: {
+            query: {
+                /** @description The plan to count. */
+                plan_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts by field and status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description No such plan in the caller's tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_list_dossiers: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                plan_id?: string;
+                /** @description Field code. */
+                field?: string;
+                status?: components["schemas"]["Status"];
+                /** @description The authors' unit. */
+                unit_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of dossiers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierPage"];
+                };
+            };
+        };
+    };
+    intake_create_dossier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe creation */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DossierCreate"];
+            };
+        };
+        responses: {
+            /** @description Draft created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description Not an author */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such published plan or field */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem of the form */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_get_dossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dossier; ETag is its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description No such dossier, or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_update_dossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Form"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description Not editable now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem of the form */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match missing */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"][];
+                };
+            };
+        };
+    };
+    intake_upload: {
+        parameters: {
+            query?: {
+                /**
+                 * @description File name to show (`bao-cao-mo-ta.pdf`); never used as a path. Alternatively send
+                 *     `Content-Disposition: attachment; filename="…"`.
+                 */
+                name?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file's bytes (PDF, DOCX, XLSX, JPEG, PNG) */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description The dossier is not editable now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the per-file or per-dossier limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an allowed type, naming those allowed */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The dossier holds its 20 files already */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+                /** @description Attachment id */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+                /** @description Attachment id */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The dossier is not editable now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Confirmed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description Not the head of the author's unit */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not waiting for confirmation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every recorded step, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+        };
+    };
+    intake_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
+                };
+            };
+            /** @description Not registered (yet), or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Registered; the receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
+                };
+            };
+            /** @description Not the field's receiving office */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not confirmed by the unit head */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_request_correction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent back for correction */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description Not waiting for the office */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No reason, or a deadline in the past */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_return_to_author: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description Returned to the author */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description Not waiting for confirmation */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe submission */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Nothing; an empty body */
+        requestBody?: {
+            content: {
+                "application/json": string | null;
+            };
+        };
+        responses: {
+            /** @description Submitted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description `window_closed` naming the window, or not submittable now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every gap of the form */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_list_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every submitted version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionView"][];
+                };
+            };
+        };
+    };
+    intake_get_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+                /** @description Version number */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version as submitted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionView"];
+                };
+            };
+            /** @description No such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_reopen_window: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowExceptionInput"];
+            };
+        };
+        responses: {
+            /** @description Reopened for this dossier */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not the field's receiving office */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No reason, or a date in the past */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description Already concluded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_list_plans: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                /** @description Only this year. */
+                year?: number;
+                /** @description `draft` or `published`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of plans */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPage"];
+                };
+            };
+        };
+    };
+    intake_create_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            /** @description Drafted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Not the council secretariat or an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem of the plan */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_get_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plan; ETag is its version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description No such plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_update_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Already published: amend it instead */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changed since read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_list_amendments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every amendment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AmendmentView"][];
+                };
+            };
+        };
+    };
+    intake_amend_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanAmendment"];
+            };
+        };
+        responses: {
+            /** @description Amended; `plan.published` sent again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Not published, or a field with dossiers removed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_publish_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Published; `plan.published` sent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Already published */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_send_probe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProbeCreate"];
+            };
+        };
+        responses: {
+            /** @description Probe recorded and queued for publication */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeView"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid note */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_get_probe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Probe id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The probe */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProbeView"];
+                };
+            };
+            /** @description No such probe */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_shared_attachments: {
+        parameters: {
+            query: {
+                /** @description Unix seconds after which the link is refused. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedAttachment"][];
+                };
+            };
+            /** @description Signature does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_shared_download: {
+        parameters: {
+            query: {
+                /** @description Unix seconds after which the link is refused. */
+                expires: number;
+                /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
+                signature: string;
+            };
+            header?: never;
+            path: {
+                /** @description Dossier id */
+                id: string;
+                /** @description Attachment id */
+                attachment: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Signature does not match */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gateway_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+                /** @description Only actions on this subject (a dossier, case, decision, user… id). */
+                subject_id?: string;
+                /** @description Only actions by this actor. */
+                actor?: string;
+                /** @description Only this action (`auth.sign_in`, `sheet.submit`). */
+                action?: string;
+            };
+            header?: never;
+            path: {
+                /** @description `intake`, `appraisal` or `decision` */
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of recorded actions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
 }
