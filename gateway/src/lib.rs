@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api;
 pub mod bootstrap;
+pub mod console;
 pub mod domain;
 pub mod guard;
 pub mod keys;
@@ -262,7 +263,7 @@ pub async fn start(
                 "/api/v1/{service}/{tail:.*}",
                 web::route().to(proxy::forward),
             )
-            .default_service(web::to(http::problems::not_found))
+            .default_service(web::to(console::serve))
     })
     .on_connect(http::no_delay)
     .workers(2)

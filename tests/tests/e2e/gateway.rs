@@ -251,3 +251,46 @@ async fn the_gateway_s_own_refusals_are_in_the_caller_s_language_with_instance_a
     }
     sys.stop().await;
 }
+
+/// The web console is served at `/` without a token: its index for any client-side route
+/// (never cached), its hashed assets with their type (cached for good), and `/api/` paths
+/// keep their 404 problem.
+#[tokio::test]
+async fn the_console_is_served_at_the_root_with_its_assets() {
+    let sys = TestSystem::start().await.unwrap();
+    let mut asset = None;
+    for path in ["/", "/dossiers/new"] {
+        let res = sys.http.get(sys.at(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["content-type"], "text/html; charset=utf-8");
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("<div id=\"root\">"), "{html}");
+        let start = html.find("/assets/").expect("the index names its script");
+        let end = start + html[start..].find('"').unwrap();
+        asset = Some(html[start..end].to_owned());
+    }
+    let asset = asset.unwrap();
+    let res = sys.http.get(sys.at(&asset)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{asset}");
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let missing = sys
+        .http
+        .get(sys.at("/assets/nope.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let api = sys.http.get(sys.at("/api/nowhere")).send().await.unwrap();
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
+}
