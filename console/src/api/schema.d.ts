@@ -4639,7 +4639,10 @@ export interface operations {
     appraisal_update_panel: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Panel id */
                 id: string;
@@ -4661,9 +4664,22 @@ export interface operations {
                     "application/json": components["schemas"]["PanelView"];
                 };
             };
-            /** @description Changed since read */
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4981,7 +4997,10 @@ export interface operations {
     appraisal_record_attendance: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Sitting id */
                 id: string;
@@ -5012,9 +5031,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
+            412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Someone listed is not a member */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5026,7 +5067,10 @@ export interface operations {
     appraisal_close_sitting: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Sitting id */
                 id: string;
@@ -5053,9 +5097,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
+            412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Dossiers without a vote */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5099,7 +5165,10 @@ export interface operations {
     appraisal_record_vote: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Sitting id */
                 id: string;
@@ -5132,9 +5201,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
+            412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description More votes than voters present */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7116,7 +7207,10 @@ export interface operations {
     decision_update_decision: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7147,12 +7241,37 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
+            412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_delete_draft: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7204,9 +7323,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `If-Match` is not the draft's current ETag */
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7216,6 +7337,8 @@ export interface operations {
             /** @description `If-Match` is missing */
             428: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7345,7 +7468,10 @@ export interface operations {
     decision_edit_item: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7378,9 +7504,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
+            412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Reason missing; dossier not concluded, of another plan or field, or in another decision */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7392,7 +7540,10 @@ export interface operations {
     decision_sign_decision: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7419,9 +7570,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Stale If-Match */
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7566,7 +7730,10 @@ export interface operations {
     decision_resend_nomination: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Nomination id */
                 id: string;
@@ -7624,9 +7791,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `If-Match` is not the nomination's current ETag */
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7645,6 +7814,8 @@ export interface operations {
             /** @description `If-Match` is missing */
             428: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8678,7 +8849,10 @@ export interface operations {
     intake_update_dossier: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -8709,9 +8883,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Changed since read */
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8727,9 +8903,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match missing */
+            /** @description `If-Match` is missing */
             428: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9408,7 +9586,10 @@ export interface operations {
     intake_update_plan: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Plan id */
                 id: string;
@@ -9439,9 +9620,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Changed since read */
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
                 headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9476,7 +9670,10 @@ export interface operations {
     intake_amend_plan: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Plan id */
                 id: string;
@@ -9507,9 +9704,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
+            412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9521,7 +9740,10 @@ export interface operations {
     intake_publish_plan: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+            };
             path: {
                 /** @description Plan id */
                 id: string;
@@ -9542,6 +9764,28 @@ export interface operations {
             /** @description Already published */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
+            412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` is missing */
+            428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -178,8 +178,7 @@ export function DossierForm() {
       return data.id;
     }
     const { data, error, response } = await api.PUT('/api/v1/intake/dossiers/{id}', {
-      params: { path: { id } },
-      headers: { 'If-Match': etag ?? '*' },
+      params: { path: { id }, header: { 'If-Match': etag ?? '*' } },
       body: toForm(v),
     });
     if (error) {
