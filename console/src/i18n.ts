@@ -169,6 +169,39 @@ export function setLang(next: Lang) {
 /** The texts of the language in use. */
 export const texts = (): Texts => (lang === 'en' ? en : vi);
 
+/** A dossier's status as people read it, per language (the API's codes are for programs). */
+const STATUS_LABELS: Record<Lang, Record<string, string>> = {
+  vi: {
+    draft: 'Bản nháp',
+    submitted: 'Chờ thủ trưởng đơn vị xác nhận',
+    returned: 'Bị trả lại để chỉnh sửa',
+    confirmed: 'Chờ cơ quan tiếp nhận',
+    correction_requested: 'Yêu cầu bổ sung, sửa đổi',
+    received: 'Đã tiếp nhận',
+    in_appraisal: 'Đang thẩm định',
+    concluded: 'Đã có kết luận',
+    recognised: 'Được công nhận',
+    refused: 'Không được công nhận',
+    withdrawn: 'Đã rút hồ sơ',
+  },
+  en: {
+    draft: 'Draft',
+    submitted: 'Awaiting the unit head',
+    returned: 'Returned for changes',
+    confirmed: 'Awaiting the receiving office',
+    correction_requested: 'Correction requested',
+    received: 'Received',
+    in_appraisal: 'In appraisal',
+    concluded: 'Concluded',
+    recognised: 'Recognised',
+    refused: 'Not recognised',
+    withdrawn: 'Withdrawn',
+  },
+};
+
+/** The label of status `code` in the language in use (the code itself if unknown). */
+export const statusLabel = (code: string): string => STATUS_LABELS[lang][code] ?? code;
+
 /** Fills `{name}` placeholders. */
 export const fill = (text: string, values: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));

@@ -7,7 +7,7 @@ import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import { problemText, type Problem } from '../api/problem';
 import type { components } from '../api/schema';
-import { texts } from '../i18n';
+import { statusLabel, texts } from '../i18n';
 
 type Summary = components['schemas']['DossierSummary'];
 type Status = components['schemas']['Status'];
@@ -119,7 +119,7 @@ export function DossierList({ mode }: { mode: ListMode }) {
           allowClear
           placeholder={t.allStatuses}
           onChange={(v) => setStatus(v)}
-          options={STATUSES.map((s) => ({ value: s, label: s }))}
+          options={STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
         />
         {mode === 'author' && (
           <Button type="primary" onClick={() => navigate('/dossiers/new')}>
