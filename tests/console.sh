@@ -27,20 +27,8 @@ if [ -n "$(git status --porcelain -- console/dist)" ]; then
 fi
 (cd tests/console && npm ci --no-audit --no-fund --loglevel=error)
 
-cargo build --quiet -p sangkien --bin sangkien
-data=$(mktemp -d)
-port=${SK_TEST_PORT:-}
-[ -n "$port" ] || port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-SANGKIEN_DATA_DIR=$data SANGKIEN_LISTEN=127.0.0.1:$port SANGKIEN_LOG__LEVEL=warn \
-  "$CARGO_TARGET_DIR/debug/sangkien" --demo >"$data/demo.txt" 2>"$data/demo.log" &
-demo=$!
-trap 'kill $demo 2>/dev/null; wait $demo 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 120); do
-  grep -q '^Walkthrough:' "$data/demo.txt" && break
-  kill -0 $demo 2>/dev/null || { cat "$data/demo.txt" "$data/demo.log"; echo "console: the demo stopped" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^Walkthrough:' "$data/demo.txt" || { cat "$data/demo.txt" "$data/demo.log"; echo "console: the demo did not load" >&2; exit 1; }
+source tests/demo.sh
+start_demo console
 
 # The generated types must match the document the running gateway serves.
 curl -fsS "http://127.0.0.1:$port/api/openapi.json" >"$data/openapi.json"
