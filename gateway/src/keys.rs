@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use sangkien_kit::{auth::Verifier, settings::SigningKeySetting};
+use sangkien_kit::{ExposeSecret, auth::Verifier, settings::SigningKeySetting};
 
 use crate::store::entities::signing_key;
 
@@ -86,7 +86,7 @@ impl KeyRing {
         if !configured.is_empty() {
             let keys = configured
                 .iter()
-                .map(|k| ring_key(&k.kid, &k.pem))
+                .map(|k| ring_key(&k.kid, k.pem.expose_secret()))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             return Ok(Self { keys });
         }

@@ -41,7 +41,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use sangkien_kit::{
-    ApiError, Settings,
+    ApiError, ExposeSecret, Settings,
     events::{Outbox, OutboxRelay},
     http,
     metrics::Metrics,
@@ -168,7 +168,11 @@ pub async fn start(
     let keys = KeyRing::load(&g.signing_keys, &db, now).await?;
     keys.install(&shared.verifier)?;
     let outbox = Outbox::new();
-    let admin_password = settings.admin_password.as_deref().filter(|p| !p.is_empty());
+    let admin_password = settings
+        .admin_password
+        .as_ref()
+        .map(|p| p.expose_secret())
+        .filter(|p| !p.is_empty());
     let boot = bootstrap::ensure(&db, &outbox, admin_password, now).await?;
     if let Some((name, generated)) = &boot.created_admin {
         match generated {

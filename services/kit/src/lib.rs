@@ -3,7 +3,7 @@
 //! Settings, database connection and migrations, tenant-scoped queries, the injectable clock,
 //! the outbox with its one `publish` and its relay, the inbox and consumer runner, the two
 //! event transports (RabbitMQ and in-process) behind one interface, problem+json errors, tracing with request ids, health and metrics,
-//! JWT verification and the [`auth::Caller`] extractor, and [`service::ServiceBuilder`] that
+//! JWT verification and the [`auth::Caller`] extractor, and [`service::start`] that
 //! assembles a service the same way in production, in the standalone binary and in tests.
 
 pub mod audit;
@@ -35,3 +35,6 @@ pub use settings::Settings;
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
+/// Secret settings are [`SecretString`]s (redacted in `Debug` and in serialised settings); the
+/// processes read them with [`ExposeSecret`] where they are used and nowhere else.
+pub use secrecy::{ExposeSecret, SecretString};

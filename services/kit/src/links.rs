@@ -10,6 +10,7 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use sha2::Sha256;
 
@@ -82,8 +83,8 @@ impl LinkSigner {
         settings
             .links
             .secret
-            .as_deref()
-            .map(Self::new)
+            .as_ref()
+            .map(|s| Self::new(s.expose_secret()))
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("links.secret is not set")))
     }
 
@@ -180,7 +181,7 @@ pub fn ensure_secret(settings: &mut Settings) -> anyhow::Result<()> {
             s
         }
     };
-    settings.links.secret = Some(secret);
+    settings.links.secret = Some(secret.into());
     Ok(())
 }
 
@@ -289,13 +290,16 @@ mod tests {
         assert!(require_secret(&s).is_err());
         ensure_secret(&mut s).unwrap();
         let first = s.links.secret.clone().unwrap();
-        assert!(first.len() >= 32);
+        assert!(first.expose_secret().len() >= 32);
         let mut again = Settings {
             data_dir: dir.clone(),
             ..Settings::default()
         };
         ensure_secret(&mut again).unwrap();
-        assert_eq!(again.links.secret.as_deref(), Some(first.as_str()));
+        assert_eq!(
+            again.links.secret.as_ref().map(|s| s.expose_secret()),
+            Some(first.expose_secret())
+        );
         assert!(require_secret(&again).is_ok());
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -13,6 +13,10 @@ use crate::{
 /// Starts a service.
 pub type StartFn = fn(Settings, Shared) -> BoxFuture<'static, anyhow::Result<RunningService>>;
 
+/// Applies a service's migrations and nothing else (the `migrate` command): no listener, no
+/// event transport, no relay or consumers, so it can run as a deployment's one-off job.
+pub type MigrateFn = fn(Settings) -> BoxFuture<'static, anyhow::Result<()>>;
+
 /// The settings every distributed binary reads (see [`crate::settings::SETTINGS`]).
 pub const COMMON_SETTINGS: &[&str] = &[
     "data_dir",
@@ -79,8 +83,9 @@ pub fn service_settings(name: &str) -> Vec<&'static str> {
     COMMON_SETTINGS.iter().chain(own).copied().collect()
 }
 
-/// Runs the service binary `name` until it is told to stop.
-pub fn run_service(name: &str, start: StartFn) -> anyhow::Result<()> {
+/// Runs the service binary `name` until it is told to stop, or, for `migrate`, applies its
+/// migrations and exits.
+pub fn run_service(name: &str, start: StartFn, migrate: MigrateFn) -> anyhow::Result<()> {
     let bin = format!("sangkien-{name}");
     let invocation = parse_command_line(
         &bin,
@@ -94,21 +99,16 @@ pub fn run_service(name: &str, start: StartFn) -> anyhow::Result<()> {
         crate::install_crypto_provider();
         let mut settings = Settings::load(invocation.config)?;
         crate::telemetry::init(&settings.log);
-        let migrate_only = invocation.migrate;
-        if migrate_only {
+        if invocation.migrate {
             settings.migrate_on_start = true;
-        }
-        if !migrate_only {
-            crate::links::require_secret(&settings)?;
-        }
-        let shared = Shared::from_settings(&settings, std::sync::Arc::new(SystemClock)).await?;
-        let service = start(settings, shared).await?;
-        if migrate_only {
-            service.stop().await;
+            migrate(settings).await?;
             // The summary is for the person (standard output), as `sangkien migrate` prints it.
             println!("migrations applied: {name}");
             return Ok(());
         }
+        crate::links::require_secret(&settings)?;
+        let shared = Shared::from_settings(&settings, std::sync::Arc::new(SystemClock)).await?;
+        let service = start(settings, shared).await?;
         println!("sangkien-{name} listening on {}", service.url());
         shutdown_signal().await;
         tracing::info!(service = name, "stopping");

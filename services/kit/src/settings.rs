@@ -9,8 +9,24 @@ use figment::{
     Figment,
     providers::{Format, Serialized, Toml},
 };
-use serde::{Deserialize, Serialize};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize, Serializer};
 use std::{net::SocketAddr, path::PathBuf};
+
+/// Writes a secret setting as `"[redacted]"` (or nothing when absent), so no serialisation of
+/// the settings — the defaults handed to figment, a dump for support — ever carries one. The
+/// secret itself is a [`SecretString`], whose `Debug` is redacted too.
+fn redacted<S: Serializer>(secret: &Option<SecretString>, out: S) -> Result<S::Ok, S::Error> {
+    match secret {
+        None => out.serialize_none(),
+        Some(_) => out.serialize_some("[redacted]"),
+    }
+}
+
+/// [`redacted`] for a secret that is always present.
+fn redacted_always<S: Serializer>(_: &SecretString, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str("[redacted]")
+}
 
 /// Every setting of every process; each process reads the sections it needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,7 +64,8 @@ pub struct Settings {
     pub province: ProvinceSettings,
     /// Password of the first `admin`, created when no user exists. When absent a random one
     /// is printed once at that first start. `SANGKIEN_ADMIN_PASSWORD`.
-    pub admin_password: Option<String>,
+    #[serde(serialize_with = "redacted")]
+    pub admin_password: Option<SecretString>,
 }
 
 impl Default for Settings {
@@ -269,7 +286,8 @@ pub struct SigningKeySetting {
     /// Key id (`kid`).
     pub kid: String,
     /// Ed25519 private key, PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
-    pub pem: String,
+    #[serde(serialize_with = "redacted_always")]
+    pub pem: SecretString,
 }
 
 /// A larger body limit for the routes whose path matches a pattern.
@@ -358,7 +376,8 @@ pub struct FilesSettings {
     /// S3 access key id; else `AWS_ACCESS_KEY_ID`.
     pub s3_access_key_id: Option<String>,
     /// S3 secret key; else `AWS_SECRET_ACCESS_KEY`.
-    pub s3_secret_access_key: Option<String>,
+    #[serde(serialize_with = "redacted")]
+    pub s3_secret_access_key: Option<SecretString>,
     /// Allow a plain-HTTP endpoint (a store on the same private network).
     pub s3_allow_http: bool,
     /// Largest single file in bytes (50 MiB). The gateway's `body_limits` entry for the
@@ -391,7 +410,8 @@ pub struct LinksSettings {
     /// The HMAC-SHA256 secret shared by intake, appraisal and decision. Standalone keeps a
     /// generated one in `<data_dir>/links.secret` when absent; the distributed binaries refuse
     /// to start without it. At least 32 characters.
-    pub secret: Option<String>,
+    #[serde(serialize_with = "redacted")]
+    pub secret: Option<SecretString>,
     /// The public base URL of the gateway, put in front of the links sent out
     /// (`https://sangkien.vinhtuong.gov.vn`).
     pub public_url: String,
@@ -417,7 +437,8 @@ pub struct ProvinceSettings {
     /// while absent. Packages go to `<base_url>/nominations`.
     pub base_url: Option<String>,
     /// The bearer token the province gave the recognising body, sent as `Authorization`.
-    pub token: Option<String>,
+    #[serde(serialize_with = "redacted")]
+    pub token: Option<SecretString>,
     /// Seconds to wait for the province's answer to one sending.
     pub timeout_secs: u64,
     /// The pause after the first failed sending; it doubles after each further failure.
@@ -553,7 +574,12 @@ impl Settings {
         if self.files.max_dossier_bytes == 0 {
             problems.push("files.max_dossier_bytes must be at least 1".to_owned());
         }
-        if self.links.secret.as_ref().is_some_and(|s| s.len() < 32) {
+        if self
+            .links
+            .secret
+            .as_ref()
+            .is_some_and(|s| s.expose_secret().len() < 32)
+        {
             problems.push("links.secret must be at least 32 characters".to_owned());
         }
         if url::Url::parse(&self.links.public_url).is_err() {
@@ -1204,7 +1230,10 @@ mod string_tests {
             ],
         )
         .unwrap();
-        assert_eq!(s.admin_password.as_deref(), Some("123456"));
+        assert_eq!(
+            s.admin_password.as_ref().map(|p| p.expose_secret()),
+            Some("123456")
+        );
         assert_eq!(s.events.exchange, "2026");
     }
 }
@@ -1227,6 +1256,34 @@ mod table_tests {
             }
             other => out.push((prefix.to_owned(), other.clone())),
         }
+    }
+
+    #[test]
+    fn secret_settings_are_never_printed_nor_serialised() {
+        let mut s = Settings {
+            admin_password: Some("mat-khau-quan-tri-bi-mat".into()),
+            ..Settings::default()
+        };
+        s.links.secret = Some("bi-mat-lien-ket-0123456789abcdefghij".into());
+        s.province.token = Some("the-cua-so-khcn-bi-mat".into());
+        s.files.s3_secret_access_key = Some("khoa-s3-bi-mat".into());
+        s.gateway.signing_keys = vec![SigningKeySetting {
+            kid: "k1".into(),
+            pem: "-----BEGIN PRIVATE KEY-----bi-mat".into(),
+        }];
+        let debug = format!("{s:?}");
+        let json = serde_json::to_string(&s).unwrap();
+        for secret in [
+            "mat-khau",
+            "bi-mat-lien-ket",
+            "the-cua-so",
+            "khoa-s3",
+            "PRIVATE KEY",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in Debug");
+            assert!(!json.contains(secret), "{secret} serialised");
+        }
+        assert!(json.contains("[redacted]"));
     }
 
     #[test]

@@ -154,7 +154,7 @@ impl TestKeys {
     pub fn signing_setting(&self) -> crate::settings::SigningKeySetting {
         crate::settings::SigningKeySetting {
             kid: self.kid.clone(),
-            pem: self.private_pem.clone(),
+            pem: self.private_pem.clone().into(),
         }
     }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sangkien_gateway::{RunningGateway, Upstreams};
 use sangkien_kit::{
-    Settings, SystemClock,
+    ExposeSecret, Settings, SystemClock,
     process::shutdown_signal,
     service::{RunningService, Shared, ephemeral_listener},
 };
@@ -76,7 +76,7 @@ pub async fn serve_demo(mut settings: Settings, example_text: &str) -> anyhow::R
     let first = !marker.exists();
     let generated = (first && settings.admin_password.is_none()).then(|| {
         let pw = crate::example::password();
-        settings.admin_password = Some(pw.clone());
+        settings.admin_password = Some(pw.clone().into());
         pw
     });
     std::fs::create_dir_all(&settings.data_dir)?;
@@ -87,7 +87,11 @@ pub async fn serve_demo(mut settings: Settings, example_text: &str) -> anyhow::R
     println!("  API docs: {url}/docs/   health: {url}/healthz");
     if first {
         let today = sangkien_kit::clock::local_date(chrono::Utc::now());
-        let admin_pw = settings.admin_password.clone().unwrap_or_default();
+        let admin_pw = settings
+            .admin_password
+            .as_ref()
+            .map(|p| p.expose_secret().to_owned())
+            .unwrap_or_default();
         let loaded = crate::example::load(&url, &admin_pw, &example, crate::example::Dating::OpenAround(today))
             .await
             .map_err(|e| anyhow::anyhow!("loading the demo failed: {e:#}\n(an existing data directory needs SANGKIEN_ADMIN_PASSWORD, or start with an empty one)"))?;

@@ -4,6 +4,7 @@
 //! than 408/429 stops the sending for a person to read the reason. Every sending is audited;
 //! the acknowledgement is published as `nomination.sent`.
 
+use sangkien_kit::ExposeSecret;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -148,7 +149,7 @@ impl Sender {
             .header("Idempotency-Key", n.id.to_string())
             .json(&package);
         if let Some(t) = &self.settings.province.token {
-            req = req.bearer_auth(t);
+            req = req.bearer_auth(t.expose_secret());
         }
         let res = match req.send().await {
             Ok(r) => r,

@@ -9,6 +9,7 @@
 //! the store. Keys come from ids only ([`key_for`]); a client's file name is kept for display
 //! alone ([`safe_display_name`]).
 
+use sangkien_kit::ExposeSecret;
 use std::{fmt::Display, sync::Arc};
 
 use anyhow::Context;
@@ -118,7 +119,7 @@ impl FileStore {
                     builder = builder.with_access_key_id(k);
                 }
                 if let Some(k) = &f.s3_secret_access_key {
-                    builder = builder.with_secret_access_key(k);
+                    builder = builder.with_secret_access_key(k.expose_secret());
                 }
                 let s3 = builder
                     .build()
