@@ -30,6 +30,7 @@ use super::{
 };
 use crate::{
     domain::{
+        council::council_required,
         panel::PanelRole,
         scoring::{ResultRefused, SheetOutcome, StageResult, stage_result},
     },
@@ -380,7 +381,7 @@ pub async fn record_result(
     }
     let stages = stages_of(&c)?;
     let is_last = usize::try_from(c.stage + 1).unwrap_or(usize::MAX) >= stages.len();
-    if is_last && head_is_author(&txn, &c).await? {
+    if council_required(is_last, is_last && head_is_author(&txn, &c).await?) {
         return Err(ApiError::new(ErrorCode::CouncilRequired).with_detail(
             "Chủ tịch (thủ trưởng cơ quan xét công nhận) là tác giả: lĩnh vực này phải có vòng Hội đồng sáng kiến, và người đó không được tham gia",
             "The head of the recognising body is an author: this field needs a council stage, and the head may not sit on it",

@@ -18,6 +18,15 @@ pub fn carried(members: usize, in_favour: usize) -> bool {
     members > 0 && in_favour >= two_thirds_required(members)
 }
 
+/// True when recording a result would conclude the case without a council although the head
+/// of the recognising body is one of its authors, which the law refuses: then the council is
+/// mandatory and only its vote concludes [Circular 18/2013 Art. 8]. `concludes` is whether the
+/// result being recorded is the last stage's (a council stage never records one this way: it
+/// votes at a sitting).
+pub fn council_required(concludes: bool, head_is_author: bool) -> bool {
+    concludes && head_is_author
+}
+
 /// The members who may vote on a dossier: every member but its authors. When the head of the
 /// recognising body is an author, the head may not sit on the council, so the two thirds are
 /// counted without them [Circular 18/2013 Art. 8].
@@ -123,6 +132,15 @@ pub fn tally_problem(tally: &Tally, eligible_present: usize) -> Option<(String, 
 mod tests {
     use super::*;
     use PanelRole::*;
+
+    #[test]
+    fn circular_18_2013_art_8_a_head_who_is_an_author_needs_the_council_to_conclude() {
+        assert!(council_required(true, true));
+        // An earlier stage may still record its result: the council comes after it.
+        assert!(!council_required(false, true));
+        assert!(!council_required(true, false));
+        assert!(!council_required(false, false));
+    }
 
     #[test]
     fn circular_18_2013_art_8_two_thirds_of_the_members_must_be_in_favour() {
