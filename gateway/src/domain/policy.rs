@@ -54,6 +54,20 @@ const INTAKE_READERS: &[Role] = &[
     Role::CouncilSecretariat,
     Role::Admin,
 ];
+/// Who reads one dossier and its files: the intake readers, and the panel members who judge
+/// it (intake opens it only to the reviewers assigned and the council sitting on it, and
+/// refuses a conflicted member).
+const DOSSIER_READERS: &[Role] = &[
+    Role::Author,
+    Role::UnitHead,
+    Role::ReceivingOffice,
+    Role::CouncilSecretariat,
+    Role::Admin,
+    Role::Reviewer,
+    Role::CouncilChair,
+];
+/// Panel members: their own assignments and sittings.
+const PANEL_MEMBERS: &[Role] = &[Role::Reviewer, Role::CouncilChair];
 const AUTHOR: &[Role] = &[Role::Author];
 /// Who sets up panels and assigns reviewers.
 const ORGANISERS: &[Role] = &[Role::CouncilSecretariat, Role::ReceivingOffice, Role::Admin];
@@ -223,7 +237,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}",
-        access: Access::Roles(INTAKE_READERS),
+        access: Access::Roles(DOSSIER_READERS),
     },
     Rule {
         method: "PUT",
@@ -293,12 +307,12 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}/attachments",
-        access: Access::Roles(INTAKE_READERS),
+        access: Access::Roles(DOSSIER_READERS),
     },
     Rule {
         method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}/attachments/{attachment}",
-        access: Access::Roles(INTAKE_READERS),
+        access: Access::Roles(DOSSIER_READERS),
     },
     Rule {
         method: "DELETE",
@@ -309,6 +323,16 @@ pub const POLICY: &[Rule] = &[
         method: "GET",
         pattern: "/api/v1/intake/dashboard",
         access: Access::Roles(ORGANISERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/my/assignments",
+        access: Access::Roles(PANEL_MEMBERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/my/sittings",
+        access: Access::Roles(PANEL_MEMBERS),
     },
     Rule {
         method: "GET",
