@@ -112,6 +112,14 @@ const PROFILE_READERS: &[Role] = &[Role::Admin, Role::CouncilSecretariat, Role::
 const DECISION_DRAFTERS: &[Role] = &[Role::CouncilSecretariat];
 /// Who reads decisions and their documents.
 const DECISION_READERS: &[Role] = &[Role::CouncilSecretariat, Role::Signer, Role::Admin];
+/// Who reads decisions and downloads their document: the readers, and authors (the service
+/// shows an author only the issued decisions on her own initiatives).
+const DECISION_VIEWERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::Signer,
+    Role::Admin,
+    Role::Author,
+];
 /// Who signs decisions.
 const SIGNERS: &[Role] = &[Role::Signer];
 /// Who fetches certificates: the readers, and authors (the service checks whose).
@@ -592,7 +600,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/decision/decisions",
-        access: Access::Roles(DECISION_READERS),
+        access: Access::Roles(DECISION_VIEWERS),
     },
     Rule {
         method: "POST",
@@ -607,7 +615,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/decision/decisions/{id}",
-        access: Access::Roles(DECISION_READERS),
+        access: Access::Roles(DECISION_VIEWERS),
     },
     Rule {
         method: "PUT",
@@ -632,7 +640,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/decision/decisions/{id}/document",
-        access: Access::Roles(DECISION_READERS),
+        access: Access::Roles(DECISION_VIEWERS),
     },
     Rule {
         method: "GET",
