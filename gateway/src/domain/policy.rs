@@ -68,6 +68,9 @@ const DOSSIER_READERS: &[Role] = &[
 ];
 /// Panel members: their own assignments and sittings.
 const PANEL_MEMBERS: &[Role] = &[Role::Reviewer, Role::CouncilChair];
+/// Who downloads a field's register of received dossiers (intake narrows it to the
+/// dossiers each may see).
+const REGISTER_KEEPERS: &[Role] = &[Role::ReceivingOffice, Role::CouncilSecretariat, Role::Admin];
 const AUTHOR: &[Role] = &[Role::Author];
 /// Who sets up panels and assigns reviewers.
 const ORGANISERS: &[Role] = &[Role::CouncilSecretariat, Role::ReceivingOffice, Role::Admin];
@@ -216,6 +219,11 @@ pub const POLICY: &[Rule] = &[
         method: "PUT",
         pattern: "/api/v1/intake/plans/{id}",
         access: Access::Roles(PLAN_EDITORS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/plans/{id}/register.xlsx",
+        access: Access::Roles(REGISTER_KEEPERS),
     },
     Rule {
         method: "POST",

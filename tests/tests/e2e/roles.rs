@@ -333,3 +333,143 @@ async fn a_council_member_sees_her_sittings_and_reads_their_dossiers() {
     assert_eq!(status, 403);
     sys.stop().await;
 }
+
+#[tokio::test]
+async fn the_office_filters_its_dossiers_and_downloads_its_register_matching_the_list() {
+    use calamine::{Data, Reader, Xlsx};
+
+    let clock = ManualClock::new(local(2022, 2, 10, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+    let plan_id = published_plan(&sys, &p).await;
+    let (x, _) = received_education(&sys, &p, &plan_id, "Dạy học phân hóa môn Toán 9").await;
+    let (y, _) = received_education(&sys, &p, &plan_id, "Câu lạc bộ đọc sách buổi sáng").await;
+    // A draft is in no register.
+    let draft = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": form("Bản nháp") }),
+    )
+    .await;
+    assert_eq!(draft.status, 201, "{}", draft.body);
+
+    // The list filters by year, plan, field, unit, status and text without diacritics.
+    let base = format!("/api/v1/intake/dossiers?plan_id={plan_id}&field=education");
+    let ids = |a: &sangkien_e2e::Answer| -> Vec<String> {
+        a.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = get(&sys, &format!("{base}&year=2022"), &p.office).await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert_eq!(ids(&all), [x.clone(), y.clone()]);
+    let other_year = get(&sys, &format!("{base}&year=2021"), &p.office).await;
+    assert!(ids(&other_year).is_empty(), "{}", other_year.body);
+    let text = get(&sys, &format!("{base}&q=doc%20sach"), &p.office).await;
+    assert_eq!(ids(&text), std::slice::from_ref(&y), "{}", text.body);
+    let by_unit = get(
+        &sys,
+        &format!("{base}&unit_id={}", p.school["id"].as_str().unwrap()),
+        &p.office,
+    )
+    .await;
+    assert_eq!(ids(&by_unit).len(), 2);
+    let by_status = get(&sys, &format!("{base}&status=draft"), &p.author).await;
+    assert_eq!(
+        ids(&by_status),
+        [draft.body["id"].as_str().unwrap().to_owned()]
+    );
+
+    // The register opens and says what the list says, by register number.
+    let path = format!("/api/v1/intake/plans/{plan_id}/register.xlsx?field=education");
+    let res = sys
+        .http
+        .get(sys.at(&path))
+        .bearer_auth(&p.office)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = wb.worksheet_range("Sổ theo dõi").unwrap();
+    let text_of = |c: &Data| match c {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        other => other.to_string(),
+    };
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(text_of).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r.first().map(String::as_str) == Some("Số thứ tự"))
+        .expect("header row");
+    assert_eq!(
+        rows[header],
+        [
+            "Số thứ tự",
+            "Ngày nhận",
+            "Tên sáng kiến",
+            "Tác giả",
+            "Đơn vị",
+            "Trạng thái",
+            "Kết quả"
+        ]
+    );
+    let body: Vec<&Vec<String>> = rows[header + 1..]
+        .iter()
+        .take_while(|r| r[0].parse::<f64>().is_ok())
+        .collect();
+    let listed = all.body["items"].as_array().unwrap();
+    assert_eq!(body.len(), listed.len());
+    for (row, d) in body.iter().zip(listed) {
+        assert_eq!(row[0], d["register_number"].as_i64().unwrap().to_string());
+        assert_eq!(row[1], "10/02/2022");
+        assert_eq!(row[2], d["name"].as_str().unwrap());
+        let authors: Vec<&str> = d["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(row[3], authors.join(", "));
+        assert_eq!(row[4], "Trường THCS Lý Tự Trọng");
+        assert_eq!(row[5], d["status_label"].as_str().unwrap());
+    }
+    assert!(rows.iter().flatten().any(|c| c.contains("163/KH-UBND")));
+    // Authors keep no register; the other field's office sees none of these.
+    let refused = sys
+        .http
+        .get(sys.at(&path))
+        .bearer_auth(&p.author)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let missing = sys
+        .http
+        .get(sys.at(&format!(
+            "/api/v1/intake/plans/{plan_id}/register.xlsx?field=nope"
+        )))
+        .bearer_auth(&p.office)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    sys.stop().await;
+}

@@ -9,6 +9,7 @@
 pub mod attachments;
 pub mod drafts;
 pub mod lifecycle;
+pub mod register;
 pub mod shared;
 pub mod versions;
 
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lifecycle::configure(cfg);
     versions::configure(cfg);
     attachments::configure(cfg);
+    register::configure(cfg);
     shared::configure(cfg);
 }
 
