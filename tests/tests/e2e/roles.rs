@@ -473,3 +473,104 @@ async fn the_office_filters_its_dossiers_and_downloads_its_register_matching_the
     assert_eq!(missing.status(), 404);
     sys.stop().await;
 }
+
+#[tokio::test]
+async fn a_service_422_and_a_malformed_body_speak_one_language_each() {
+    let clock = ManualClock::new(local(2022, 2, 10, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+    let plan_id = published_plan(&sys, &p).await;
+    let d = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": {} }),
+    )
+    .await;
+    assert_eq!(d.status, 201, "{}", d.body);
+    let submit = format!(
+        "/api/v1/intake/dossiers/{}/submit",
+        d.body["id"].as_str().unwrap()
+    );
+    let mut seen = Vec::new();
+    for lang in ["vi", "en"] {
+        let a = sys
+            .call_with(
+                Method::POST,
+                &submit,
+                Some(&p.author),
+                Some(json!({})),
+                &[("Accept-Language", lang)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 422, "{}", a.body);
+        assert_eq!(a.header("content-language"), Some(lang));
+        assert!(
+            a.body["instance"].is_string() && a.body["request_id"].is_string(),
+            "{}",
+            a.body
+        );
+        let message = |field: &str| {
+            a.body["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["field"] == field)
+                .unwrap_or_else(|| panic!("no {field} in {}", a.body))["message"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        seen.push((message("authors"), message("application_area")));
+    }
+    assert_eq!(
+        seen[0],
+        (
+            "Cần nhập Tác giả".to_owned(),
+            "Cần nhập Phạm vi áp dụng".to_owned()
+        )
+    );
+    assert_eq!(
+        seen[1],
+        (
+            "authors is required".to_owned(),
+            "application_area is required".to_owned()
+        )
+    );
+
+    // A malformed body in Vietnamese carries none of the parser's English.
+    for (body, vi) in [
+        (r#"{"plan_id": "#, "kết thúc giữa chừng"),
+        (
+            r#"{"plan_id": 1, "field": "education", "form": {}}"#,
+            "sai kiểu dữ liệu",
+        ),
+        (
+            r#"{"field": "education", "form": {}}"#,
+            "thiếu trường `plan_id`",
+        ),
+    ] {
+        let res = sys
+            .http
+            .post(sys.at("/api/v1/intake/dossiers"))
+            .bearer_auth(&p.author)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        assert_eq!(res.headers()["content-language"], "vi");
+        let problem: Value = res.json().await.unwrap();
+        assert_eq!(problem["code"], "malformed_body");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains(vi), "{detail}");
+        for english in ["expected", "missing", "invalid", "EOF", "while parsing"] {
+            assert!(!detail.contains(english), "English in {detail:?}");
+        }
+    }
+    sys.stop().await;
+}

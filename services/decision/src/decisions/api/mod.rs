@@ -115,7 +115,10 @@ pub fn still_draft(d: &decision::Model) -> Result<(), ApiError> {
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(ErrorCode::MalformedBody).with_detail(
-            format!("Nội dung JSON không hợp lệ: {e}"),
+            format!(
+                "Nội dung JSON không hợp lệ: {}",
+                sangkien_kit::http::problems::json_problem_vi(&e)
+            ),
             format!("The JSON body is not valid: {e}"),
         )
     })
