@@ -156,6 +156,41 @@ async fn a_reviewer_finds_her_assignment_reads_the_dossier_and_its_pdf_and_submi
     .await;
     assert_eq!(auto.status, 200, "{}", auto.body);
 
+    // The office sees who is assigned by name and unit, not by id.
+    let assigned = get(
+        &sys,
+        &format!("/api/v1/appraisal/cases/{id}/assignments"),
+        &p.office,
+    )
+    .await;
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    let mut names: Vec<(String, String)> = assigned
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["reviewer_name"].as_str().unwrap().to_owned(),
+                a["reviewer_unit_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            (
+                "Thành viên".to_owned(),
+                p.economy_office["id"].as_str().unwrap().to_owned()
+            ),
+            (
+                "Tổ trưởng".to_owned(),
+                p.education_office["id"].as_str().unwrap().to_owned()
+            ),
+        ]
+    );
+
     // She has only her sign-in name: her list tells her what to judge, by when, on which rubric.
     let mine = get(&sys, "/api/v1/appraisal/my/assignments", &member_token).await;
     assert_eq!(mine.status, 200, "{}", mine.body);
