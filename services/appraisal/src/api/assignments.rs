@@ -59,6 +59,10 @@ pub struct ConflictInput {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssignmentView {
     pub reviewer: Uuid,
+    /// The reviewer's name, as on the panel.
+    pub reviewer_name: Option<String>,
+    /// The reviewer's unit, as on the panel.
+    pub reviewer_unit_id: Option<Uuid>,
     /// `appraisal_team` or `council`.
     pub stage: String,
     /// Nil when assigned automatically.
@@ -189,6 +193,7 @@ pub async fn assign_reviewer(
             },
         )
         .await?;
+        crate::readers::announce(&ctx, &txn, &caller, &c).await?;
         txn.commit().await?;
         return Err(conflicted(conflict));
     }
@@ -231,16 +236,19 @@ pub async fn assign_reviewer(
         },
     )
     .await?;
+    crate::readers::announce(&ctx, &txn, &caller, &c).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(AssignmentView {
         reviewer: row.reviewer,
+        reviewer_name: Some(member.full_name.clone()),
+        reviewer_unit_id: Some(member.unit_id),
         stage: row.stage,
         assigned_by: row.assigned_by,
         assigned_at: row.assigned_at,
     }))
 }
 
-/// The case's reviewers.
+/// The case's reviewers, each with the name and unit the panel gives them.
 #[utoipa::path(
     get,
     path = "/api/v1/appraisal/cases/{id}/assignments",
@@ -256,16 +264,31 @@ pub async fn list_assignments(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(ORGANISERS)?;
     let c = case_in_tenant(&ctx.db, &caller, id.into_inner()).await?;
+    let mut members = Vec::new();
+    for p in panel::Entity::find()
+        .filter(panel::Column::Tenant.eq(c.tenant))
+        .filter(panel::Column::PlanId.eq(c.plan_id))
+        .filter(panel::Column::Field.eq(c.field.clone()))
+        .all(&ctx.db)
+        .await?
+    {
+        members.extend(members_of(&p)?);
+    }
     let items: Vec<AssignmentView> = assignment::Entity::find()
         .filter(assignment::Column::CaseId.eq(c.id))
         .all(&ctx.db)
         .await?
         .into_iter()
-        .map(|a| AssignmentView {
-            reviewer: a.reviewer,
-            stage: a.stage,
-            assigned_by: a.assigned_by,
-            assigned_at: a.assigned_at,
+        .map(|a| {
+            let m = members.iter().find(|m| m.user_id == a.reviewer);
+            AssignmentView {
+                reviewer: a.reviewer,
+                reviewer_name: m.map(|m| m.full_name.clone()),
+                reviewer_unit_id: m.map(|m| m.unit_id),
+                stage: a.stage,
+                assigned_by: a.assigned_by,
+                assigned_at: a.assigned_at,
+            }
         })
         .collect();
     Ok(HttpResponse::Ok().json(items))
@@ -333,6 +356,7 @@ pub async fn declare_conflict(
         },
     )
     .await?;
+    crate::readers::announce(&ctx, &txn, &caller, &c).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "case_id": c.id, "reason": reason })))
 }

@@ -16,7 +16,10 @@ use sangkien_proto::ErrorCode;
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(ErrorCode::MalformedBody).with_detail(
-            format!("Nội dung JSON không hợp lệ: {e}"),
+            format!(
+                "Nội dung JSON không hợp lệ: {}",
+                sangkien_kit::http::problems::json_problem_vi(&e)
+            ),
             format!("The JSON body is not valid: {e}"),
         )
     })

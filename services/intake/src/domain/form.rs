@@ -106,12 +106,66 @@ pub struct Form {
 const SHORT: usize = 300;
 const LONG: usize = 20_000;
 
+/// The field as the request form (Circular 18/2013, Appendix I) labels it, for Vietnamese
+/// messages: a Vietnamese reader is told "Cần nhập Tác giả", never a code name. The field's
+/// path (`authors[1].workplace`) stays next to it in the problem's `field`.
+pub fn label_vi(field: &str) -> String {
+    let nth = |rest: &str, whose: &str| -> Option<(String, String)> {
+        let (index, tail) = rest.split_once(']')?;
+        let n: usize = index.parse().ok()?;
+        Some((
+            tail.trim_start_matches('.').to_owned(),
+            format!("{whose} thứ {}", n + 1),
+        ))
+    };
+    let item = |name: &str| match name {
+        "full_name" => "Họ và tên",
+        "date_of_birth" => "Ngày tháng năm sinh",
+        "workplace" => "Nơi công tác",
+        "title" => "Chức danh",
+        "qualification" => "Trình độ chuyên môn",
+        "contribution_percent" => "Tỷ lệ đóng góp",
+        "role_in_application" => "Nội dung công việc hỗ trợ",
+        "user_id" => "Tài khoản",
+        "unit_id" => "Đơn vị",
+        _ => "",
+    };
+    for (prefix, whose) in [("authors[", "tác giả"), ("participants[", "người tham gia")] {
+        if let Some(rest) = field.strip_prefix(prefix)
+            && let Some((tail, who)) = nth(rest, whose)
+        {
+            let label = item(&tail);
+            if !label.is_empty() {
+                return format!("{label} ({who})");
+            }
+        }
+    }
+    match field {
+        "authors" => "Tác giả",
+        "participants" => "Người tham gia áp dụng thử",
+        "name" => "Tên sáng kiến",
+        "investor" => "Chủ đầu tư tạo ra sáng kiến",
+        "application_area" => "Phạm vi áp dụng",
+        "kind" => "Loại sáng kiến",
+        "first_applied_on" => "Ngày áp dụng lần đầu",
+        "essence" => "Mô tả bản chất của sáng kiến",
+        "applied_where" => "Nơi đã áp dụng",
+        "confidential_info" => "Thông tin cần được bảo mật",
+        "conditions" => "Điều kiện cần thiết để áp dụng",
+        "benefits_by_author" => "Lợi ích theo đánh giá của tác giả",
+        "benefits_by_participants" => "Lợi ích theo đánh giá của người tham gia áp dụng thử",
+        "declaration" => "Lời cam đoan",
+        other => other,
+    }
+    .to_owned()
+}
+
 fn cap(issues: &mut Issues, field: &str, value: &str, max: usize) {
     if value.chars().count() > max {
         issues.push(
             field,
             "too_long",
-            format!("{field} dài tối đa {max} ký tự"),
+            format!("{} dài tối đa {max} ký tự", label_vi(field)),
             format!("{field} may have at most {max} characters"),
         );
     }
@@ -122,7 +176,7 @@ fn required(issues: &mut Issues, field: &str, empty: bool) {
         issues.push(
             field,
             "required",
-            format!("Cần nhập {field}"),
+            format!("Cần nhập {}", label_vi(field)),
             format!("{field} is required"),
         );
     }
@@ -275,6 +329,41 @@ pub fn search_text(form: &Form) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vietnamese_messages_name_fields_as_the_circular_18_form_labels_them() {
+        assert_eq!(label_vi("authors"), "Tác giả");
+        assert_eq!(label_vi("application_area"), "Phạm vi áp dụng");
+        assert_eq!(
+            label_vi("authors[1].workplace"),
+            "Nơi công tác (tác giả thứ 2)"
+        );
+        assert_eq!(
+            label_vi("participants[0].role_in_application"),
+            "Nội dung công việc hỗ trợ (người tham gia thứ 1)"
+        );
+        let mut issues = Issues::new();
+        check_complete(&Form::default(), &mut issues);
+        let problem = issues
+            .finish()
+            .unwrap_err()
+            .to_problem(sangkien_proto::Lang::Vi);
+        let authors = problem
+            .errors
+            .iter()
+            .find(|e| e.field == "authors")
+            .unwrap();
+        assert_eq!(authors.message, "Cần nhập Tác giả");
+        let area = problem
+            .errors
+            .iter()
+            .find(|e| e.field == "application_area")
+            .unwrap();
+        assert_eq!(area.message, "Cần nhập Phạm vi áp dụng");
+        for e in &problem.errors {
+            assert!(!e.message.contains('_'), "a code name in {:?}", e.message);
+        }
+    }
 
     /// A complete education dossier of the 2022 plan.
     fn example() -> Form {

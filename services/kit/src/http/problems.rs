@@ -124,6 +124,34 @@ pub async fn problems(
     Ok(res.into_response(rendered))
 }
 
+/// What is wrong with a JSON body, in Vietnamese: serde's English never reaches a Vietnamese
+/// reader; the field or value it names (between backticks) is kept.
+pub fn json_problem_vi(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    let quoted = text.split('`').nth(1).map(str::to_owned);
+    match e.classify() {
+        Category::Eof => "nội dung kết thúc giữa chừng".into(),
+        Category::Syntax => "sai cú pháp JSON".into(),
+        Category::Io => "không đọc được nội dung".into(),
+        Category::Data => match quoted {
+            Some(name) if text.starts_with("missing field") => format!("thiếu trường `{name}`"),
+            Some(name) if text.starts_with("unknown field") => {
+                format!("không có trường `{name}`")
+            }
+            Some(value) if text.starts_with("unknown variant") => {
+                format!("giá trị `{value}` không nằm trong các giá trị cho phép")
+            }
+            Some(name) if text.starts_with("duplicate field") => {
+                format!("trường `{name}` bị lặp")
+            }
+            _ if text.starts_with("invalid type") => "sai kiểu dữ liệu".into(),
+            _ if text.starts_with("invalid length") => "sai số phần tử".into(),
+            _ => "giá trị không hợp lệ".into(),
+        },
+    }
+}
+
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::OverflowKnownLength { length, limit } => {
@@ -145,12 +173,15 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         JsonPayloadError::Deserialize(e) => {
             let (line, column) = (e.line(), e.column());
             ApiError::new(ErrorCode::MalformedBody).with_detail(
-                format!("JSON không hợp lệ (dòng {line}, cột {column}): {e}"),
+                format!(
+                    "JSON không hợp lệ (dòng {line}, cột {column}): {}",
+                    json_problem_vi(&e)
+                ),
                 format!("Invalid JSON (line {line}, column {column}): {e}"),
             )
         }
         other => ApiError::new(ErrorCode::MalformedBody).with_detail(
-            format!("Không đọc được nội dung yêu cầu: {other}"),
+            "Không đọc được nội dung yêu cầu",
             format!("The body could not be read: {other}"),
         ),
     }
@@ -191,4 +222,47 @@ pub fn extractor_configs(
 /// The default service: a `not_found` problem for any unknown route.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(ErrorCode::NotFound))
+}
+
+#[cfg(test)]
+mod vietnamese_json_tests {
+    use super::json_problem_vi;
+
+    fn problem(body: &str) -> String {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Input {
+            year: i32,
+            kind: Kind,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            Technical,
+        }
+        json_problem_vi(&serde_json::from_str::<Input>(body).unwrap_err())
+    }
+
+    #[test]
+    fn a_vietnamese_malformed_body_carries_no_parser_english() {
+        assert_eq!(problem(r#"{"year": 2022}"#), "thiếu trường `kind`");
+        assert_eq!(
+            problem(r#"{"year": 2022, "kind": "technical", "x": 1}"#),
+            "không có trường `x`"
+        );
+        assert_eq!(
+            problem(r#"{"year": 2022, "kind": "magic"}"#),
+            "giá trị `magic` không nằm trong các giá trị cho phép"
+        );
+        assert_eq!(
+            problem(r#"{"year": "2022", "kind": "technical"}"#),
+            "sai kiểu dữ liệu"
+        );
+        assert_eq!(problem(r#"{"year": "#), "nội dung kết thúc giữa chừng");
+        assert_eq!(problem(r#"{"year" 1}"#), "sai cú pháp JSON");
+        for english in ["missing", "expected", "invalid", "unknown", "field"] {
+            assert!(!problem(r#"{"year": true}"#).contains(english));
+        }
+    }
 }
