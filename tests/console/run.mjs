@@ -175,9 +175,13 @@ async function download(click, pattern) {
 }
 // Reloads until `t` shows (the services pass events along asynchronously).
 async function eventually(t) {
-  for (let i = 0; i < 30; i++) {
-    if (await page.getByText(t, { exact: false }).first().isVisible().catch(() => false)) return;
-    await page.waitForTimeout(500);
+  for (let i = 0; i < 15; i++) {
+    const shown = await page
+      .getByText(t, { exact: false })
+      .first()
+      .waitFor({ timeout: 2000 })
+      .then(() => true, () => false);
+    if (shown) return;
     await page.reload();
   }
   await text(t);
@@ -229,7 +233,7 @@ await step('office sees 2/2 sheets and records the team result', async () => {
   await page.locator('tr', { hasText: name }).getByRole('button', { name: 'Ghi kết quả' }).click();
   await page.getByLabel('Lý do').fill('Hai phiếu thống nhất xếp loại A');
   await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Đồng ý' }).click();
-  await text('Đã ghi kết quả: Đạt (A)');
+  await page.locator('tr', { hasText: name }).locator('.ant-tag', { hasText: 'Đã ghi kết quả' }).waitFor();
   await signOut();
 });
 
@@ -242,6 +246,7 @@ await step('secretariat schedules the sitting, takes attendance, records the vot
   await page.getByLabel('Ngày họp').press('Enter');
   await page.getByLabel('Địa điểm').fill('Hội trường UBND huyện');
   await pick('Hồ sơ đưa ra họp', name);
+  await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Lên lịch' }).click();
   await page.waitForURL(/\/sittings\/[0-9a-f-]{36}$/);
   await page.getByRole('button', { name: 'Tất cả có mặt' }).click();
@@ -298,6 +303,16 @@ await step('the author downloads her certificate', async () => {
   await eventually('Tải giấy chứng nhận');
   await download(() => page.getByRole('button', { name: 'Tải giấy chứng nhận' }).first().click(), /\.docx$/);
   await shot('13-author-certificate.png');
+});
+
+await step('the author reads the outcome, the history and the versions of her dossier', async () => {
+  await page.goto(`${base}/dossiers/${dossierId}`);
+  await text('Kết quả thẩm định: đề nghị công nhận');
+  await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
+  await page.locator('.ant-timeline-item').first().waitFor();
+  await page.getByRole('button', { name: 'Các lần nộp' }).click();
+  await page.locator('.ant-collapse-content-active tr', { hasText: name }).first().waitFor();
+  await shot('13b-author-outcome-history.png');
   await signOut();
 });
 

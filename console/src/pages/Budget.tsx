@@ -47,6 +47,7 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
   const [report, setReport] = useState<Report | undefined>();
   const [settlement, setSettlement] = useState<Settlement | undefined>();
   const [note, setNote] = useState('');
+  const [loaded, setLoaded] = useState(false);
 
   const load = useCallback(async () => {
     if (!planId) return;
@@ -72,6 +73,7 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
     setRates(r.data ?? []);
     setReport(x.data);
     setSettlement(s.data);
+    setLoaded(true);
   }, [planId]);
   useEffect(() => {
     void load();
@@ -215,6 +217,7 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
             : L('Dự toán', 'Estimate')
         }
         extra={
+          loaded &&
           !estimate &&
           secretariat && (
             <Button type="primary" onClick={() => void draft()}>
@@ -223,7 +226,7 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
           )
         }
       >
-        {!estimate && (
+        {loaded && !estimate && (
           <Alert type="info" showIcon message={L('Chưa có dự toán', 'No estimate yet')} />
         )}
         {estimate && (
