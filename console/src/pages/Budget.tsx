@@ -3,19 +3,7 @@
 // estimate; the execution report as a table and a chart (approved vs spent), its XLSX; the
 // settlement. The secretariat drafts the estimate from the plan.
 import { useCallback, useEffect, useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Input,
-  InputNumber,
-  Progress,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../api/client';
 import type { components } from '../api/schema';
 import { failure, fmtDate, fmtMoney, ifMatch, L, saveBlob } from '../util';
@@ -37,6 +25,36 @@ const appraisalTag = (a: string) => {
   const [c, vi, en] = m[a] ?? ['default', a, a];
   return <Tag color={c}>{L(vi, en)}</Tag>;
 };
+
+/** One bar of the chart: `value` of `max` as a share of the width, its amount read out. */
+function Bar({
+  value,
+  max,
+  color,
+  label,
+}: {
+  value: number;
+  max: number;
+  color: string;
+  label: string;
+}) {
+  return (
+    <div
+      title={`${label}: ${fmtMoney(value)}`}
+      aria-label={`${label}: ${fmtMoney(value)}`}
+      style={{ background: '#f0f0f0', borderRadius: 4, height: 10, margin: '4px 0' }}
+    >
+      <div
+        style={{
+          width: `${Math.min(100, (100 * value) / max)}%`,
+          background: color,
+          height: 10,
+          borderRadius: 4,
+        }}
+      />
+    </div>
+  );
+}
 
 /** The finance screen; `finance` decides whether the appraisal actions show. */
 export function Budget({ finance, secretariat }: { finance: boolean; secretariat: boolean }) {
@@ -387,16 +405,12 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
                 <div>
                   {l.line_code} — {l.line_name}
                 </div>
-                <Progress
-                  percent={(100 * l.estimated) / max}
-                  showInfo={false}
-                  strokeColor="#1677ff"
-                  format={() => fmtMoney(l.estimated)}
-                />
-                <Progress
-                  percent={(100 * l.spent) / max}
-                  showInfo={false}
-                  strokeColor={l.over ? '#ff4d4f' : '#52c41a'}
+                <Bar value={l.estimated} max={max} color="#1677ff" label={L('Duyệt', 'Approved')} />
+                <Bar
+                  value={l.spent}
+                  max={max}
+                  color={l.over ? '#ff4d4f' : '#52c41a'}
+                  label={L('Đã chi', 'Spent')}
                 />
                 <Typography.Text type="secondary">
                   {L('Duyệt', 'Approved')} {fmtMoney(l.estimated)} · {L('Đã chi', 'Spent')}{' '}
