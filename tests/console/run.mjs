@@ -225,7 +225,7 @@ await step('two reviewers score on the rubric with the total and grade computed 
   }
 });
 
-await step('office sees 2/2 sheets and records the team result', async () => {
+await step('office sees 2/2 sheets, records the team result and reads the dashboard', async () => {
   await signIn('phong.gd');
   await page.getByRole('menuitem', { name: 'Thẩm định' }).click();
   await choose('pick-field', 'Giáo dục');
@@ -234,6 +234,10 @@ await step('office sees 2/2 sheets and records the team result', async () => {
   await page.getByLabel('Lý do').fill('Hai phiếu thống nhất xếp loại A');
   await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Đồng ý' }).click();
   await page.locator('tr', { hasText: name }).locator('.ant-tag', { hasText: 'Đã ghi kết quả' }).waitFor();
+  await page.getByRole('menuitem', { name: 'Thống kê' }).click();
+  await text('Tổng số hồ sơ');
+  await page.locator('tr', { hasText: 'Giáo dục' }).waitFor();
+  await shot('10a-office-dashboard.png');
   await signOut();
 });
 
@@ -329,15 +333,18 @@ await step('secretariat drafts the estimate; the finance officer appraises each 
   const lines = await approve.count();
   if (!lines) throw new Error('no estimate lines');
   await shot('14-finance-estimate.png');
+  const rows = page.locator('.ant-card', { hasText: /Dự toán \d{4}/ }).locator('tr.ant-table-row');
   for (let i = 0; i < lines; i++) {
     await approve.nth(i).click();
-    await page.locator('.ant-message', { hasText: 'Đã ghi ý kiến thẩm định' }).last().waitFor();
+    // Each answer carries the estimate's new version: wait for it before the next line.
+    await rows.nth(i).locator('.ant-tag', { hasText: 'Đồng ý' }).waitFor();
   }
   await page.getByRole('button', { name: 'Phê duyệt dự toán' }).click();
   await text('Đã phê duyệt dự toán');
 });
 
 await step('the finance officer sees the execution report and downloads the XLSX', async () => {
+  await text('Phê duyệt ngày');
   await text('Báo cáo thực hiện');
   await text('Biểu đồ: dự toán duyệt và đã chi theo mục');
   await shot('15-execution-report.png');

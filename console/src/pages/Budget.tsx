@@ -66,6 +66,8 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
   const [settlement, setSettlement] = useState<Settlement | undefined>();
   const [note, setNote] = useState('');
   const [loaded, setLoaded] = useState(false);
+  // One appraisal at a time: each answer carries the estimate's next version (If-Match).
+  const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
     if (!planId) return;
@@ -124,6 +126,7 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
   const appraise = (line: Line, decision: 'approve' | 'adjust' | 'reject') => {
     if (!estimate) return;
     const send = async (amount?: number, reason?: string) => {
+      setBusy(true);
       const { data, error, response } = await api.PUT(
         '/api/v1/decision/budget/estimates/{id}/lines/{line_id}/appraisal',
         {
@@ -135,6 +138,7 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
         },
       );
       after(data, error, response.status, L('Đã ghi ý kiến thẩm định', 'Appraisal recorded'));
+      setBusy(false);
     };
     if (decision === 'approve') {
       void send();
@@ -301,14 +305,24 @@ export function Budget({ finance, secretariat }: { finance: boolean; secretariat
                             <Button
                               size="small"
                               aria-label={`${L('Đồng ý', 'Approve')} ${l.line_code}`}
+                              disabled={busy}
                               onClick={() => appraise(l, 'approve')}
                             >
                               {L('Đồng ý', 'Approve')}
                             </Button>
-                            <Button size="small" onClick={() => appraise(l, 'adjust')}>
+                            <Button
+                              size="small"
+                              disabled={busy}
+                              onClick={() => appraise(l, 'adjust')}
+                            >
                               {L('Điều chỉnh', 'Adjust')}
                             </Button>
-                            <Button size="small" danger onClick={() => appraise(l, 'reject')}>
+                            <Button
+                              size="small"
+                              danger
+                              disabled={busy}
+                              onClick={() => appraise(l, 'reject')}
+                            >
                               {L('Không đồng ý', 'Reject')}
                             </Button>
                           </Space>
