@@ -238,6 +238,31 @@ impl Event for CaseConcluded {
     const VERSION: u16 = 1;
 }
 
+/// Who may read a dossier because they judge it, as appraisal now sees it: the reviewers
+/// assigned to it and the members of a council sitting on it (`readers`), and the panel
+/// members the conflict rules keep off it (`conflicted`, refused with 403). Intake keeps the
+/// latest set per dossier (by `revision`), so it can open the dossier to its assessors without
+/// asking appraisal on the user's request path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CaseReadersChanged {
+    /// The dossier (and case) id.
+    pub dossier_id: Uuid,
+    /// Users who may read the dossier and its attachments, confidential part included.
+    pub readers: Vec<Uuid>,
+    /// Panel members who may not, because of a conflict of interest.
+    pub conflicted: Vec<Uuid>,
+    /// One more at each announcement of this dossier: an older set never replaces a newer
+    /// one, whatever order they arrive in.
+    pub revision: i64,
+    /// When appraisal computed the set.
+    pub as_of: chrono::DateTime<chrono::Utc>,
+}
+
+impl Event for CaseReadersChanged {
+    const TYPE: &'static str = "case.readers_changed";
+    const VERSION: u16 = 1;
+}
+
 /// A panel member, as carried in `panel.changed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PanelMemberInfo {
@@ -448,6 +473,7 @@ pub fn catalogue() -> Vec<CatalogueEntry> {
         entry::<DossierWithdrawn>(),
         entry::<CaseOpened>(),
         entry::<CaseConcluded>(),
+        entry::<CaseReadersChanged>(),
         entry::<PanelChanged>(),
         entry::<SittingHeld>(),
         entry::<SheetSubmitted>(),
@@ -469,6 +495,7 @@ pub fn subscriptions() -> Vec<(&'static str, Vec<&'static str>)> {
                 UnitChanged::TYPE,
                 CaseOpened::TYPE,
                 CaseConcluded::TYPE,
+                CaseReadersChanged::TYPE,
                 DecisionIssued::TYPE,
             ],
         ),

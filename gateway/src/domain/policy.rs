@@ -54,6 +54,23 @@ const INTAKE_READERS: &[Role] = &[
     Role::CouncilSecretariat,
     Role::Admin,
 ];
+/// Who reads one dossier and its files: the intake readers, and the panel members who judge
+/// it (intake opens it only to the reviewers assigned and the council sitting on it, and
+/// refuses a conflicted member).
+const DOSSIER_READERS: &[Role] = &[
+    Role::Author,
+    Role::UnitHead,
+    Role::ReceivingOffice,
+    Role::CouncilSecretariat,
+    Role::Admin,
+    Role::Reviewer,
+    Role::CouncilChair,
+];
+/// Panel members: their own assignments and sittings.
+const PANEL_MEMBERS: &[Role] = &[Role::Reviewer, Role::CouncilChair];
+/// Who downloads a field's register of received dossiers (intake narrows it to the
+/// dossiers each may see).
+const REGISTER_KEEPERS: &[Role] = &[Role::ReceivingOffice, Role::CouncilSecretariat, Role::Admin];
 const AUTHOR: &[Role] = &[Role::Author];
 /// Who sets up panels and assigns reviewers.
 const ORGANISERS: &[Role] = &[Role::CouncilSecretariat, Role::ReceivingOffice, Role::Admin];
@@ -98,6 +115,14 @@ const PROFILE_READERS: &[Role] = &[Role::Admin, Role::CouncilSecretariat, Role::
 const DECISION_DRAFTERS: &[Role] = &[Role::CouncilSecretariat];
 /// Who reads decisions and their documents.
 const DECISION_READERS: &[Role] = &[Role::CouncilSecretariat, Role::Signer, Role::Admin];
+/// Who reads decisions and downloads their document: the readers, and authors (the service
+/// shows an author only the issued decisions on her own initiatives).
+const DECISION_VIEWERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::Signer,
+    Role::Admin,
+    Role::Author,
+];
 /// Who signs decisions.
 const SIGNERS: &[Role] = &[Role::Signer];
 /// Who fetches certificates: the readers, and authors (the service checks whose).
@@ -196,6 +221,11 @@ pub const POLICY: &[Rule] = &[
         access: Access::Roles(PLAN_EDITORS),
     },
     Rule {
+        method: "GET",
+        pattern: "/api/v1/intake/plans/{id}/register.xlsx",
+        access: Access::Roles(REGISTER_KEEPERS),
+    },
+    Rule {
         method: "POST",
         pattern: "/api/v1/intake/plans/{id}/publish",
         access: Access::Roles(PLAN_EDITORS),
@@ -223,7 +253,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}",
-        access: Access::Roles(INTAKE_READERS),
+        access: Access::Roles(DOSSIER_READERS),
     },
     Rule {
         method: "PUT",
@@ -293,12 +323,12 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}/attachments",
-        access: Access::Roles(INTAKE_READERS),
+        access: Access::Roles(DOSSIER_READERS),
     },
     Rule {
         method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}/attachments/{attachment}",
-        access: Access::Roles(INTAKE_READERS),
+        access: Access::Roles(DOSSIER_READERS),
     },
     Rule {
         method: "DELETE",
@@ -309,6 +339,16 @@ pub const POLICY: &[Rule] = &[
         method: "GET",
         pattern: "/api/v1/intake/dashboard",
         access: Access::Roles(ORGANISERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/my/assignments",
+        access: Access::Roles(PANEL_MEMBERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/appraisal/my/sittings",
+        access: Access::Roles(PANEL_MEMBERS),
     },
     Rule {
         method: "GET",
@@ -568,7 +608,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/decision/decisions",
-        access: Access::Roles(DECISION_READERS),
+        access: Access::Roles(DECISION_VIEWERS),
     },
     Rule {
         method: "POST",
@@ -583,7 +623,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/decision/decisions/{id}",
-        access: Access::Roles(DECISION_READERS),
+        access: Access::Roles(DECISION_VIEWERS),
     },
     Rule {
         method: "PUT",
@@ -608,7 +648,7 @@ pub const POLICY: &[Rule] = &[
     Rule {
         method: "GET",
         pattern: "/api/v1/decision/decisions/{id}/document",
-        access: Access::Roles(DECISION_READERS),
+        access: Access::Roles(DECISION_VIEWERS),
     },
     Rule {
         method: "GET",

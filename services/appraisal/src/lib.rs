@@ -9,6 +9,7 @@ pub mod api;
 pub mod domain;
 pub mod events;
 pub mod minutes;
+pub mod readers;
 pub mod store;
 
 use std::{net::TcpListener, sync::Arc};

@@ -17,12 +17,15 @@ use sangkien_kit::{
 };
 use sangkien_proto::{
     Envelope, Lang,
-    events::{CaseConcluded, CaseOpened, DecisionIssued, UnitChanged, UserChanged},
+    events::{
+        CaseConcluded, CaseOpened, CaseReadersChanged, DecisionIssued, UnitChanged, UserChanged,
+    },
 };
 
 use crate::{
     domain::lifecycle::Status,
     store::{
+        assessors::assessor,
         directory::{person, unit},
         entities::dossier,
         locks::lock_dossier,
@@ -147,6 +150,9 @@ impl EventHandler for Handlers {
             )
             .exec_without_returning(txn)
             .await?;
+        } else if envelope.is::<CaseReadersChanged>() {
+            let e: CaseReadersChanged = envelope.decode()?;
+            keep_assessors(txn, envelope.tenant, e).await?;
         } else if envelope.is::<CaseOpened>() {
             let e: CaseOpened = envelope.decode()?;
             self.advance(
@@ -192,4 +198,41 @@ impl EventHandler for Handlers {
         }
         Ok(())
     }
+}
+
+/// Keeps who judges a dossier, as appraisal announced it; an older announcement arriving late
+/// (redelivery, several consumers) never replaces a newer one, and another tenant's row is
+/// never touched.
+async fn keep_assessors(
+    txn: &DatabaseTransaction,
+    tenant: Uuid,
+    e: CaseReadersChanged,
+) -> anyhow::Result<()> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    assessor::Entity::insert(assessor::ActiveModel {
+        dossier_id: Set(e.dossier_id),
+        tenant: Set(tenant),
+        readers: Set(serde_json::to_string(&e.readers)?),
+        conflicted: Set(serde_json::to_string(&e.conflicted)?),
+        revision: Set(e.revision),
+        as_of: Set(e.as_of),
+    })
+    .on_conflict(
+        OnConflict::column(assessor::Column::DossierId)
+            .update_columns([
+                assessor::Column::Readers,
+                assessor::Column::Conflicted,
+                assessor::Column::Revision,
+                assessor::Column::AsOf,
+            ])
+            .within_tenant((assessor::Entity, assessor::Column::Tenant), tenant)
+            .action_and_where(
+                Expr::col((assessor::Entity, assessor::Column::Revision))
+                    .lt(Expr::value(e.revision)),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
 }

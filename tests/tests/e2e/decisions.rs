@@ -474,6 +474,37 @@ async fn the_council_s_conclusions_become_a_signed_numbered_decision_with_its_do
     let (_, other) = person(&sys, &p, "qd.gv.khac", "author", &p.school).await;
     assert_eq!(bytes(&sys, &href, &other).await.0, 403);
 
+    // The author finds the decision on her initiative and downloads it, the same bytes as
+    // the secretariat's; an author it does not concern learns nothing of it.
+    let hers = get(&sys, "/api/v1/decision/decisions", &p.author).await;
+    assert_eq!(hers.status, 200, "{}", hers.body);
+    let listed: Vec<&str> = hers.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [id.as_str()], "{}", hers.body);
+    let read = get(&sys, &format!("/api/v1/decision/decisions/{id}"), &p.author).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.body["number_text"], "01/QĐ-UBND");
+    let (status, authors_copy) = bytes(&sys, &doc, &p.author).await;
+    assert_eq!(status, 200);
+    assert_eq!(authors_copy, first);
+    let theirs = get(&sys, "/api/v1/decision/decisions", &other).await;
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    assert!(theirs.body["items"].as_array().unwrap().is_empty());
+    assert_eq!(
+        get(&sys, &format!("/api/v1/decision/decisions/{id}"), &other)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(bytes(&sys, &doc, &other).await.0, 404);
+    // Reviewers and others without a decision role are still refused at the door.
+    let reviewer = sys.token(Role::Reviewer).unwrap();
+    assert_eq!(bytes(&sys, &doc, &reviewer).await.0, 403);
+
     // Intake shows each outcome with its reason and the decision's number.
     assert!(
         intake_reason(&sys, &p, &x, "recognised")

@@ -12,6 +12,7 @@ mod identity;
 pub(crate) mod intake;
 mod nominations;
 mod policy;
+mod roles;
 mod rotation;
 pub(crate) mod sittings;
 mod tokens;

@@ -189,6 +189,7 @@ pub async fn assign_reviewer(
             },
         )
         .await?;
+        crate::readers::announce(&ctx, &txn, &caller, &c).await?;
         txn.commit().await?;
         return Err(conflicted(conflict));
     }
@@ -231,6 +232,7 @@ pub async fn assign_reviewer(
         },
     )
     .await?;
+    crate::readers::announce(&ctx, &txn, &caller, &c).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(AssignmentView {
         reviewer: row.reviewer,
@@ -333,6 +335,7 @@ pub async fn declare_conflict(
         },
     )
     .await?;
+    crate::readers::announce(&ctx, &txn, &caller, &c).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "case_id": c.id, "reason": reason })))
 }

@@ -3,6 +3,7 @@
 pub mod assignments;
 pub mod cases;
 pub mod minutes;
+pub mod my;
 pub mod panels;
 pub mod progress;
 pub mod results;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     results::configure(cfg);
     sittings::configure(cfg);
     progress::configure(cfg);
+    my::configure(cfg);
 }
 
 /// Whether a diagnostic probe sent by intake has reached appraisal.
@@ -83,7 +85,9 @@ pub async fn get_probe_receipt(
         sittings::close_sitting,
         minutes::download_minutes,
         minutes::shared_minutes,
-        progress::panel_progress
+        progress::panel_progress,
+        my::my_assignments,
+        my::my_sittings
     ),
     components(schemas(
         diagnostics::ProbeReceiptView,
@@ -116,6 +120,10 @@ pub async fn get_probe_receipt(
         progress::PanelProgress,
         progress::ReviewerProgress,
         progress::CaseProgress,
+        my::MyAssignment,
+        my::MyAssignmentPage,
+        my::AgendaItem,
+        my::MySitting,
         crate::domain::panel::Member,
         crate::domain::panel::PanelRole,
         crate::domain::panel::PanelKind,

@@ -212,6 +212,7 @@ pub async fn create_panel(
             _ => ApiError::internal(e),
         })?;
     announce(&ctx, &txn, &caller, &model).await?;
+    crate::readers::announce_field(&ctx, &txn, &caller, model.plan_id, &model.field).await?;
     audit::record(
         &txn,
         &caller,
@@ -340,6 +341,7 @@ pub async fn update_panel(
     m.updated_at = Set(now);
     let updated = panel::Entity::update(m).exec(&txn).await?;
     announce(&ctx, &txn, &caller, &updated).await?;
+    crate::readers::announce_field(&ctx, &txn, &caller, updated.plan_id, &updated.field).await?;
     audit::record(
         &txn,
         &caller,
@@ -425,6 +427,12 @@ pub async fn auto_assign(
             .exec_without_returning(&txn)
             .await?;
         }
+    }
+    for c in open
+        .iter()
+        .filter(|c| plan.assigned.iter().any(|(id, _)| *id == c.id))
+    {
+        crate::readers::announce(&ctx, &txn, &caller, c).await?;
     }
     audit::record(
         &txn,

@@ -376,6 +376,9 @@ pub async fn schedule_sitting(
         },
     )
     .await?;
+    for c in &found {
+        crate::readers::announce(&ctx, &txn, &caller, c).await?;
+    }
     txn.commit().await?;
     Ok(answer(
         actix_web::http::StatusCode::CREATED,

@@ -2,6 +2,7 @@
 
 pub mod cases;
 pub mod panels;
+pub mod readers;
 pub mod rubrics;
 pub mod sheets;
 pub mod sittings;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(panels::CreatePanels));
         m.push(Box::new(sheets::CreateSheets));
         m.push(Box::new(sittings::CreateSittings));
+        m.push(Box::new(readers::CreateReaderRevisions));
         m
     }
 }

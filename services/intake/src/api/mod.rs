@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         plans::list_amendments,
         dossiers::drafts::create_dossier,
         dossiers::drafts::list_dossiers,
+        dossiers::register::download_register,
         dossiers::drafts::get_dossier,
         dossiers::drafts::update_dossier,
         dossiers::lifecycle::submit,

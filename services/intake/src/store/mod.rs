@@ -1,5 +1,6 @@
 //! Intake's tables and migrations.
 
+pub mod assessors;
 pub mod directory;
 pub mod entities;
 pub mod locks;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(probe::CreateProbes));
         m.push(Box::new(migration::CreateIntake));
         m.push(Box::new(directory::CreateDirectoryCopy));
+        m.push(Box::new(assessors::CreateAssessors));
         m
     }
 }

@@ -22,9 +22,10 @@ use sangkien_kit::{
     idempotent::{Idempotency, Remembered},
     service::ServiceContext,
 };
+use sangkien_proto::Role;
 
 use super::{
-    DRAFTERS, READERS, claim_draft, decision_of,
+    DRAFTERS, claim_draft, decision_of,
     views::{DecisionPage, answer, decision_view},
 };
 use crate::decisions::{
@@ -65,7 +66,8 @@ pub struct DecisionFilter {
     pub status: Option<String>,
 }
 
-/// Lists decisions, newest first, without their items.
+/// Lists decisions, newest first, without their items; an author sees only the issued
+/// decisions on her own initiatives.
 #[utoipa::path(
     get,
     path = "/api/v1/decision/decisions",
@@ -80,7 +82,10 @@ pub async fn list_decisions(
     page: web::Query<PageQuery>,
     filter: web::Query<DecisionFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(READERS)?;
+    let all = super::reads_all(&caller);
+    if !all {
+        caller.require_any(&[Role::Author])?;
+    }
     let limit = page.limit()?;
     let mut q = decision::Entity::find()
         .filter(decision::Column::Tenant.eq(caller.tenant))
@@ -101,7 +106,10 @@ pub async fn list_decisions(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut items = Vec::new();
     for r in rows {
-        items.push(decision_view(&ctx.db, r, true).await?);
+        // An author sees only the issued decisions on her own initiatives.
+        if all || super::concerns(&ctx.db, &caller, &r).await? {
+            items.push(decision_view(&ctx.db, r, true).await?);
+        }
     }
     Ok(HttpResponse::Ok().json(DecisionPage {
         next_cursor: next_cursor(&ids, limit),
@@ -126,8 +134,7 @@ pub async fn get_decision(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(READERS)?;
-    let d = decision_of(&ctx.db, &caller, id.into_inner()).await?;
+    let d = super::readable_decision(&ctx.db, &caller, id.into_inner()).await?;
     Ok(answer(
         StatusCode::OK,
         &decision_view(&ctx.db, d, false).await?,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use sangkien_kit::{ApiError, auth::Caller, service::ServiceContext};
 use sangkien_proto::{ErrorCode, Role, events::AuthorInfo};
 
-use super::{READERS, decision_of};
+use super::decision_of;
 use crate::decisions::{
     documents::{DOCX, certificate_docx, decision_file_name, lines_of, paper, render},
     store::dossier,
@@ -54,7 +54,7 @@ fn docx(file: &str, bytes: Vec<u8>) -> HttpResponse {
 
 /// The people who may fetch a dossier's certificate as its authors: the owner and every
 /// author with an account.
-fn author_ids(d: &dossier::Model) -> Result<Vec<Uuid>, ApiError> {
+pub fn author_ids(d: &dossier::Model) -> Result<Vec<Uuid>, ApiError> {
     let authors: Vec<AuthorInfo> = serde_json::from_str(&d.authors).map_err(ApiError::internal)?;
     let mut ids: Vec<Uuid> = authors.iter().filter_map(|a| a.user_id).collect();
     ids.extend(d.owner);
@@ -62,6 +62,7 @@ fn author_ids(d: &dossier::Model) -> Result<Vec<Uuid>, ApiError> {
 }
 
 /// The decision as DOCX (Decree 30/2020 layout); a draft prints blanks for number and date.
+/// An author downloads an issued decision that decides on her initiative.
 #[utoipa::path(
     get,
     path = "/api/v1/decision/decisions/{id}/document",
@@ -79,8 +80,7 @@ pub async fn download_decision(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(READERS)?;
-    let d = decision_of(&ctx.db, &caller, id.into_inner()).await?;
+    let d = super::readable_decision(&ctx.db, &caller, id.into_inner()).await?;
     let p = paper(&ctx.db, &d)
         .await
         .map_err(ApiError::internal)?

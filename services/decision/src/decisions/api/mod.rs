@@ -120,3 +120,47 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Api
         )
     })
 }
+
+/// True when `caller` reads every decision of the tenant (secretariat, signer, admin).
+pub fn reads_all(caller: &Caller) -> bool {
+    READERS.iter().any(|r| caller.has_role(*r))
+}
+
+/// True when the issued decision `d` decides on an initiative `caller` is an author of (the
+/// dossier's owner, or a co-author with an account): the author may read and download it.
+pub async fn concerns<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    d: &decision::Model,
+) -> Result<bool, ApiError> {
+    if d.status != "issued" || !caller.has_role(Role::Author) {
+        return Ok(false);
+    }
+    for (_, x) in super::documents::lines_of(db, d.id)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        if files::author_ids(&x)?.contains(&caller.user) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The decision `id` for a reader: every decision for those who read all, an issued one
+/// that concerns her for an author; `decision_not_found` otherwise, so ids reveal nothing.
+pub async fn readable_decision<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<decision::Model, ApiError> {
+    if !reads_all(caller) {
+        caller.require_any(&[Role::Author])?;
+    }
+    let d = decision_of(db, caller, id).await?;
+    if reads_all(caller) || concerns(db, caller, &d).await? {
+        Ok(d)
+    } else {
+        Err(ApiError::new(ErrorCode::DecisionNotFound))
+    }
+}

@@ -91,6 +91,8 @@ pub struct DossierPage {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DossierFilter {
+    /// The plan's year (`2022`).
+    pub year: Option<i32>,
     pub plan_id: Option<Uuid>,
     /// Field code.
     pub field: Option<String>,
@@ -99,7 +101,7 @@ pub struct DossierFilter {
     pub unit_id: Option<Uuid>,
 }
 
-fn summary(d: dossier::Model) -> DossierSummary {
+pub fn summary(d: dossier::Model) -> DossierSummary {
     let form: Form = serde_json::from_str(&d.form).unwrap_or_default();
     let status = Status::parse(&d.status).unwrap_or(Status::Draft);
     DossierSummary {
@@ -280,6 +282,32 @@ pub async fn list_dossiers(
     filter: web::Query<DossierFilter>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = page.limit()?;
+    let mut q = visible_dossiers(&ctx.db, &caller, &filter).await?;
+    if let Some(c) = page.cursor()? {
+        q = q.filter(dossier::Column::Id.gt(c));
+    }
+    if let Some(text) = page.search() {
+        q = q.filter(dossier::Column::Search.like(like(&text)));
+    }
+    let rows = q
+        .order_by_asc(dossier::Column::Id)
+        .limit(limit)
+        .all(&ctx.db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    Ok(HttpResponse::Ok().json(DossierPage {
+        next_cursor: next_cursor(&ids, limit),
+        items: rows.into_iter().map(summary).collect(),
+    }))
+}
+
+/// The dossiers `caller` may see, narrowed by `filter`: their own, their unit's as unit head,
+/// their field's as receiving office, all received ones as secretariat, all as admin.
+pub async fn visible_dossiers<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    filter: &DossierFilter,
+) -> Result<sea_orm::Select<dossier::Entity>, ApiError> {
     let mut visible = Condition::any().add(dossier::Column::Owner.eq(caller.user));
     let head_units = caller.units_with(Role::UnitHead);
     if !head_units.is_empty() {
@@ -293,7 +321,7 @@ pub async fn list_dossiers(
     if !office_units.is_empty() {
         let plans = plan::Entity::find_in(caller.tenant)
             .filter(plan::Column::Status.eq("published"))
-            .all(&ctx.db)
+            .all(db)
             .await?;
         for p in &plans {
             for f in fields_of(p)? {
@@ -315,7 +343,7 @@ pub async fn list_dossiers(
     if caller.has_role(Role::CouncilSecretariat) {
         visible = visible.add(dossier::Column::ReceivedOn.is_not_null());
     }
-    let mut q = dossier::Entity::find_in(caller.tenant).order_by_asc(dossier::Column::Id);
+    let mut q = dossier::Entity::find_in(caller.tenant);
     if !caller.has_role(Role::Admin) {
         q = q.filter(visible);
     }
@@ -331,18 +359,17 @@ pub async fn list_dossiers(
     if let Some(u) = filter.unit_id {
         q = q.filter(dossier::Column::UnitId.eq(u));
     }
-    if let Some(c) = page.cursor()? {
-        q = q.filter(dossier::Column::Id.gt(c));
+    if let Some(y) = filter.year {
+        let of_year: Vec<Uuid> = plan::Entity::find_in(caller.tenant)
+            .filter(plan::Column::Year.eq(y))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        q = q.filter(dossier::Column::PlanId.is_in(of_year));
     }
-    if let Some(text) = page.search() {
-        q = q.filter(dossier::Column::Search.like(like(&text)));
-    }
-    let rows = q.limit(limit).all(&ctx.db).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    Ok(HttpResponse::Ok().json(DossierPage {
-        next_cursor: next_cursor(&ids, limit),
-        items: rows.into_iter().map(summary).collect(),
-    }))
+    Ok(q)
 }
 
 /// Reads a dossier.

@@ -2,12 +2,14 @@
 //! head and registration by the receiving office, every submitted version kept.
 //!
 //! Who sees a dossier: its owner always; the head of the owner's unit once submitted; the
-//! field's receiving office once confirmed; the council secretariat once received; admins
-//! see everything but the confidential part. Everyone else gets 404, so ids reveal nothing.
+//! field's receiving office once confirmed; the council secretariat once received; the
+//! reviewers assigned to it and the members of a council sitting on it (confidential part
+//! included, never a conflicted member: 403); admins see everything but the confidential part. Everyone else gets 404, so ids reveal nothing.
 
 pub mod attachments;
 pub mod drafts;
 pub mod lifecycle;
+pub mod register;
 pub mod shared;
 pub mod versions;
 
@@ -25,6 +27,7 @@ use crate::{
     api::plans::{fields_of, plan_of},
     domain::{form::Form, lifecycle::Status, plan::FieldSpec, window::local_date},
     store::{
+        assessors::{Standing, assessor},
         directory,
         entities::{attachment, dossier, plan},
     },
@@ -36,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lifecycle::configure(cfg);
     versions::configure(cfg);
     attachments::configure(cfg);
+    register::configure(cfg);
     shared::configure(cfg);
 }
 
@@ -116,6 +120,9 @@ pub enum Relation {
     Secretariat,
     /// An administrator.
     Admin,
+    /// An assessor: a reviewer assigned to it, or a member of a council sitting on it (as
+    /// appraisal announced with `case.readers_changed`).
+    Assessor,
 }
 
 impl Relation {
@@ -127,6 +134,7 @@ impl Relation {
             Relation::ReceivingOffice => Role::ReceivingOffice.as_str(),
             Relation::Secretariat => Role::CouncilSecretariat.as_str(),
             Relation::Admin => Role::Admin.as_str(),
+            Relation::Assessor => Role::Reviewer.as_str(),
         }
     }
 
@@ -230,7 +238,20 @@ pub async fn load<C: ConnectionTrait>(
         .ok_or_else(|| {
             ApiError::internal(anyhow::anyhow!("dossier {id} names a field its plan lacks"))
         })?;
-    let relations = relations(caller, &d, Some(field.receiving_unit_id));
+    let mut relations = relations(caller, &d, Some(field.receiving_unit_id));
+    let standing = find_in_tenant::<assessor::Entity>(db, caller.tenant, d.id)
+        .await?
+        .map_or(Standing::None, |a| a.standing_of(caller.user));
+    match standing {
+        Standing::Reader => relations.push(Relation::Assessor),
+        Standing::Conflicted if relations.is_empty() => {
+            return Err(ApiError::new(ErrorCode::ConflictOfInterest).with_detail(
+                "Thành viên có xung đột lợi ích với hồ sơ này nên không được xem",
+                "A member with a conflict of interest on this dossier may not read it",
+            ));
+        }
+        _ => {}
+    }
     if relations.is_empty() {
         return Err(not_found());
     }
