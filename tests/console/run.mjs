@@ -203,11 +203,13 @@ await step('office assigns the appraisal team automatically and sees who scores'
   await signOut();
 });
 
-await step('two reviewers score on the rubric with the total and grade computed live', async () => {
+await step('two reviewers open their assignment and score on the rubric with the total and grade computed live', async () => {
   for (const [i, who] of assigned.slice(0, 2).entries()) {
     await signIn(reviewers[who]);
-    await page.getByLabel('Mã hồ sơ').fill(dossierId);
-    await page.getByRole('button', { name: 'Mở phiếu chấm' }).click();
+    const mine = page.locator('tr', { hasText: name });
+    await mine.getByText('Chưa chấm').waitFor();
+    if (i === 0) await shot('09a-reviewer-assignments.png');
+    await mine.getByRole('link', { name }).click();
     await text('Phiếu chấm');
     const boxes = page.locator('.ant-card', { hasText: 'Phiếu chấm —' }).locator('input.ant-input-number-input');
     const points = ['1,75', '12,5', '1,5', '2'];
@@ -309,9 +311,11 @@ await step('the author downloads her certificate', async () => {
   await shot('13-author-certificate.png');
 });
 
-await step('the author reads the outcome, the history and the versions of her dossier', async () => {
+await step('the author reads the outcome, downloads the decision and certificate from her dossier, reads its history and versions', async () => {
   await page.goto(`${base}/dossiers/${dossierId}`);
   await text('Kết quả thẩm định: đề nghị công nhận');
+  await download(() => page.getByRole('button', { name: 'Tải quyết định (DOCX)' }).click(), /\.docx$/);
+  await download(() => page.getByRole('button', { name: 'Tải giấy chứng nhận' }).first().click(), /\.docx$/);
   await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
   await page.locator('.ant-timeline-item').first().waitFor();
   await page.getByRole('button', { name: 'Các lần nộp' }).click();

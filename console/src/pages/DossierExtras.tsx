@@ -5,12 +5,14 @@ import { Alert, Button, Card, Collapse, Descriptions, List, Space, Table, Timeli
 import { api } from '../api/client';
 import type { components } from '../api/schema';
 import { statusLabel } from '../i18n';
-import { fmtDateTime, fmtPoints, L, saveBlob } from '../util';
+import { fmtDate, fmtDateTime, fmtPoints, L, saveBlob } from '../util';
+import { Certificates } from './Decisions';
 
 type Dossier = components['schemas']['DossierView'];
 type History = components['schemas']['HistoryEntry'];
 type Version = components['schemas']['VersionView'];
 type Outcome = components['schemas']['OutcomeView'];
+type Decision = components['schemas']['DecisionView'];
 
 const ACTIONS: Record<string, [string, string]> = {
   created: ['Tạo hồ sơ', 'Created'],
@@ -35,6 +37,7 @@ export function DossierExtras({ dossier }: { dossier: Dossier }) {
   const [history, setHistory] = useState<History[]>([]);
   const [versions, setVersions] = useState<Version[]>([]);
   const [outcome, setOutcome] = useState<Outcome | undefined>();
+  const [decision, setDecision] = useState<Decision | undefined>();
   useEffect(() => {
     void api
       .GET('/api/v1/intake/dossiers/{id}/history', { params: { path: { id } } })
@@ -47,7 +50,23 @@ export function DossierExtras({ dossier }: { dossier: Dossier }) {
         .GET('/api/v1/appraisal/cases/{id}/outcome', { params: { path: { id } } })
         .then(({ data }) => setOutcome(data));
     }
+    if (['recognised', 'refused'].includes(dossier.status)) {
+      // An author lists the issued decisions on her own initiatives; find the one naming it.
+      void api
+        .GET('/api/v1/decision/decisions', { params: { query: { limit: 100 } } })
+        .then(({ data }) =>
+          setDecision(data?.items.find((d) => d.items.some((i) => i.dossier_id === id))),
+        );
+    }
   }, [id, dossier.status]);
+
+  const decisionDoc = async (d: Decision) => {
+    const { data } = await api.GET('/api/v1/decision/decisions/{id}/document', {
+      params: { path: { id: d.id } },
+      parseAs: 'blob',
+    });
+    if (data) saveBlob(data as Blob, 'quyet-dinh.docx');
+  };
 
   const download = async (attachment: string, name: string) => {
     const { data } = await api.GET('/api/v1/intake/dossiers/{id}/attachments/{attachment}', {
@@ -78,6 +97,19 @@ export function DossierExtras({ dossier }: { dossier: Dossier }) {
             </Descriptions>
           }
         />
+      )}
+      {decision && (
+        <Card
+          size="small"
+          title={`${L('Quyết định', 'Decision')} ${decision.number_text ?? ''} ${L('ngày', 'of')} ${fmtDate(decision.signed_on)}`}
+          extra={
+            <Button onClick={() => void decisionDoc(decision)}>
+              {L('Tải quyết định (DOCX)', 'Download the decision (DOCX)')}
+            </Button>
+          }
+        >
+          <Certificates decisionId={decision.id} />
+        </Card>
       )}
       {dossier.attachments.length > 0 && (
         <Card size="small" title={L('Tải tệp của hồ sơ', 'Download the files')}>
