@@ -227,7 +227,7 @@ await step('two reviewers open their assignment and score on the rubric with the
   }
 });
 
-await step('office sees 2/2 sheets, records the team result and reads the dashboard', async () => {
+await step('office sees 2/2 sheets, records the team result, reads the dashboard and downloads the register', async () => {
   await signIn('phong.gd');
   await page.getByRole('menuitem', { name: 'Thẩm định' }).click();
   await choose('pick-field', 'Giáo dục');
@@ -240,6 +240,10 @@ await step('office sees 2/2 sheets, records the team result and reads the dashbo
   await text('Tổng số hồ sơ');
   await page.locator('tr', { hasText: 'Giáo dục' }).waitFor();
   await shot('10a-office-dashboard.png');
+  await download(
+    () => page.locator('tr', { hasText: 'Giáo dục' }).getByRole('button', { name: 'Tải sổ đăng ký (XLSX)' }).click(),
+    /\.xlsx$/,
+  );
   await signOut();
 });
 
@@ -311,11 +315,9 @@ await step('the author downloads her certificate', async () => {
   await shot('13-author-certificate.png');
 });
 
-await step('the author reads the outcome, downloads the decision and certificate from her dossier, reads its history and versions', async () => {
+await step('the author reads the outcome, the history and the versions of her dossier', async () => {
   await page.goto(`${base}/dossiers/${dossierId}`);
   await text('Kết quả thẩm định: đề nghị công nhận');
-  await download(() => page.getByRole('button', { name: 'Tải quyết định (DOCX)' }).click(), /\.docx$/);
-  await download(() => page.getByRole('button', { name: 'Tải giấy chứng nhận' }).first().click(), /\.docx$/);
   await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
   await page.locator('.ant-timeline-item').first().waitFor();
   await page.getByRole('button', { name: 'Các lần nộp' }).click();
