@@ -12,6 +12,9 @@ export default defineConfig({
     assetsDir: 'assets',
     sourcemap: false,
     chunkSizeWarningLimit: 2000,
+    // CommonJS dependencies (React) wrapped the same way every time, so two builds of the
+    // same sources give the same bytes (the bundle is committed and compared in CI).
+    commonjsOptions: { strictRequires: true },
   },
   server: {
     proxy: { '/api': process.env.SANGKIEN_URL ?? 'http://127.0.0.1:8080' },

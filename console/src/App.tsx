@@ -1,5 +1,5 @@
 // The shell: language, sign-in gate, the menu by the person's roles, and the routes.
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import {
   Alert,
   App as AntApp,
@@ -24,6 +24,29 @@ import { SignIn } from './pages/SignIn';
 import { ChangePassword } from './pages/ChangePassword';
 import { DossierList } from './pages/DossierList';
 import { DossierForm } from './pages/DossierForm';
+import { L } from './util';
+
+// The organisers' screens load on demand: an author's first page stays small.
+const Appraisal = lazy(() => import('./pages/Appraisal').then((m) => ({ default: m.Appraisal })));
+const CaseSheet = lazy(() => import('./pages/CaseSheet').then((m) => ({ default: m.CaseSheet })));
+const ReviewerHome = lazy(() =>
+  import('./pages/Reviewer').then((m) => ({ default: m.ReviewerHome })),
+);
+const Sittings = lazy(() => import('./pages/Sittings').then((m) => ({ default: m.Sittings })));
+const SittingPage = lazy(() =>
+  import('./pages/Sittings').then((m) => ({ default: m.SittingPage })),
+);
+const Decisions = lazy(() => import('./pages/Decisions').then((m) => ({ default: m.Decisions })));
+const ToSign = lazy(() => import('./pages/Decisions').then((m) => ({ default: m.ToSign })));
+const DecisionPage = lazy(() =>
+  import('./pages/Decisions').then((m) => ({ default: m.DecisionPage })),
+);
+const CertificatesPage = lazy(() =>
+  import('./pages/Decisions').then((m) => ({ default: m.CertificatesPage })),
+);
+const Budget = lazy(() => import('./pages/Budget').then((m) => ({ default: m.Budget })));
+const Admin = lazy(() => import('./pages/Admin').then((m) => ({ default: m.Admin })));
+const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
 
 type Me = components['schemas']['UserView'];
 type Role = components['schemas']['Role'];
@@ -45,6 +68,24 @@ function menuFor(roles: Set<Role>) {
   }
   if (roles.has('unit_head')) items.push({ key: '/confirm', label: t.toConfirm });
   if (roles.has('receiving_office')) items.push({ key: '/register', label: t.toRegister });
+  if (roles.has('receiving_office') || roles.has('council_secretariat'))
+    items.push({ key: '/dashboard', label: L('Thống kê', 'Dashboard') });
+  if (
+    roles.has('receiving_office') ||
+    roles.has('council_secretariat') ||
+    roles.has('council_chair')
+  )
+    items.push({ key: '/appraisal', label: L('Thẩm định', 'Appraisal') });
+  if (roles.has('reviewer') || roles.has('council_chair'))
+    items.push({ key: '/review', label: L('Chấm điểm', 'Scoring') });
+  if (roles.has('council_secretariat') || roles.has('council_chair'))
+    items.push({ key: '/sittings', label: L('Phiên họp', 'Sittings') });
+  if (roles.has('council_secretariat'))
+    items.push({ key: '/decisions', label: L('Quyết định', 'Decisions') });
+  if (roles.has('signer')) items.push({ key: '/to-sign', label: L('Chờ ký', 'To sign') });
+  if (roles.has('finance_office') || roles.has('council_secretariat'))
+    items.push({ key: '/budget', label: L('Kinh phí', 'Budget') });
+  if (roles.has('admin')) items.push({ key: '/admin', label: L('Quản trị', 'Administration') });
   items.push({ key: '/password', label: t.changePassword });
   return items;
 }
@@ -53,6 +94,11 @@ function home(roles: Set<Role>) {
   if (roles.has('author')) return '/dossiers';
   if (roles.has('unit_head')) return '/confirm';
   if (roles.has('receiving_office')) return '/register';
+  if (roles.has('council_secretariat')) return '/sittings';
+  if (roles.has('signer')) return '/to-sign';
+  if (roles.has('finance_office')) return '/budget';
+  if (roles.has('reviewer') || roles.has('council_chair')) return '/review';
+  if (roles.has('admin')) return '/admin';
   return '/password';
 }
 
@@ -140,16 +186,51 @@ export function App() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <Routes>
-            <Route path="/" element={<Navigate to={home(roles)} replace />} />
-            <Route path="/dossiers" element={<DossierList key={lang} mode="author" />} />
-            <Route path="/dossiers/new" element={<DossierForm key={lang} />} />
-            <Route path="/dossiers/:id" element={<DossierForm key={lang} />} />
-            <Route path="/confirm" element={<DossierList key={lang} mode="unit_head" />} />
-            <Route path="/register" element={<DossierList key={lang} mode="office" />} />
-            <Route path="/password" element={<ChangePassword key={lang} />} />
-            <Route path="*" element={<Navigate to={home(roles)} replace />} />
-          </Routes>
+          <Suspense fallback={<Spin style={{ margin: 48 }} />}>
+            <Routes>
+              <Route path="/" element={<Navigate to={home(roles)} replace />} />
+              <Route path="/dossiers" element={<DossierList key={lang} mode="author" />} />
+              <Route path="/dossiers/new" element={<DossierForm key={lang} />} />
+              <Route path="/dossiers/:id" element={<DossierForm key={lang} />} />
+              <Route path="/confirm" element={<DossierList key={lang} mode="unit_head" />} />
+              <Route path="/register" element={<DossierList key={lang} mode="office" />} />
+              <Route path="/password" element={<ChangePassword key={lang} />} />
+              <Route path="/dashboard" element={<Dashboard key={lang} />} />
+              <Route path="/appraisal" element={<Appraisal key={lang} />} />
+              <Route path="/review" element={<ReviewerHome key={lang} />} />
+              <Route
+                path="/cases/:id"
+                element={
+                  <CaseSheet
+                    key={lang}
+                    me={me.id}
+                    scorer={roles.has('reviewer') || roles.has('council_chair')}
+                  />
+                }
+              />
+              <Route path="/sittings" element={<Sittings key={lang} />} />
+              <Route path="/sittings/:id" element={<SittingPage key={lang} />} />
+              <Route path="/decisions" element={<Decisions key={lang} />} />
+              <Route path="/to-sign" element={<ToSign key={lang} />} />
+              <Route
+                path="/decisions/:id"
+                element={<DecisionPage key={lang} signer={roles.has('signer')} />}
+              />
+              <Route path="/certificates/:id" element={<CertificatesPage key={lang} />} />
+              <Route
+                path="/budget"
+                element={
+                  <Budget
+                    key={lang}
+                    finance={roles.has('finance_office')}
+                    secretariat={roles.has('council_secretariat')}
+                  />
+                }
+              />
+              <Route path="/admin" element={<Admin key={lang} />} />
+              <Route path="*" element={<Navigate to={home(roles)} replace />} />
+            </Routes>
+          </Suspense>
         </Layout.Content>
       </Layout>
     );

@@ -32,6 +32,10 @@ page.setDefaultTimeout(15000);
 let passed = 0;
 let failed = 0;
 const name = `Sáng kiến thử nghiệm ${Date.now()}`;
+let dossierId;
+let decisionUrl;
+const reviewers = { 'Phan Thị Tổ': 'to.truong', 'Cao Thị Lan': 'tv.lan', 'Mai Văn Hùng': 'tv.hung', 'Tạ Văn Minh': 'tv.minh' };
+let assigned = [];
 
 async function step(title, fn) {
   if (failed) {
@@ -116,6 +120,7 @@ await step('author drafts a dossier with every required field', async () => {
   await shot('04-request-form.png');
   await page.getByRole('button', { name: 'Lưu' }).click();
   await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}$/);
+  dossierId = page.url().split('/').pop();
   await text('Bản nháp');
 });
 
@@ -153,6 +158,203 @@ await step('receiving office registers and sees the receipt', async () => {
   await page.locator('.ant-modal-confirm-content', { hasText: 'được tiếp nhận' }).waitFor({ state: 'attached' });
   await page.waitForTimeout(500);
   await shot('07-office-receipt.png');
+});
+
+// Chooses `option` in the select whose input has id `id` (its label points at it).
+async function choose(id, option) {
+  await page.locator('.ant-select', { has: page.locator(`#${id}`) }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+async function download(click, pattern) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  const name = file.suggestedFilename();
+  if (!pattern.test(name)) throw new Error(`downloaded ${name}`);
+  const saved = path.join(shots, name);
+  await file.saveAs(saved);
+  if (fs.statSync(saved).size < 100) throw new Error(`${name} is nearly empty`);
+}
+// Reloads until `t` shows (the services pass events along asynchronously).
+async function eventually(t) {
+  for (let i = 0; i < 15; i++) {
+    const shown = await page
+      .getByText(t, { exact: false })
+      .first()
+      .waitFor({ timeout: 2000 })
+      .then(() => true, () => false);
+    if (shown) return;
+    await page.reload();
+  }
+  await text(t);
+}
+
+await step('office assigns the appraisal team automatically and sees who scores', async () => {
+  await page.locator('.ant-modal-confirm').getByRole('button', { name: 'OK' }).click();
+  await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+  await page.getByRole('menuitem', { name: 'Thẩm định' }).click();
+  await choose('pick-field', 'Giáo dục');
+  await page.getByRole('button', { name: 'Phân công tự động' }).click();
+  const alert = page.locator('.ant-alert', { hasText: 'Đã phân công' });
+  await alert.waitFor();
+  const said = (await alert.innerText()).split('\n').find((l) => l.includes(name)) ?? '';
+  assigned = Object.keys(reviewers).filter((n) => said.includes(n));
+  if (assigned.length < 2) throw new Error(`assigned: ${said}`);
+  await text('0/2 phiếu đã nộp');
+  await shot('08-appraisal-assignment.png');
+  await signOut();
+});
+
+await step('two reviewers open their assignment and score on the rubric with the total and grade computed live', async () => {
+  for (const [i, who] of assigned.slice(0, 2).entries()) {
+    await signIn(reviewers[who]);
+    const mine = page.locator('tr', { hasText: name });
+    await mine.getByText('Chưa chấm').waitFor();
+    if (i === 0) await shot('09a-reviewer-assignments.png');
+    await mine.getByRole('link', { name }).click();
+    await text('Phiếu chấm');
+    const boxes = page.locator('.ant-card', { hasText: 'Phiếu chấm —' }).locator('input.ant-input-number-input');
+    const points = ['1,75', '12,5', '1,5', '2'];
+    for (const [j, p] of points.entries()) await boxes.nth(j).fill(p);
+    await text('17,75');
+    await text('Đạt — loại A');
+    if (i === 0) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await shot('09-reviewer-sheet-phone.png');
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    await page.getByRole('button', { name: 'Nộp phiếu' }).click();
+    await text('Đã nộp phiếu');
+    await signOut();
+  }
+});
+
+await step('office sees 2/2 sheets, records the team result, reads the dashboard and downloads the register', async () => {
+  await signIn('phong.gd');
+  await page.getByRole('menuitem', { name: 'Thẩm định' }).click();
+  await choose('pick-field', 'Giáo dục');
+  await text('2/2 phiếu đã nộp');
+  await page.locator('tr', { hasText: name }).getByRole('button', { name: 'Ghi kết quả' }).click();
+  await page.getByLabel('Lý do').fill('Hai phiếu thống nhất xếp loại A');
+  await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Đồng ý' }).click();
+  await page.locator('tr', { hasText: name }).locator('.ant-tag', { hasText: 'Đã ghi kết quả' }).waitFor();
+  await page.getByRole('menuitem', { name: 'Thống kê' }).click();
+  await text('Tổng số hồ sơ');
+  await page.locator('tr', { hasText: 'Giáo dục' }).waitFor();
+  await shot('10a-office-dashboard.png');
+  await download(
+    () => page.locator('tr', { hasText: 'Giáo dục' }).getByRole('button', { name: 'Tải sổ đăng ký (XLSX)' }).click(),
+    /\.xlsx$/,
+  );
+  await signOut();
+});
+
+await step('secretariat schedules the sitting, takes attendance, records the vote with the two-thirds count', async () => {
+  await signIn('thuong.truc');
+  await page.getByRole('menuitem', { name: 'Phiên họp' }).click();
+  await choose('pick-field', 'Giáo dục');
+  const today = new Date().toLocaleDateString('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
+  await page.getByLabel('Ngày họp').fill(today);
+  await page.getByLabel('Ngày họp').press('Enter');
+  await page.getByLabel('Địa điểm').fill('Hội trường UBND huyện');
+  await pick('Hồ sơ đưa ra họp', name);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Lên lịch' }).click();
+  await page.waitForURL(/\/sittings\/[0-9a-f-]{36}$/);
+  await page.getByRole('button', { name: 'Tất cả có mặt' }).click();
+  await page.getByRole('button', { name: 'Ghi điểm danh' }).click();
+  await text('Đã ghi danh sách có mặt');
+  const members = await page.locator('.ant-checkbox-wrapper').count();
+  await text(`0/${members} tán thành`);
+  await page.getByLabel('Tán thành', { exact: true }).fill(String(members));
+  await text(`${members}/${members} tán thành — cần ít nhất ${Math.ceil((2 * members) / 3)} (hai phần ba): thông qua`);
+  await page.getByRole('button', { name: 'Ghi biểu quyết' }).click();
+  await text('Đã ghi kết quả biểu quyết');
+  await shot('10-sitting-vote.png');
+});
+
+await step('the sitting is closed and the minutes download', async () => {
+  await page.getByRole('button', { name: 'Kết thúc phiên họp' }).click();
+  await text('Phiên họp đã kết thúc');
+  await download(() => page.getByRole('button', { name: 'Tải biên bản (DOCX)' }).click(), /\.docx$/);
+});
+
+await step('secretariat drafts the decision from the concluded case', async () => {
+  await page.getByRole('menuitem', { name: 'Quyết định' }).click();
+  await choose('pick-field', 'Giáo dục');
+  for (let i = 0; i < 30 && !(await page.locator('tr', { hasText: name }).isVisible()); i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+    await choose('pick-field', 'Giáo dục');
+  }
+  await page.locator('tr', { hasText: name }).waitFor();
+  await shot('11-decision-pending.png');
+  await page.getByRole('button', { name: 'Lập dự thảo quyết định' }).click();
+  await page.waitForURL(/\/decisions\/[0-9a-f-]{36}$/);
+  decisionUrl = page.url();
+  await text('Dự thảo — chờ ký');
+  await signOut();
+});
+
+await step('the signer reads the document and signs', async () => {
+  await signIn('pho.chu.tich');
+  await text('Quyết định chờ ký');
+  await page.locator(`a[href="${new URL(decisionUrl).pathname}"]`).first().click();
+  await download(() => page.getByRole('button', { name: 'Đọc văn bản quyết định (DOCX)' }).click(), /\.docx$/);
+  await page.getByRole('button', { name: 'Ký quyết định' }).click();
+  await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Ký' }).click();
+  await text('Đã ký quyết định số');
+  await text('Đã ký ban hành');
+  await shot('12-signed.png');
+  await signOut();
+});
+
+await step('the author downloads her certificate', async () => {
+  await signIn('gv.hoa');
+  await page.goto(decisionUrl.replace('/decisions/', '/certificates/'));
+  await eventually('Tải giấy chứng nhận');
+  await download(() => page.getByRole('button', { name: 'Tải giấy chứng nhận' }).first().click(), /\.docx$/);
+  await shot('13-author-certificate.png');
+});
+
+await step('the author reads the outcome, the history and the versions of her dossier', async () => {
+  await page.goto(`${base}/dossiers/${dossierId}`);
+  await text('Kết quả thẩm định: đề nghị công nhận');
+  await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
+  await page.locator('.ant-timeline-item').first().waitFor();
+  await page.getByRole('button', { name: 'Các lần nộp' }).click();
+  await page.locator('.ant-collapse-content-active tr', { hasText: name }).first().waitFor();
+  await shot('13b-author-outcome-history.png');
+  await signOut();
+});
+
+await step('secretariat drafts the estimate; the finance officer appraises each line and approves', async () => {
+  await signIn('thuong.truc');
+  await page.getByRole('menuitem', { name: 'Kinh phí' }).click();
+  await page.getByRole('button', { name: 'Lập dự toán từ kế hoạch' }).click();
+  await text('Đã lập dự toán');
+  await signOut();
+  await signIn('tai.chinh');
+  await text('Căn cứ pháp lý');
+  await text(' đ');
+  const approve = page.getByRole('button', { name: /^Đồng ý / });
+  const lines = await approve.count();
+  if (!lines) throw new Error('no estimate lines');
+  await shot('14-finance-estimate.png');
+  const rows = page.locator('.ant-card', { hasText: /Dự toán \d{4}/ }).locator('tr.ant-table-row');
+  for (let i = 0; i < lines; i++) {
+    await approve.nth(i).click();
+    // Each answer carries the estimate's new version: wait for it before the next line.
+    await rows.nth(i).locator('.ant-tag', { hasText: 'Đồng ý' }).waitFor();
+  }
+  await page.getByRole('button', { name: 'Phê duyệt dự toán' }).click();
+  await text('Đã phê duyệt dự toán');
+});
+
+await step('the finance officer sees the execution report and downloads the XLSX', async () => {
+  await text('Phê duyệt ngày');
+  await text('Báo cáo thực hiện');
+  await text('Biểu đồ: dự toán duyệt và đã chi theo mục');
+  await shot('15-execution-report.png');
+  await download(() => page.getByRole('button', { name: 'Tải báo cáo (XLSX)' }).click(), /\.xlsx$/);
 });
 
 await browser.close();

@@ -217,6 +217,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appraisal/my/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dossiers assigned to the signed-in reviewer, newest assignment first.
+         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         */
+        get: operations["appraisal_my_assignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appraisal/my/sittings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sittings of the panels the signed-in member sits on, newest first, each with its
+         *     dossiers (read them in intake: members of a council sitting on a dossier may).
+         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         */
+        get: operations["appraisal_my_sittings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/appraisal/panels": {
         parameters: {
             query?: never;
@@ -1016,8 +1057,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Lists decisions, newest first, without their items.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         * Lists decisions, newest first, without their items; an author sees only the issued
+         *     decisions on her own initiatives.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_list_decisions"];
         put?: never;
@@ -1063,7 +1105,7 @@ export interface paths {
         };
         /**
          * Reads a decision with its items; the ETag is its version.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_get_decision"];
         /**
@@ -1134,7 +1176,8 @@ export interface paths {
         };
         /**
          * The decision as DOCX (Decree 30/2020 layout); a draft prints blanks for number and date.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         *     An author downloads an issued decision that decides on her initiative.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_download_decision"];
         put?: never;
@@ -1661,7 +1704,7 @@ export interface paths {
         };
         /**
          * Reads a dossier.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
         get: operations["intake_get_dossier"];
         /**
@@ -1686,7 +1729,7 @@ export interface paths {
         };
         /**
          * Lists the files a dossier has now.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
         get: operations["intake_list"];
         put?: never;
@@ -1710,7 +1753,7 @@ export interface paths {
         };
         /**
          * Downloads a file of the dossier, streamed (also a file of an earlier version).
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
         get: operations["intake_download"];
         put?: never;
@@ -2045,6 +2088,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/plans/{id}/register.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The register of a plan's field: every registered dossier the caller may see, by register
+         *     number, with date received, name, authors, unit, status and result.
+         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_download_register"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/probes": {
         parameters: {
             query?: never;
@@ -2149,6 +2213,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A dossier on a sitting's agenda. */
+        AgendaItem: {
+            /** Format: uuid */
+            dossier_id: string;
+            /** @description The initiative's name. */
+            name: string;
+            /** Format: int32 */
+            register_number: number;
+        };
         /** @description A recorded amendment. */
         AmendmentView: {
             /** Format: date-time */
@@ -3082,6 +3155,53 @@ export interface components {
         /** @description New members of a panel. */
         MembersInput: {
             members: components["schemas"]["Member"][];
+        };
+        /** @description One dossier assigned to the caller. */
+        MyAssignment: {
+            /** Format: date-time */
+            assigned_at: string;
+            /**
+             * Format: uuid
+             * @description The case (same id as the dossier).
+             */
+            case_id: string;
+            /** @description The case's status (`open`, `withdrawn`, `concluded`). */
+            case_status: string;
+            /**
+             * Format: uuid
+             * @description The dossier to read in intake (`GET /api/v1/intake/dossiers/{id}`).
+             */
+            dossier_id: string;
+            /** @description The initiative's name. */
+            dossier_name: string;
+            /**
+             * Format: date
+             * @description Last local date of the stage: the sheet is due by then.
+             */
+            due_on?: string | null;
+            /** Format: int32 */
+            register_number: number;
+            /** @description Rubric code of the stage. */
+            rubric?: string | null;
+            /** @description `not_started`, `draft` or `submitted`. */
+            sheet_state: string;
+            /** @description `appraisal_team` or `council`. */
+            stage: string;
+        };
+        /** @description A page of the caller's assignments. */
+        MyAssignmentPage: {
+            items: components["schemas"]["MyAssignment"][];
+            next_cursor?: string | null;
+        };
+        /** @description A sitting the caller sits on, with its dossiers. */
+        MySitting: {
+            /** @description The dossiers to discuss, in agenda order. */
+            dossiers: components["schemas"]["AgendaItem"][];
+            /** @description The caller's role on the panel. */
+            my_role: string;
+            /** @description The panel's name. */
+            panel_name: string;
+            sitting: components["schemas"]["SittingView"];
         };
         /** @description A nomination to create. */
         NominationInput: {
@@ -4544,6 +4664,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SheetView"][];
+                };
+            };
+        };
+    };
+    appraisal_my_assignments: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Text to search for. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller's assignments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAssignmentPage"];
+                };
+            };
+            /** @description Not a panel member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    appraisal_my_sittings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's sittings with their dossiers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MySitting"][];
+                };
+            };
+            /** @description Not a panel member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8736,6 +8921,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Text to search for. */
                 q?: string;
+                /** @description The plan's year (`2022`). */
+                year?: number;
                 plan_id?: string;
                 /** @description Field code. */
                 field?: string;
@@ -9786,6 +9973,50 @@ export interface operations {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    intake_download_register: {
+        parameters: {
+            query: {
+                /** @description The plan's field code. */
+                field: string;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The register */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description Not an office that keeps registers */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such plan or field */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -23,6 +23,7 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
+import { DossierExtras } from './DossierExtras';
 import { fieldProblems, problemText, type Problem } from '../api/problem';
 import type { components } from '../api/schema';
 import { session } from '../session/store';
@@ -223,175 +224,178 @@ export function DossierForm() {
     !dossier || ['draft', 'returned', 'correction_requested'].includes(dossier.status);
 
   return (
-    <Card
-      title={dossier ? `${dossier.form.name || t.newDossier}` : t.newDossier}
-      extra={dossier && <Tag color="blue">{dossier.status_label}</Tag>}
-      style={{ maxWidth: 960 }}
-    >
-      {problem && <Alert type="error" showIcon message={problem} style={{ marginBottom: 16 }} />}
-      {dossier?.last_reason && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 16 }}
-          message={`${t.lastReason}: ${dossier.last_reason}`}
-          description={
-            dossier.correction_due_on &&
-            `${t.correctionDue}: ${dayjs(dossier.correction_due_on).format('DD/MM/YYYY')}`
-          }
-        />
-      )}
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        disabled={!editable}
-        initialValues={{ authors: [{ contribution_percent: 100 }], declaration: false }}
+    <>
+      <Card
+        title={dossier ? `${dossier.form.name || t.newDossier}` : t.newDossier}
+        extra={dossier && <Tag color="blue">{dossier.status_label}</Tag>}
+        style={{ maxWidth: 960 }}
       >
-        <Space wrap style={{ width: '100%' }}>
-          <Form.Item name="plan_id" label={t.plan} rules={[{ required: true }]}>
-            <Select
-              style={{ width: 320 }}
-              disabled={!!id}
-              options={plans.map((p) => ({ value: p.id, label: `${p.symbol} — ${p.title}` }))}
-            />
-          </Form.Item>
-          <Form.Item name="field" label={t.field} rules={[{ required: true }]}>
-            <Select
-              style={{ width: 260 }}
-              disabled={!!id}
-              options={(plan?.fields ?? []).map((f) => ({ value: f.code, label: f.name }))}
-            />
-          </Form.Item>
-        </Space>
-        <Form.Item name="name" label={t.name} rules={[{ required: true }]}>
-          <Input />
-        </Form.Item>
-        <Space wrap>
-          <Form.Item name="kind" label={t.kind}>
-            <Select
-              style={{ width: 280 }}
-              options={KINDS.map((k) => ({ value: k, label: t.kinds[k] }))}
-            />
-          </Form.Item>
-          <Form.Item name="first_applied_on" label={t.firstAppliedOn}>
-            <DatePicker format="DD/MM/YYYY" />
-          </Form.Item>
-        </Space>
-        <Form.Item name="application_area" label={t.applicationArea}>
-          <Input />
-        </Form.Item>
-        <Form.Item name="essence" label={t.essence}>
-          <Input.TextArea rows={4} />
-        </Form.Item>
-        <Form.Item name="conditions" label={t.conditions}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item name="applied_where" label={t.appliedWhere}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item name="benefits_by_author" label={t.benefitsByAuthor}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item name="benefits_by_participants" label={t.benefitsByParticipants}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item name="investor" label={t.investor}>
-          <Input />
-        </Form.Item>
-        <Form.Item name="confidential_info" label={t.confidential}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-
-        <Typography.Title level={5}>{t.authors}</Typography.Title>
-        <Form.List name="authors">
-          {(fields, { add, remove }) => (
-            <>
-              {fields.map((f) => (
-                <Space key={f.key} wrap align="start">
-                  <Form.Item
-                    name={[f.name, 'full_name']}
-                    label={t.fullName}
-                    rules={[{ required: true }]}
-                  >
-                    <Input />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'date_of_birth']} label={t.dateOfBirth}>
-                    <DatePicker format="DD/MM/YYYY" />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'workplace']} label={t.workplace}>
-                    <Input />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'title']} label={t.title}>
-                    <Input />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'qualification']} label={t.qualification}>
-                    <Input />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'contribution_percent']} label={t.share}>
-                    <InputNumber min={0} max={100} step={0.01} />
-                  </Form.Item>
-                  {fields.length > 1 && (
-                    <Button onClick={() => remove(f.name)} style={{ marginTop: 30 }}>
-                      ×
-                    </Button>
-                  )}
-                </Space>
-              ))}
-              <Form.Item
-                name="authors"
-                help={fill(t.sharesTotal, { n: total })}
-                validateStatus={total === 100 ? 'success' : 'error'}
-              >
-                <Button onClick={() => add({ contribution_percent: 0 })}>{t.addAuthor}</Button>
-              </Form.Item>
-            </>
-          )}
-        </Form.List>
-        <Form.Item name="declaration" valuePropName="checked">
-          <Checkbox>{t.declaration}</Checkbox>
-        </Form.Item>
-      </Form>
-
-      <Typography.Title level={5}>{t.attachments}</Typography.Title>
-      <Form.Item name="attachments" validateStatus={undefined}>
-        <List
-          size="small"
-          dataSource={dossier?.attachments ?? []}
-          renderItem={(a) => (
-            <List.Item>
-              {a.name} ({Math.ceil(a.size / 1024)} KB, {a.content_type})
-            </List.Item>
-          )}
-        />
-      </Form.Item>
-      {id ? (
-        <Upload
-          showUploadList={false}
-          disabled={!editable}
-          beforeUpload={(file) => {
-            void upload(file);
-            return false;
-          }}
-        >
-          <Button disabled={!editable}>{t.upload}</Button>{' '}
-          <Typography.Text type="secondary">{t.uploadHint}</Typography.Text>
-        </Upload>
-      ) : (
-        <Typography.Text type="secondary">{t.saveFirst}</Typography.Text>
-      )}
-      {progress !== undefined && <Progress percent={Math.round(progress)} />}
-
-      <Space style={{ marginTop: 24 }}>
-        <Button onClick={() => navigate('/dossiers')}>{t.back}</Button>
-        <Button onClick={() => void save()} disabled={!editable}>
-          {t.save}
-        </Button>
-        {id && (
-          <Button type="primary" onClick={() => void submit()} disabled={!editable}>
-            {t.submit}
-          </Button>
+        {problem && <Alert type="error" showIcon message={problem} style={{ marginBottom: 16 }} />}
+        {dossier?.last_reason && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 16 }}
+            message={`${t.lastReason}: ${dossier.last_reason}`}
+            description={
+              dossier.correction_due_on &&
+              `${t.correctionDue}: ${dayjs(dossier.correction_due_on).format('DD/MM/YYYY')}`
+            }
+          />
         )}
-      </Space>
-    </Card>
+        <Form<Values>
+          form={form}
+          layout="vertical"
+          disabled={!editable}
+          initialValues={{ authors: [{ contribution_percent: 100 }], declaration: false }}
+        >
+          <Space wrap style={{ width: '100%' }}>
+            <Form.Item name="plan_id" label={t.plan} rules={[{ required: true }]}>
+              <Select
+                style={{ width: 320 }}
+                disabled={!!id}
+                options={plans.map((p) => ({ value: p.id, label: `${p.symbol} — ${p.title}` }))}
+              />
+            </Form.Item>
+            <Form.Item name="field" label={t.field} rules={[{ required: true }]}>
+              <Select
+                style={{ width: 260 }}
+                disabled={!!id}
+                options={(plan?.fields ?? []).map((f) => ({ value: f.code, label: f.name }))}
+              />
+            </Form.Item>
+          </Space>
+          <Form.Item name="name" label={t.name} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Space wrap>
+            <Form.Item name="kind" label={t.kind}>
+              <Select
+                style={{ width: 280 }}
+                options={KINDS.map((k) => ({ value: k, label: t.kinds[k] }))}
+              />
+            </Form.Item>
+            <Form.Item name="first_applied_on" label={t.firstAppliedOn}>
+              <DatePicker format="DD/MM/YYYY" />
+            </Form.Item>
+          </Space>
+          <Form.Item name="application_area" label={t.applicationArea}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="essence" label={t.essence}>
+            <Input.TextArea rows={4} />
+          </Form.Item>
+          <Form.Item name="conditions" label={t.conditions}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Form.Item name="applied_where" label={t.appliedWhere}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Form.Item name="benefits_by_author" label={t.benefitsByAuthor}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Form.Item name="benefits_by_participants" label={t.benefitsByParticipants}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Form.Item name="investor" label={t.investor}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="confidential_info" label={t.confidential}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+
+          <Typography.Title level={5}>{t.authors}</Typography.Title>
+          <Form.List name="authors">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((f) => (
+                  <Space key={f.key} wrap align="start">
+                    <Form.Item
+                      name={[f.name, 'full_name']}
+                      label={t.fullName}
+                      rules={[{ required: true }]}
+                    >
+                      <Input />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'date_of_birth']} label={t.dateOfBirth}>
+                      <DatePicker format="DD/MM/YYYY" />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'workplace']} label={t.workplace}>
+                      <Input />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'title']} label={t.title}>
+                      <Input />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'qualification']} label={t.qualification}>
+                      <Input />
+                    </Form.Item>
+                    <Form.Item name={[f.name, 'contribution_percent']} label={t.share}>
+                      <InputNumber min={0} max={100} step={0.01} />
+                    </Form.Item>
+                    {fields.length > 1 && (
+                      <Button onClick={() => remove(f.name)} style={{ marginTop: 30 }}>
+                        ×
+                      </Button>
+                    )}
+                  </Space>
+                ))}
+                <Form.Item
+                  name="authors"
+                  help={fill(t.sharesTotal, { n: total })}
+                  validateStatus={total === 100 ? 'success' : 'error'}
+                >
+                  <Button onClick={() => add({ contribution_percent: 0 })}>{t.addAuthor}</Button>
+                </Form.Item>
+              </>
+            )}
+          </Form.List>
+          <Form.Item name="declaration" valuePropName="checked">
+            <Checkbox>{t.declaration}</Checkbox>
+          </Form.Item>
+        </Form>
+
+        <Typography.Title level={5}>{t.attachments}</Typography.Title>
+        <Form.Item name="attachments" validateStatus={undefined}>
+          <List
+            size="small"
+            dataSource={dossier?.attachments ?? []}
+            renderItem={(a) => (
+              <List.Item>
+                {a.name} ({Math.ceil(a.size / 1024)} KB, {a.content_type})
+              </List.Item>
+            )}
+          />
+        </Form.Item>
+        {id ? (
+          <Upload
+            showUploadList={false}
+            disabled={!editable}
+            beforeUpload={(file) => {
+              void upload(file);
+              return false;
+            }}
+          >
+            <Button disabled={!editable}>{t.upload}</Button>{' '}
+            <Typography.Text type="secondary">{t.uploadHint}</Typography.Text>
+          </Upload>
+        ) : (
+          <Typography.Text type="secondary">{t.saveFirst}</Typography.Text>
+        )}
+        {progress !== undefined && <Progress percent={Math.round(progress)} />}
+
+        <Space style={{ marginTop: 24 }}>
+          <Button onClick={() => navigate('/dossiers')}>{t.back}</Button>
+          <Button onClick={() => void save()} disabled={!editable}>
+            {t.save}
+          </Button>
+          {id && (
+            <Button type="primary" onClick={() => void submit()} disabled={!editable}>
+              {t.submit}
+            </Button>
+          )}
+        </Space>
+      </Card>
+      {id && dossier && <DossierExtras dossier={dossier} />}
+    </>
   );
 }

@@ -1,7 +1,9 @@
 // Lists of dossiers for the author (mine), the unit head (submitted, to confirm) and the
 // receiving office (confirmed, to register), with search, status filter and paging.
 import { useCallback, useEffect, useState } from 'react';
-import { App, Button, Empty, Input, Select, Space, Table, Tag } from 'antd';
+import { App, Button, DatePicker, Empty, Input, Select, Space, Table, Tag } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { failure, L } from '../util';
 import dayjs from 'dayjs';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
@@ -103,6 +105,51 @@ export function DossierList({ mode }: { mode: ListMode }) {
     void load();
   };
 
+  /** The office asks for corrections (reason, deadline) or reopens the window (reason, until). */
+  const officeAct = (row: Summary, action: 'correction' | 'reopen') => {
+    let reason = '';
+    let date: Dayjs | null = null;
+    const correction = action === 'correction';
+    modal.confirm({
+      title: correction
+        ? L('Yêu cầu bổ sung, sửa đổi hồ sơ', 'Ask for corrections')
+        : L('Mở lại hạn nộp cho hồ sơ này', 'Reopen the window for this dossier'),
+      content: (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <label htmlFor="office-reason">{L('Lý do', 'Reason')}</label>
+          <Input.TextArea id="office-reason" onChange={(e) => (reason = e.target.value)} />
+          <label htmlFor="office-date">
+            {correction
+              ? L('Hạn bổ sung (mặc định một tháng)', 'Deadline (one month by default)')
+              : L('Được nộp đến ngày', 'May be submitted until')}
+          </label>
+          <DatePicker id="office-date" format="DD/MM/YYYY" onChange={(d) => (date = d)} />
+        </Space>
+      ),
+      onOk: async () => {
+        const path = { path: { id: row.id } };
+        const day = date ? (date as Dayjs).format('YYYY-MM-DD') : undefined;
+        const { error, response } = correction
+          ? await api.POST('/api/v1/intake/dossiers/{id}/request-correction', {
+              params: path,
+              body: { reason, deadline: day ?? null },
+            })
+          : await api.POST('/api/v1/intake/dossiers/{id}/window-exception', {
+              params: path,
+              body: { reason, until: day ?? '' },
+            });
+        if (error) void message.error(failure(error, response.status));
+        else
+          void message.success(
+            correction
+              ? L('Đã yêu cầu bổ sung', 'Corrections asked')
+              : L('Đã mở lại hạn nộp', 'Window reopened'),
+          );
+        void load();
+      },
+    });
+  };
+
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
@@ -164,10 +211,21 @@ export function DossierList({ mode }: { mode: ListMode }) {
                   </>
                 )}
                 {mode === 'office' && row.status === 'confirmed' && (
-                  <Button size="small" type="primary" onClick={() => void act(row, 'register')}>
-                    {t.register}
-                  </Button>
+                  <>
+                    <Button size="small" type="primary" onClick={() => void act(row, 'register')}>
+                      {t.register}
+                    </Button>
+                    <Button size="small" onClick={() => officeAct(row, 'correction')}>
+                      {L('Yêu cầu bổ sung', 'Ask for corrections')}
+                    </Button>
+                  </>
                 )}
+                {mode === 'office' &&
+                  ['draft', 'returned', 'correction_requested'].includes(row.status) && (
+                    <Button size="small" onClick={() => officeAct(row, 'reopen')}>
+                      {L('Mở lại hạn nộp', 'Reopen the window')}
+                    </Button>
+                  )}
               </Space>
             ),
           },
