@@ -145,6 +145,7 @@ pub async fn paper<C: ConnectionTrait>(
         recognised,
         refused,
         profile,
+        created: d.created_at,
     }))
 }
 
