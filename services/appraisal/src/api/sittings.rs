@@ -26,7 +26,7 @@ use sangkien_kit::{
 };
 use sangkien_proto::{
     ErrorCode, Role,
-    events::{AttendeeInfo, AuthorInfo, SittingHeld},
+    events::{AttendeeInfo, AuthorInfo, Grounds, SittingHeld, VoteCount},
 };
 
 use super::{
@@ -750,28 +750,21 @@ pub async fn close_sitting(
                 continue; // withdrawn meanwhile: nothing to conclude
             }
             let scored = scored_result(&txn, c.id).await?;
-            let verdict_vi = if v.carried {
-                "đề nghị công nhận"
-            } else {
-                "không đề nghị công nhận"
+            let vote = VoteCount {
+                held_on: s.held_on,
+                members: count(v.members),
+                in_favour: count(v.in_favour),
+                against: count(v.against),
+                abstaining: count(v.abstaining),
+                required: count(v.required),
+                carried: v.carried,
             };
-            let verdict_en = if v.carried {
-                "recommended for recognition"
-            } else {
-                "not recommended"
+            let grounds = Grounds {
+                vote: Some(vote),
+                rule: Some("two_thirds".into()),
+                text: String::new(),
             };
-            let reason = format!(
-                "Hội đồng sáng kiến biểu quyết ngày {}: {}/{} thành viên tán thành (cần {}), {} không tán thành, {} không biểu quyết — {verdict_vi}. / The council voted {} of {} in favour ({} needed): {verdict_en}.",
-                s.held_on.format("%d/%m/%Y"),
-                v.in_favour,
-                v.members,
-                v.required,
-                v.against,
-                v.abstaining,
-                v.in_favour,
-                v.members,
-                v.required,
-            );
+            let reason = grounds.text(sangkien_proto::Lang::Vi);
             record_stage_result(
                 &ctx,
                 &txn,
@@ -787,6 +780,7 @@ pub async fn close_sitting(
                         method: "vote",
                     },
                     reason,
+                    grounds,
                     sitting_id: Some(s.id),
                     caller: &caller,
                 },
@@ -840,6 +834,10 @@ pub async fn close_sitting(
         actix_web::http::StatusCode::OK,
         sitting_view(updated)?,
     ))
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The snake_case name of a panel role, as events carry it.

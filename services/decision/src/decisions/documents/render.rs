@@ -8,6 +8,8 @@ use sangkien_papers::{
     Authority, Letterhead, OfficialPaper, Signature, TableSpec, day_text, docx::Block,
 };
 
+use sangkien_proto::{Lang, events::Grounds};
+
 use crate::decisions::domain::profile::{BodyProfile, SignerProfile};
 
 /// One initiative as the documents print it.
@@ -27,6 +29,9 @@ pub struct Line {
     pub grade: Option<String>,
     /// The written reason (a refusal's grounds).
     pub reason: String,
+    /// The conclusion's grounds as facts, printed in Vietnamese instead of `reason` when
+    /// known.
+    pub grounds: Option<Grounds>,
 }
 
 /// What a decision says; `number` and `signed_on` are `None` on a draft, which prints the
@@ -305,9 +310,18 @@ pub fn decision_paper(d: &DecisionPaper) -> (OfficialPaper, Vec<Block>) {
     (paper, annex(d))
 }
 
-/// What a refused line prints as its grounds, in Vietnamese.
+/// What a refused line prints as its grounds, in Vietnamese only: the conclusion's facts
+/// rendered in Vietnamese, else the written reason — of which a "vi / en" sentence stored
+/// before the grounds were carried keeps only its Vietnamese half.
 pub fn refusal_text(l: &Line) -> String {
-    l.reason.clone()
+    if let Some(g) = &l.grounds {
+        return g.text(Lang::Vi);
+    }
+    l.reason
+        .split(" / ")
+        .filter(|part| sangkien_papers::check::english_words(part).len() < 2)
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 /// The decision as DOCX bytes.
@@ -399,6 +413,7 @@ mod tests {
                 average: Some(15.25),
                 grade: Some("B".into()),
                 reason: "Đạt".into(),
+                grounds: None,
             }],
             refused: vec![Line {
                 register_number: 2,
@@ -407,7 +422,8 @@ mod tests {
                 unit: String::new(),
                 average: None,
                 grade: None,
-                reason: "Không đủ hai phần ba".into(),
+                reason: "Không đủ hai phần ba / The council voted 3 of 7 in favour (5 needed): not recommended.".into(),
+                grounds: None,
             }],
             created: chrono::TimeZone::with_ymd_and_hms(&Utc, 2022, 2, 1, 8, 0, 0)
                 .single()
@@ -514,6 +530,37 @@ mod tests {
         assert!(x.contains("- Trần Văn Nam, đồng tác giả, tỷ lệ đóng góp 40%;"));
         assert!(x.contains("Quyết định số 05/QĐ-UBND ngày 05 tháng 02 năm 2022"));
         assert!(x.contains("Trần Thị Phương"));
+    }
+
+    #[test]
+    fn a_refused_dossier_s_decision_contains_no_english_word() {
+        use sangkien_papers::check::{english_words, plain_text};
+        // A reason stored as one "vi / en" sentence before the grounds were carried.
+        let p = paper();
+        let text = plain_text(&decision(&p).unwrap_or_default());
+        assert!(text.contains("Không đủ hai phần ba"), "{text}");
+        assert_eq!(english_words(&text), Vec::<String>::new(), "{text}");
+        // The grounds as facts, rendered in Vietnamese.
+        let mut p = paper();
+        p.refused[0].grounds = Some(Grounds {
+            vote: Some(sangkien_proto::events::VoteCount {
+                held_on: NaiveDate::from_ymd_opt(2022, 3, 15).unwrap_or_default(),
+                members: 7,
+                in_favour: 3,
+                against: 4,
+                abstaining: 0,
+                required: 5,
+                carried: false,
+            }),
+            rule: Some("two_thirds".into()),
+            text: String::new(),
+        });
+        let text = plain_text(&decision(&p).unwrap_or_default());
+        assert!(
+            text.contains("3/7 thành viên tán thành (cần 5, ít nhất hai phần ba số thành viên), 4 không tán thành"),
+            "{text}"
+        );
+        assert_eq!(english_words(&text), Vec::<String>::new(), "{text}");
     }
 
     #[test]
