@@ -6,7 +6,13 @@ use chrono::{Datelike, NaiveDate};
 /// days under 10 and the months January and February take a leading zero, as the decree asks,
 /// so that nobody can add a digit by hand.
 pub fn date_line(place: &str, on: NaiveDate) -> String {
-    format!("{}, {}", place.trim(), day_text(on))
+    let place = place.trim();
+    if place.is_empty() {
+        // No place recorded: the date alone, never a dangling comma.
+        let d = day_text(on);
+        return format!("N{}", &d[1..]);
+    }
+    format!("{place}, {}", day_text(on))
 }
 
 /// `ngày 05 tháng 02 năm 2027`: a date in running text ("Quyết định số 05/QĐ-UBND ngày 05
@@ -62,6 +68,11 @@ mod tests {
         assert_eq!(day_text(day(2022, 2, 5)), "ngày 05 tháng 02 năm 2022");
         assert_eq!(day_text(day(2022, 3, 15)), "ngày 15 tháng 3 năm 2022");
         assert_eq!(day_text(day(2022, 12, 1)), "ngày 01 tháng 12 năm 2022");
+    }
+
+    #[test]
+    fn without_a_place_the_date_line_is_the_date_alone() {
+        assert_eq!(date_line(" ", day(2022, 3, 15)), "Ngày 15 tháng 3 năm 2022");
     }
 
     #[test]

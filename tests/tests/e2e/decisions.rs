@@ -143,7 +143,8 @@ async fn three_concluded(
         json!({ "plan_id": plan_id, "field": "education", "kind": "council", "name": "Hội đồng Sáng kiến huyện Vĩnh Tường năm 2022", "members": council })).await;
     assert_eq!(cpanel.status, 201, "{}", cpanel.body);
     let sitting = post(sys, "/api/v1/appraisal/sittings", &p.secretariat,
-        json!({ "panel_id": cpanel.body["id"], "held_on": "2022-03-15", "place": "Hội trường UBND huyện", "dossier_ids": ids })).await;
+        json!({ "panel_id": cpanel.body["id"], "held_on": "2022-03-15", "place": "Hội trường UBND huyện", "dossier_ids": ids,
+            "starts_at": "08:00:00", "ends_at": "10:00:00", "body_name": "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", "locality": "Vĩnh Tường" })).await;
     assert_eq!(sitting.status, 201, "{}", sitting.body);
     let sid = sitting.body["id"].as_str().unwrap().to_owned();
     let mut last = matched(

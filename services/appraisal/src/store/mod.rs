@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(panels::CreatePanels));
         m.push(Box::new(sheets::CreateSheets));
         m.push(Box::new(sittings::CreateSittings));
+        m.push(Box::new(sittings::AddMinutesFacts));
         m
     }
 }
