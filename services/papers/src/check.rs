@@ -187,7 +187,24 @@ pub fn layout_problems(docx: &[u8]) -> Vec<String> {
     for r in all.iter().filter(|r| is_article(&r.text)) {
         need(r.bold, &format!("{:?} in bold", r.text.trim()));
     }
-    for r in all.iter().filter(|r| r.text.starts_with("Căn cứ ")) {
+    // Legal bases are paragraphs of the body; a table's header may start with the same words.
+    let outside_tables: String = doc
+        .split("<w:tbl>")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once("</w:tbl>")
+                    .map(|(_, after)| after)
+                    .unwrap_or("")
+            }
+        })
+        .collect();
+    for r in runs(&outside_tables)
+        .iter()
+        .filter(|r| r.text.starts_with("Căn cứ "))
+    {
         need(r.italic, "legal bases in italic");
         need(
             r.text.trim_end().ends_with(';') || r.text.trim_end().ends_with('.'),
