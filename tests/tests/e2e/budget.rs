@@ -67,8 +67,15 @@ async fn xlsx(sys: &TestSystem, path: &str, token: &str) -> calamine::Range<Data
             .contains(".xlsx")
     );
     let bytes = res.bytes().await.unwrap().to_vec();
+    // The settlement is a report of its own; each sheet is named in Vietnamese.
+    let sheet = if path.contains("settlement") {
+        "Quyết toán"
+    } else {
+        "Thực hiện dự toán"
+    };
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    wb.worksheet_range("Bao cao").unwrap()
+    assert_eq!(wb.sheet_names(), [sheet]);
+    wb.worksheet_range(sheet).unwrap()
 }
 
 /// The row labelled "Tổng cộng": (estimated, spent, remaining).

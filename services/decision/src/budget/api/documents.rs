@@ -29,6 +29,48 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// The body profile of the caller's tenant; `body_profile_missing` without one.
+async fn profile_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+) -> Result<BodyProfile, ApiError> {
+    match profile::Entity::find_by_id(caller.tenant).one(db).await? {
+        Some(row) => serde_json::from_str(&row.profile).map_err(ApiError::internal),
+        None => Err(ApiError::new(ErrorCode::BodyProfileMissing)),
+    }
+}
+
+/// Who issues the tenant's reports, from its body profile: the body, its superior and place,
+/// and the head (the first signer). A tenant without a profile gets its reports without a
+/// body name rather than none.
+pub async fn issuer_of<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+) -> Result<xlsx::Issuer, ApiError> {
+    Ok(match profile_of(db, caller).await {
+        Ok(p) => {
+            let superior = p.superior_name.trim().to_owned();
+            xlsx::Issuer {
+                superior: (!superior.is_empty()).then_some(superior),
+                head: p
+                    .signers
+                    .first()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                place: p.place_name,
+                body: p.full_name,
+            }
+        }
+        Err(e) if e.code == ErrorCode::BodyProfileMissing => xlsx::Issuer {
+            superior: None,
+            body: String::new(),
+            place: String::new(),
+            head: String::new(),
+        },
+        Err(e) => return Err(e),
+    })
+}
+
 /// Everything the estimate's papers say, from what is stored.
 async fn paper_of(
     ctx: &ServiceContext,
@@ -39,13 +81,7 @@ async fn paper_of(
     let plan = queries::plan_in(&ctx.db, caller.tenant, e.plan_id)
         .await?
         .ok_or_else(no_plan)?;
-    let body: BodyProfile = match profile::Entity::find_by_id(caller.tenant)
-        .one(&ctx.db)
-        .await?
-    {
-        Some(row) => serde_json::from_str(&row.profile).map_err(ApiError::internal)?,
-        None => return Err(ApiError::new(ErrorCode::BodyProfileMissing)),
-    };
+    let body = profile_of(&ctx.db, caller).await?;
     let bases: BTreeMap<Uuid, String> = queries::rates_of(&ctx.db, caller.tenant)
         .await?
         .into_iter()
