@@ -84,7 +84,7 @@ fn clock(t: NaiveTime) -> String {
 /// Column widths of the members' table, filling the text area (9355 twips).
 pub const MEMBER_WIDTHS: [usize; 4] = [700, 3900, 3055, 1700];
 /// Column widths of the results' table, filling the text area.
-pub const RESULT_WIDTHS: [usize; 8] = [600, 2855, 850, 850, 950, 1050, 1050, 1150];
+pub const RESULT_WIDTHS: [usize; 8] = [700, 2755, 850, 850, 950, 1050, 1050, 1150];
 
 /// The minutes as an [`OfficialPaper`].
 pub fn paper(m: &Minutes) -> OfficialPaper {
@@ -360,6 +360,7 @@ mod tests {
     fn the_minutes_pass_the_layout_check_and_say_what_a_secretary_signs() {
         let bytes = render(&minutes()).unwrap_or_default();
         assert_eq!(layout_problems(&bytes), Vec::<String>::new());
+        sangkien_papers::check::keep("minutes.docx", &bytes).unwrap_or_default();
         let text = plain_text(&bytes);
         for expected in [
             "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG",

@@ -262,6 +262,19 @@ pub fn layout_problems(docx: &[u8]) -> Vec<String> {
     out
 }
 
+/// Writes `bytes` as `file` into the folder `SK_PAPERS_DIR` names, when it is set, so that
+/// `tests/papers.sh` converts every paper the services' tests render with LibreOffice and
+/// checks its pages. Without the variable it does nothing.
+pub fn keep(file: &str, bytes: &[u8]) -> std::io::Result<()> {
+    match std::env::var_os("SK_PAPERS_DIR") {
+        Some(dir) => {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(std::path::Path::new(&dir).join(file), bytes)
+        }
+        None => Ok(()),
+    }
+}
+
 /// `Điều 12. `: an article's number, which must be bold.
 fn is_article(t: &str) -> bool {
     let Some(rest) = t.strip_prefix("Điều ") else {

@@ -68,6 +68,7 @@ mod tests {
         assert_eq!(day_text(day(2022, 2, 5)), "ngày 05 tháng 02 năm 2022");
         assert_eq!(day_text(day(2022, 3, 15)), "ngày 15 tháng 3 năm 2022");
         assert_eq!(day_text(day(2022, 12, 1)), "ngày 01 tháng 12 năm 2022");
+        assert_eq!(day_text(day(2022, 1, 18)), "ngày 18 tháng 01 năm 2022");
     }
 
     #[test]

@@ -61,8 +61,9 @@ pub struct EstimatePaper {
 
 const ROMAN: [&str; 10] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
 
-/// Column widths of the estimate's table, filling the text area (9355 twips).
-pub const WIDTHS: [usize; 8] = [550, 2300, 1900, 700, 1000, 1100, 1100, 705];
+/// Column widths of the estimate's DOCX table, filling the text area (9355 twips): amounts up
+/// to 99.999.999 on one line; the finance office's reasons follow the table.
+pub const WIDTHS: [usize; 7] = [700, 2100, 1600, 850, 1250, 1400, 1455];
 
 /// One printed row: a group heading, a line or the total.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,7 +210,7 @@ pub fn estimate_paper(e: &EstimatePaper) -> Option<OfficialPaper> {
     ];
     let money = |m: i64| format_dong(m);
     blocks.push(Block::Table(TableSpec {
-        header: HEADER.map(String::from).to_vec(),
+        header: HEADER[..7].iter().map(|h| (*h).to_owned()).collect(),
         widths: WIDTHS.to_vec(),
         rows: rows
             .iter()
@@ -231,7 +232,6 @@ pub fn estimate_paper(e: &EstimatePaper) -> Option<OfficialPaper> {
                     } else {
                         String::new()
                     },
-                    String::new(),
                 ],
                 Row::Line {
                     number,
@@ -241,7 +241,7 @@ pub fn estimate_paper(e: &EstimatePaper) -> Option<OfficialPaper> {
                     rate,
                     requested,
                     appraised,
-                    note,
+                    ..
                 } => vec![
                     number.to_string(),
                     name.clone(),
@@ -250,7 +250,6 @@ pub fn estimate_paper(e: &EstimatePaper) -> Option<OfficialPaper> {
                     money(*rate),
                     money(*requested),
                     appraised.map(money).unwrap_or_default(),
-                    note.clone(),
                 ],
                 Row::Total {
                     requested,
@@ -267,7 +266,6 @@ pub fn estimate_paper(e: &EstimatePaper) -> Option<OfficialPaper> {
                     } else {
                         String::new()
                     },
-                    String::new(),
                 ],
             })
             .collect(),
@@ -540,6 +538,7 @@ pub(crate) mod tests {
             .and_then(|p| p.render().ok())
             .unwrap_or_default();
         assert_eq!(layout_problems(&bytes), Vec::<String>::new());
+        sangkien_papers::check::keep("estimate.docx", &bytes).unwrap_or_default();
         let text = plain_text(&bytes);
         for expected in [
             "DỰ TOÁN KINH PHÍ",
@@ -562,6 +561,7 @@ pub(crate) mod tests {
         let bytes = estimate_report(&sample())
             .and_then(|r| r.render().ok())
             .unwrap_or_default();
+        sangkien_papers::check::keep("estimate-report.xlsx", &bytes).unwrap_or_default();
         let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
             .unwrap_or_else(|e| panic!("{e}"));
         let range = wb

@@ -99,6 +99,19 @@ fn report(
     }
 }
 
+/// The "Tổng cộng" row under the lines.
+fn total_row(r: &ExecutionReport) -> Vec<Value> {
+    vec![
+        text(""),
+        text("Tổng cộng"),
+        text(""),
+        Value::Money(r.totals.estimated),
+        Value::Money(r.totals.spent),
+        Value::Money(r.totals.remaining),
+        text(""),
+    ]
+}
+
 /// The execution report (estimate against actual per line) as a [`Report`], dated `on`.
 pub fn execution_report(
     issuer: &Issuer,
@@ -122,15 +135,7 @@ pub fn execution_report(
             ]
         })
         .collect();
-    rows.push(vec![
-        text(""),
-        text("Tổng cộng"),
-        text(""),
-        Value::Money(r.totals.estimated),
-        Value::Money(r.totals.spent),
-        Value::Money(r.totals.remaining),
-        text(""),
-    ]);
+    rows.push(total_row(r));
     report(
         issuer,
         Kind {
@@ -182,15 +187,7 @@ pub fn settlement_report(
             ]
         })
         .collect();
-    rows.push(vec![
-        text(""),
-        text("Tổng cộng"),
-        text(""),
-        Value::Money(r.totals.estimated),
-        Value::Money(r.totals.spent),
-        Value::Money(r.totals.remaining),
-        text(""),
-    ]);
+    rows.push(total_row(r));
     rows.push(vec![
         text(""),
         text(&format!(
@@ -304,6 +301,7 @@ mod tests {
         let bytes = execution_report(&issuer(), &sample(), day, at())
             .render()
             .unwrap();
+        sangkien_papers::check::keep("execution.xlsx", &bytes).unwrap();
         let range = cells(bytes, "Thực hiện dự toán");
         let all: Vec<&Data> = range.used_cells().map(|(_, _, d)| d).collect();
         for s in [
@@ -336,6 +334,7 @@ mod tests {
         let bytes = settlement_report(&issuer(), &sample(), at(), "Quyết toán năm 2022", &reasons)
             .render()
             .unwrap();
+        sangkien_papers::check::keep("settlement.xlsx", &bytes).unwrap();
         let range = cells(bytes, "Quyết toán");
         let all: Vec<&Data> = range.used_cells().map(|(_, _, d)| d).collect();
         for s in [

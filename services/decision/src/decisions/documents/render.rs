@@ -204,7 +204,7 @@ fn decision_reference(d: &DecisionPaper) -> String {
 
 /// Column widths of the annex, in twips: they fill the text area exactly, and the long
 /// columns (name, authors, unit) take the most so that long names stay legible.
-pub const ANNEX_WIDTHS: [usize; 7] = [600, 2400, 2100, 1650, 1250, 700, 655];
+pub const ANNEX_WIDTHS: [usize; 7] = [700, 2300, 2000, 1600, 1250, 800, 705];
 
 fn annex(d: &DecisionPaper) -> Vec<Block> {
     vec![
@@ -503,10 +503,9 @@ mod tests {
     fn the_decision_and_its_certificates_pass_the_layout_check() {
         use sangkien_papers::check::layout_problems;
         let p = paper();
-        assert_eq!(
-            layout_problems(&decision(&p).unwrap_or_default()),
-            Vec::<String>::new()
-        );
+        let bytes = decision(&p).unwrap_or_default();
+        assert_eq!(layout_problems(&bytes), Vec::<String>::new());
+        sangkien_papers::check::keep("decision-vinh-tuong.docx", &bytes).unwrap_or_default();
         let mut draft = paper();
         draft.number = None;
         draft.signed_on = None;
@@ -522,6 +521,7 @@ mod tests {
         };
         let cert = certificate(&c).unwrap_or_default();
         assert_eq!(layout_problems(&cert), Vec::<String>::new());
+        sangkien_papers::check::keep("certificate.docx", &cert).unwrap_or_default();
         let x = xml(&cert);
         assert_eq!(x.matches("Số:").count(), 1, "one number line, the serial's");
         assert!(x.contains("Số: 05/QĐ-UBND-01"));
