@@ -101,7 +101,7 @@ call "$OFFICE" POST "/appraisal/cases/$D/result" '{"reason":"Hai phiếu thống
 
 step "the council sits: attendance, the two-thirds vote, the chair closes; minutes as DOCX"
 TODAY=$(TZ=Asia/Ho_Chi_Minh date +%F)
-S=$(call "$SECRETARIAT" POST /appraisal/sittings "{\"panel_id\":\"$COUNCIL\",\"held_on\":\"$TODAY\",\"place\":\"Hội trường UBND huyện\",\"dossier_ids\":[\"$D\"]}" | jq -r .id)
+S=$(call "$SECRETARIAT" POST /appraisal/sittings "{\"panel_id\":\"$COUNCIL\",\"held_on\":\"$TODAY\",\"place\":\"Hội trường UBND huyện\",\"dossier_ids\":[\"$D\"],\"starts_at\":\"08:00:00\",\"ends_at\":\"10:30:00\",\"body_name\":\"ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG\",\"superior_name\":\"UBND TỈNH VĨNH PHÚC\",\"locality\":\"Vĩnh Tường\"}" | jq -r .id)
 MEMBERS=$(call "$SECRETARIAT" GET "/appraisal/panels/$COUNCIL" | jq -c '[.members[].user_id]')
 call "$SECRETARIAT" GET "/appraisal/sittings/$S" >/dev/null
 call "$SECRETARIAT" PUT "/appraisal/sittings/$S/attendance" "{\"present\":$MEMBERS}" "$(etag)" | jq -c 'with_entries(select(.key | test("status|present|quorum")))'

@@ -231,6 +231,92 @@ pub struct CaseConcluded {
     pub average_score: Option<f64>,
     /// Grade (`A`, `B`, `C`) when the rubric grades.
     pub grade: Option<String>,
+    /// The conclusion's grounds as facts (votes, the rule applied, what the person wrote), so
+    /// that each paper renders them in its own language instead of printing `reason`.
+    #[serde(default)]
+    pub grounds: Option<Grounds>,
+}
+
+/// Why a case concluded as it did, as facts rather than a sentence: a decision prints them in
+/// Vietnamese, an English view in English, and nobody prints a stored bilingual sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Default)]
+pub struct Grounds {
+    /// The council's vote, when the conclusion is a vote.
+    #[serde(default)]
+    pub vote: Option<VoteCount>,
+    /// The rule the conclusion applies: `two_thirds` (Circular 18/2013/TT-BKHCN, Art. 8) or
+    /// `stage_result` (the appraisal team's result from its sheets).
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// What the person who recorded the result wrote, as they wrote it (may be empty).
+    #[serde(default)]
+    pub text: String,
+}
+
+impl Grounds {
+    /// The grounds in one language: the vote with the count the two-thirds rule needs, then
+    /// what the person wrote (as written). Never a sentence in two languages.
+    pub fn text(&self, lang: crate::Lang) -> String {
+        let vi = lang == crate::Lang::Vi;
+        let mut parts = Vec::new();
+        if let Some(v) = &self.vote {
+            parts.push(if vi {
+                format!(
+                    "Hội đồng sáng kiến biểu quyết ngày {}: {}/{} thành viên tán thành (cần {}, ít nhất hai phần ba số thành viên), {} không tán thành, {} không biểu quyết — {}",
+                    v.held_on.format("%d/%m/%Y"),
+                    v.in_favour,
+                    v.members,
+                    v.required,
+                    v.against,
+                    v.abstaining,
+                    if v.carried {
+                        "đề nghị công nhận"
+                    } else {
+                        "không đề nghị công nhận"
+                    }
+                )
+            } else {
+                format!(
+                    "The council voted on {}: {} of {} members in favour ({} needed, at least two thirds of the members), {} against, {} abstaining — {}",
+                    v.held_on,
+                    v.in_favour,
+                    v.members,
+                    v.required,
+                    v.against,
+                    v.abstaining,
+                    if v.carried {
+                        "recommended for recognition"
+                    } else {
+                        "not recommended"
+                    }
+                )
+            });
+        }
+        let text = self.text.trim().trim_end_matches('.');
+        if !text.is_empty() {
+            parts.push(text.to_owned());
+        }
+        parts.join(". ")
+    }
+}
+
+/// A council's vote on one dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VoteCount {
+    /// The sitting's date.
+    pub held_on: chrono::NaiveDate,
+    /// Members of the council.
+    pub members: u32,
+    /// Votes in favour.
+    pub in_favour: u32,
+    /// Votes against.
+    pub against: u32,
+    /// Members present who did not vote.
+    pub abstaining: u32,
+    /// Votes in favour needed (two thirds of the members, rounded up).
+    pub required: u32,
+    /// True when it carried.
+    pub carried: bool,
 }
 
 impl Event for CaseConcluded {
@@ -558,6 +644,44 @@ mod tests {
                 .unwrap_or(Value::Null),
             other => other.clone(),
         }
+    }
+
+    #[test]
+    fn grounds_are_rendered_in_one_language_each() {
+        let g = Grounds {
+            vote: Some(VoteCount {
+                held_on: chrono::NaiveDate::from_ymd_opt(2022, 3, 15).unwrap(),
+                members: 7,
+                in_favour: 3,
+                against: 3,
+                abstaining: 1,
+                required: 5,
+                carried: false,
+            }),
+            rule: Some("two_thirds".into()),
+            text: String::new(),
+        };
+        let vi = g.text(crate::Lang::Vi);
+        assert_eq!(
+            vi,
+            "Hội đồng sáng kiến biểu quyết ngày 15/03/2022: 3/7 thành viên tán thành (cần 5, ít nhất hai phần ba số thành viên), 3 không tán thành, 1 không biểu quyết — không đề nghị công nhận"
+        );
+        assert!(!vi.contains("council") && !vi.contains(" / "));
+        let en = g.text(crate::Lang::En);
+        assert!(
+            en.starts_with("The council voted on 2022-03-15: 3 of 7"),
+            "{en}"
+        );
+        assert!(!en.contains("tán thành"));
+        let written = Grounds {
+            text: "Trùng với sáng kiến đã được công nhận năm 2021.".into(),
+            ..Grounds::default()
+        };
+        assert_eq!(
+            written.text(crate::Lang::En),
+            "Trùng với sáng kiến đã được công nhận năm 2021",
+            "what a person wrote is printed as written"
+        );
     }
 
     #[test]

@@ -531,6 +531,16 @@ pub const POLICY: &[Rule] = &[
         access: Access::Roles(BUDGET_READERS),
     },
     Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/estimates/{id}/document",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
+        method: "GET",
+        pattern: "/api/v1/decision/budget/estimates/{id}/document.xlsx",
+        access: Access::Roles(BUDGET_READERS),
+    },
+    Rule {
         method: "POST",
         pattern: "/api/v1/decision/budget/estimates/{id}/lines",
         access: Access::Roles(BUDGET_DRAFTERS),

@@ -6,18 +6,24 @@ use chrono::{Datelike, NaiveDate};
 /// days under 10 and the months January and February take a leading zero, as the decree asks,
 /// so that nobody can add a digit by hand.
 pub fn date_line(place: &str, on: NaiveDate) -> String {
+    let place = place.trim();
+    if place.is_empty() {
+        // No place recorded: the date alone, never a dangling comma.
+        let d = day_text(on);
+        return format!("N{}", &d[1..]);
+    }
+    format!("{place}, {}", day_text(on))
+}
+
+/// `ngày 05 tháng 02 năm 2027`: a date in running text ("Quyết định số 05/QĐ-UBND ngày 05
+/// tháng 02 năm 2027"), with the same leading zeros as the date line.
+pub fn day_text(on: NaiveDate) -> String {
     let month = if on.month() <= 2 {
         format!("{:02}", on.month())
     } else {
         on.month().to_string()
     };
-    format!(
-        "{}, ngày {:02} tháng {} năm {}",
-        place.trim(),
-        on.day(),
-        month,
-        on.year()
-    )
+    format!("ngày {:02} tháng {} năm {}", on.day(), month, on.year())
 }
 
 /// The date line of a draft: the blanks an office fills in by hand when it signs.
@@ -55,6 +61,19 @@ mod tests {
             date_line(" Vĩnh Phúc ", day(2026, 12, 24)),
             "Vĩnh Phúc, ngày 24 tháng 12 năm 2026"
         );
+    }
+
+    #[test]
+    fn decree_30_appendix_i_item_5_a_date_in_running_text_takes_the_same_zeros() {
+        assert_eq!(day_text(day(2022, 2, 5)), "ngày 05 tháng 02 năm 2022");
+        assert_eq!(day_text(day(2022, 3, 15)), "ngày 15 tháng 3 năm 2022");
+        assert_eq!(day_text(day(2022, 12, 1)), "ngày 01 tháng 12 năm 2022");
+        assert_eq!(day_text(day(2022, 1, 18)), "ngày 18 tháng 01 năm 2022");
+    }
+
+    #[test]
+    fn without_a_place_the_date_line_is_the_date_alone() {
+        assert_eq!(date_line(" ", day(2022, 3, 15)), "Ngày 15 tháng 3 năm 2022");
     }
 
     #[test]

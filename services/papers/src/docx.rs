@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use docx_rs::{
-    AlignmentType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run,
+    RunFonts, SpecialIndentType, Table, TableCell, TableLayoutType, TableRow, WidthType,
 };
 
 use crate::dates::{blank_date_line, date_line};
@@ -353,6 +353,12 @@ impl OfficialPaper {
 
     /// The paper as DOCX bytes.
     pub fn render(&self) -> Result<Vec<u8>, PaperError> {
+        self.render_with_annex(&[])
+    }
+
+    /// The paper with an annex (phụ lục) after the signature, on a new page: a decision's
+    /// list of recognised initiatives. An empty annex prints nothing more.
+    pub fn render_with_annex(&self, annex: &[Block]) -> Result<Vec<u8>, PaperError> {
         let mut doc = Docx::new()
             .page_size(PAGE_WIDTH, PAGE_HEIGHT)
             .page_margin(
@@ -398,23 +404,13 @@ impl OfficialPaper {
                 .add_paragraph(rule(24));
         }
         doc = doc.add_paragraph(Paragraph::new());
-        for b in &self.blocks {
-            doc = match b {
-                Block::Text(t) => doc.add_paragraph(body_paragraph(vec![run(t)])),
-                Block::Basis(t) => doc.add_paragraph(body_paragraph(vec![run(t).italic()])),
-                Block::Article { number, text } => doc.add_paragraph(body_paragraph(vec![
-                    run(format!("Điều {number}. ")).bold(),
-                    run(text),
-                ])),
-                Block::Heading(t) => doc.add_paragraph(
-                    centred(run(t).bold())
-                        .line_spacing(LineSpacing::new().before(AFTER).after(AFTER)),
-                ),
-                Block::Note(t) => doc.add_paragraph(centred(run(t).italic())),
-                Block::Table(t) => doc.add_table(table(t)?).add_paragraph(Paragraph::new()),
-            };
-        }
+        doc = add_blocks(doc, &self.blocks)?;
         doc = doc.add_table(closing(self));
+        if !annex.is_empty() {
+            doc =
+                doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+            doc = add_blocks(doc, annex)?;
+        }
         let mut packed = std::io::Cursor::new(Vec::new());
         doc.build().pack(&mut packed)?;
         Ok(with_properties(
@@ -426,6 +422,25 @@ impl OfficialPaper {
             },
         )?)
     }
+}
+
+fn add_blocks(mut doc: Docx, blocks: &[Block]) -> Result<Docx, PaperError> {
+    for b in blocks {
+        doc = match b {
+            Block::Text(t) => doc.add_paragraph(body_paragraph(vec![run(t)])),
+            Block::Basis(t) => doc.add_paragraph(body_paragraph(vec![run(t).italic()])),
+            Block::Article { number, text } => doc.add_paragraph(body_paragraph(vec![
+                run(format!("Điều {number}. ")).bold(),
+                run(text),
+            ])),
+            Block::Heading(t) => doc.add_paragraph(
+                centred(run(t).bold()).line_spacing(LineSpacing::new().before(AFTER).after(AFTER)),
+            ),
+            Block::Note(t) => doc.add_paragraph(centred(run(t).italic())),
+            Block::Table(t) => doc.add_table(table(t)?).add_paragraph(Paragraph::new()),
+        };
+    }
+    Ok(doc)
 }
 
 fn lower_first(s: &str) -> String {

@@ -67,8 +67,15 @@ async fn xlsx(sys: &TestSystem, path: &str, token: &str) -> calamine::Range<Data
             .contains(".xlsx")
     );
     let bytes = res.bytes().await.unwrap().to_vec();
+    // The settlement is a report of its own; each sheet is named in Vietnamese.
+    let sheet = if path.contains("settlement") {
+        "Quyết toán"
+    } else {
+        "Thực hiện dự toán"
+    };
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    wb.worksheet_range("Bao cao").unwrap()
+    assert_eq!(wb.sheet_names(), [sheet]);
+    wb.worksheet_range(sheet).unwrap()
 }
 
 /// The row labelled "Tổng cộng": (estimated, spent, remaining).
@@ -296,6 +303,78 @@ async fn the_year_from_estimate_to_settlement_follows_circular_03_2019() {
         json!({ "line_code": "council_documents", "description": "Thêm tài liệu", "quantity": 3, "unit_amount": 250_000 })).await;
     assert_eq!(late_edit.status, 409, "{}", late_edit.body);
     assert_eq!(late_edit.body["code"], "estimate_locked");
+
+    // The estimate as papers: none without the body's profile, then the DOCX in the Decree 30
+    // layout with the appraised amounts, the adjustment's reason and the totals in words, and
+    // the same as XLSX.
+    let document = format!("{B}/estimates/{est_id}/document");
+    let missing = get(&sys, &document, &finance).await;
+    assert_eq!(missing.status, 409, "{}", missing.body);
+    assert_eq!(missing.body["code"], "body_profile_missing");
+    let (_, chair) = user(&sys, &p, "ct.ubnd", "signer", &p.economy_office).await;
+    let body_profile = sys
+        .call(
+            Method::PUT,
+            "/api/v1/decision/body-profile",
+            Some(&tenant_admin),
+            Some(json!({
+                "full_name": "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG",
+                "superior_name": "UBND TỈNH VĨNH PHÚC",
+                "place_name": "Vĩnh Tường",
+                "document_symbol": "UBND",
+                "decision_type": "QĐ",
+                "legal_bases": ["Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"],
+                "recipients": ["CT, các PCT UBND huyện"],
+                "archive_line": "Lưu: VT, TC-KH.",
+                "signers": [{ "user_id": chair, "titles": ["CHỦ TỊCH"], "name": "Nguyễn Văn Toàn" }]
+            })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(body_profile.status, 200, "{}", body_profile.body);
+    let res = sys
+        .http
+        .get(sys.at(&document))
+        .bearer_auth(&finance)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let docx = res.bytes().await.unwrap().to_vec();
+    assert_eq!(
+        sangkien_papers::check::layout_problems(&docx),
+        Vec::<String>::new()
+    );
+    let text = sangkien_papers::check::plain_text(&docx);
+    for expected in [
+        "DỰ TOÁN KINH PHÍ",
+        "CHI HỌP HỘI ĐỒNG SÁNG KIẾN",
+        "Bằng chữ: Ba triệu năm trăm nghìn đồng.",
+        "lý do: Dự kiến bình quân 5 thành viên dự mỗi phiên.",
+    ] {
+        assert!(
+            text.contains(expected),
+            "the estimate lacks {expected:?}: {text}"
+        );
+    }
+    let res = sys
+        .http
+        .get(sys.at(&format!("{document}.xlsx")))
+        .bearer_auth(&finance)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(res.bytes().await.unwrap().to_vec()))
+            .unwrap();
+    let sheet = wb.worksheet_range("Dự toán").unwrap();
+    assert!(
+        sheet
+            .used_cells()
+            .any(|(_, _, d)| d == &Data::Float(3_500_000.0)),
+        "the appraised total as a number"
+    );
 
     // A socio-economic dossier reaches the council, which sits on 05/09 with all seven.
     clock.set(local(2022, 8, 10, 9));

@@ -143,7 +143,8 @@ async fn three_concluded(
         json!({ "plan_id": plan_id, "field": "education", "kind": "council", "name": "Hội đồng Sáng kiến huyện Vĩnh Tường năm 2022", "members": council })).await;
     assert_eq!(cpanel.status, 201, "{}", cpanel.body);
     let sitting = post(sys, "/api/v1/appraisal/sittings", &p.secretariat,
-        json!({ "panel_id": cpanel.body["id"], "held_on": "2022-03-15", "place": "Hội trường UBND huyện", "dossier_ids": ids })).await;
+        json!({ "panel_id": cpanel.body["id"], "held_on": "2022-03-15", "place": "Hội trường UBND huyện", "dossier_ids": ids,
+            "starts_at": "08:00:00", "ends_at": "10:00:00", "body_name": "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG", "locality": "Vĩnh Tường" })).await;
     assert_eq!(sitting.status, 201, "{}", sitting.body);
     let sid = sitting.body["id"].as_str().unwrap().to_owned();
     let mut last = matched(
@@ -442,6 +443,23 @@ async fn the_council_s_conclusions_become_a_signed_numbered_decision_with_its_do
     ] {
         assert!(xml.contains(expected), "the decision lacks {expected:?}");
     }
+    // The Decree 30 layout read back from the real file, and no English in it: Y was refused
+    // by the council's vote (3/7), its grounds printed in Vietnamese only.
+    assert_eq!(
+        sangkien_papers::check::layout_problems(&first),
+        Vec::<String>::new()
+    );
+    let text = sangkien_papers::check::plain_text(&first);
+    assert!(text.contains("3/7 thành viên tán thành"), "{text}");
+    assert_eq!(
+        sangkien_papers::check::english_words(&text),
+        Vec::<String>::new(),
+        "{text}"
+    );
+    assert!(
+        text.contains("Như Điều 5"),
+        "the execution article is Điều 5: {text}"
+    );
 
     // The author downloads the certificate of X; another author may not.
     let list = get(
@@ -458,6 +476,15 @@ async fn the_council_s_conclusions_become_a_signed_numbered_decision_with_its_do
     let (status, cert) = bytes(&sys, &href, &p.author).await;
     assert_eq!(status, 200);
     let cert_xml = docx_text(&cert);
+    assert_eq!(
+        sangkien_papers::check::layout_problems(&cert),
+        Vec::<String>::new()
+    );
+    assert_eq!(cert_xml.matches("Số:").count(), 1, "one number line");
+    assert!(
+        !cert_xml.contains("Nơi nhận"),
+        "a certificate has no recipients"
+    );
     assert!(cert_xml.contains("GIẤY CHỨNG NHẬN SÁNG KIẾN"));
     assert!(cert_xml.contains("Dạy học phân hóa môn Toán 9"));
     assert!(
@@ -592,6 +619,7 @@ async fn twenty_decisions_signed_at_once_take_twenty_consecutive_numbers_and_a_d
             reason: "Hội đồng tán thành 7/7".into(),
             average_score: Some(80.0),
             grade: None,
+            grounds: None,
         };
         let txn = db.begin().await.unwrap();
         for e in [

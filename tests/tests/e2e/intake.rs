@@ -433,6 +433,7 @@ async fn an_education_dossier_goes_from_draft_to_registered_with_its_receipt() {
                 reason: "Hội đồng biểu quyết 7/9 đồng ý công nhận".into(),
                 average_score: Some(17.5),
                 grade: Some("A".into()),
+                grounds: None,
             },
             p.tenant,
             Utc::now(),

@@ -122,6 +122,7 @@ async fn world(sys: &TestSystem) -> World {
         reason: "Hội đồng đề nghị công nhận: 7/7 thành viên tán thành".into(),
         average_score: Some(17.5),
         grade: Some("A".into()),
+        grounds: None,
     };
     let mut envelopes =
         vec![Envelope::new(&concluded, p.tenant, at, "e2e-nominations", None).unwrap()];

@@ -366,7 +366,9 @@ async fn disagreement_brings_a_third_reviewer_and_the_council_concludes_by_two_t
         ]
     );
     let sitting = post(&sys, "/api/v1/appraisal/sittings", &p.secretariat,
-        json!({ "panel_id": council_id, "held_on": "2022-03-15", "place": "Hội trường UBND huyện", "dossier_ids": [x, y] })).await;
+        json!({ "panel_id": council_id, "held_on": "2022-03-15", "place": "Hội trường UBND huyện", "dossier_ids": [x, y],
+            "starts_at": "08:00:00", "ends_at": "11:30:00", "body_name": "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG",
+            "superior_name": "UBND TỈNH VĨNH PHÚC", "locality": "Vĩnh Tường" })).await;
     assert_eq!(sitting.status, 201, "{}", sitting.body);
     let sid = sitting.body["id"].as_str().unwrap().to_owned();
     let mut etag = sitting.header("etag").unwrap().to_owned();
@@ -542,7 +544,29 @@ async fn disagreement_brings_a_third_reviewer_and_the_council_concludes_by_two_t
             .unwrap()
             .contains("wordprocessingml")
     );
-    let xml = docx_text(&res.bytes().await.unwrap());
+    let minutes = res.bytes().await.unwrap();
+    assert_eq!(
+        sangkien_papers::check::layout_problems(&minutes),
+        Vec::<String>::new()
+    );
+    let text = sangkien_papers::check::plain_text(&minutes);
+    for expected in [
+        "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG",
+        "Số: 01/BB-HĐSK",
+        "Vĩnh Tường, ngày 15 tháng 3 năm 2022",
+        "Thời gian: từ 08 giờ 00 đến 11 giờ 30, ngày 15 tháng 3 năm 2022.",
+        "Địa điểm: Hội trường UBND huyện.",
+        "cần 5/7 thành viên",
+        "THƯ KÝ",
+        "CHỦ TỊCH HỘI ĐỒNG",
+    ] {
+        assert!(text.contains(expected), "minutes lack {expected:?}: {text}");
+    }
+    assert!(
+        !text.contains("Hội trường UBND huyện, ngày"),
+        "the place, never the room"
+    );
+    let xml = docx_text(&minutes);
     for expected in [
         "BIÊN BẢN",
         "Hội đồng sáng kiến huyện Vĩnh Tường năm 2022",

@@ -1080,7 +1080,7 @@ async fn the_2022_plan_of_vinh_tuong_runs_from_set_up_to_conclusions() {
     let (status, xlsx) = y.bytes("tai.chinh", &format!("{execution}.xlsx")).await;
     assert_eq!(status, 200);
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
-    let sheet = book.worksheet_range("Bao cao").unwrap();
+    let sheet = book.worksheet_range("Thực hiện dự toán").unwrap();
     let total = sheet
         .rows()
         .find(|r| r.get(1) == Some(&Data::String("Tổng cộng".into())))

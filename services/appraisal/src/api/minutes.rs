@@ -9,11 +9,11 @@ use sangkien_proto::{ErrorCode, Role, events::AuthorInfo};
 
 use super::{
     panels::{members_of, panel_of},
-    sittings::{Attendee, VoteView, sitting_of, sitting_view},
+    sittings::{Attendee, VoteMethod, VoteView, sitting_of, sitting_view},
 };
 use crate::{
     domain::panel::PanelRole,
-    minutes::{Minutes, MinutesItem, MinutesMember, render},
+    minutes::{Minutes, MinutesItem, MinutesMember, MinutesVote, number, render},
     store::{cases, sittings::stage_result},
 };
 
@@ -118,6 +118,21 @@ async fn minutes_of(
     }
     let p = panel_of(&ctx.db, &caller, s.panel_id).await?;
     let members = members_of(&p)?;
+    // The minutes' number: this sitting's place among the panel's sittings held that year.
+    let year = chrono::Datelike::year(&s.held_on);
+    let held = crate::store::sittings::sitting::Entity::find()
+        .filter(crate::store::sittings::sitting::Column::PanelId.eq(s.panel_id))
+        .filter(crate::store::sittings::sitting::Column::Status.eq("held"))
+        .all(&ctx.db)
+        .await?;
+    let position = held
+        .iter()
+        .filter(|o| {
+            chrono::Datelike::year(&o.held_on) == year
+                && (o.held_on, o.created_at, o.id) <= (s.held_on, s.created_at, s.id)
+        })
+        .count();
+    let created = s.held_at.unwrap_or(s.created_at);
     let v = sitting_view(s)?;
     let council = v.kind == "council";
     let present = |id: Uuid| v.attendance.iter().any(|a: &Attendee| a.user_id == id);
@@ -161,14 +176,18 @@ async fn minutes_of(
                 .map(comma_points)
                 .unwrap_or_default(),
             grade: scored.and_then(|r| r.grade.clone()).unwrap_or_default(),
-            vote: vote
-                .map(|x| {
-                    format!(
-                        "{}/{} tán thành (cần {})",
-                        x.in_favour, x.members, x.required
-                    )
-                })
-                .unwrap_or_default(),
+            vote: vote.map(|x| MinutesVote {
+                method: match x.method {
+                    VoteMethod::ShowOfHands => "giơ tay".into(),
+                    VoteMethod::SecretBallot => "bỏ phiếu kín".into(),
+                },
+                in_favour: x.in_favour,
+                against: x.against,
+                abstaining: x.abstaining,
+                members: x.members,
+                required: x.required,
+            }),
+            recommended: here.is_some_and(|r| r.passed),
             conclusion: match here.map(|r| r.passed) {
                 Some(true) => "Đề nghị công nhận".into(),
                 Some(false) => "Không đề nghị công nhận".into(),
@@ -179,7 +198,14 @@ async fn minutes_of(
     let minutes = Minutes {
         panel_name: p.name.clone(),
         council,
+        number: number(position.max(1), council),
+        body_name: v.body_name.clone().unwrap_or_else(|| p.name.clone()),
+        superior_name: v.superior_name.clone(),
+        locality: v.locality.clone().unwrap_or_default(),
         held_on: v.held_on,
+        starts_at: v.starts_at,
+        ends_at: v.ends_at,
+        created,
         place: v.place.clone(),
         members: members
             .iter()

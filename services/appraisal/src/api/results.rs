@@ -21,7 +21,7 @@ use sangkien_kit::{
 };
 use sangkien_proto::{
     Envelope, ErrorCode, Event, Role,
-    events::{AuthorInfo, CaseConcluded, StageInfo},
+    events::{AuthorInfo, CaseConcluded, Grounds, StageInfo},
 };
 
 use super::{
@@ -187,7 +187,10 @@ pub fn stages_of(c: &cases::Model) -> Result<Vec<StageInfo>, ApiError> {
 /// A result about to be recorded.
 pub struct Recorded<'a> {
     pub result: StageResult,
+    /// The grounds in Vietnamese, as the author reads them.
     pub reason: String,
+    /// The same grounds as facts, carried by `case.concluded`.
+    pub grounds: Grounds,
     pub sitting_id: Option<Uuid>,
     pub caller: &'a Caller,
 }
@@ -241,6 +244,7 @@ pub async fn record_stage_result<C: ConnectionTrait>(
             reason: r.reason,
             average_score: r.result.average.map(points),
             grade: r.result.grade.clone(),
+            grounds: Some(r.grounds),
         };
         publish(ctx, txn, r.caller, &event).await?;
     }
@@ -400,6 +404,11 @@ pub async fn record_result(
         &c,
         Recorded {
             result,
+            grounds: Grounds {
+                vote: None,
+                rule: Some("stage_result".into()),
+                text: reason.clone(),
+            },
             reason,
             sitting_id: None,
             caller: &caller,

@@ -26,7 +26,7 @@ use sangkien_kit::{
 };
 use sangkien_proto::{
     ErrorCode, Role,
-    events::{AttendeeInfo, AuthorInfo, SittingHeld},
+    events::{AttendeeInfo, AuthorInfo, Grounds, SittingHeld, VoteCount},
 };
 
 use super::{
@@ -96,6 +96,26 @@ pub struct SittingInput {
     /// Notes for the minutes.
     #[serde(default)]
     pub notes: Option<String>,
+    /// Start time, local (`08:00`), printed in the minutes.
+    #[serde(default)]
+    pub starts_at: Option<chrono::NaiveTime>,
+    /// End time, local (`11:30`), after `starts_at`.
+    #[serde(default)]
+    pub ends_at: Option<chrono::NaiveTime>,
+    /// The recognising body the panel serves, for the minutes' body block
+    /// (`ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`).
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub body_name: Option<String>,
+    /// Its superior body (`UBND TỈNH VĨNH PHÚC`).
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub superior_name: Option<String>,
+    /// The body's place name for the date line (`Vĩnh Tường`): never the room, which is
+    /// `place`.
+    #[serde(default)]
+    #[schema(max_length = 100)]
+    pub locality: Option<String>,
 }
 
 /// Who is present.
@@ -168,6 +188,11 @@ pub struct SittingView {
     pub notes: String,
     pub held_at: Option<chrono::DateTime<chrono::Utc>>,
     pub version: i32,
+    pub starts_at: Option<chrono::NaiveTime>,
+    pub ends_at: Option<chrono::NaiveTime>,
+    pub body_name: Option<String>,
+    pub superior_name: Option<String>,
+    pub locality: Option<String>,
 }
 
 /// A page of sittings.
@@ -202,6 +227,11 @@ pub fn sitting_view(s: sitting::Model) -> Result<SittingView, ApiError> {
         notes: s.notes,
         held_at: s.held_at,
         version: s.version,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        body_name: s.body_name,
+        superior_name: s.superior_name,
+        locality: s.locality,
     })
 }
 
@@ -273,6 +303,24 @@ pub async fn schedule_sitting(
             "At most 10000 characters",
         );
     }
+    if let (Some(from), Some(to)) = (body.starts_at, body.ends_at)
+        && to <= from
+    {
+        issues.push(
+            "ends_at",
+            "out_of_range",
+            "Giờ kết thúc phải sau giờ bắt đầu",
+            "The end time must be after the start time",
+        );
+    }
+    let optional = |issues: &mut Issues, field: &str, v: &Option<String>, max: usize| {
+        v.as_deref()
+            .map(|t| issues.text(field, t, max))
+            .filter(|t| !t.is_empty())
+    };
+    let body_name = optional(&mut issues, "body_name", &body.body_name, 200);
+    let superior_name = optional(&mut issues, "superior_name", &body.superior_name, 200);
+    let locality = optional(&mut issues, "locality", &body.locality, 100);
     if body.dossier_ids.is_empty() {
         issues.push(
             "dossier_ids",
@@ -359,6 +407,11 @@ pub async fn schedule_sitting(
         created_at: now,
         held_at: None,
         version: 1,
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
+        body_name,
+        superior_name,
+        locality,
     };
     sitting::Entity::insert(model.clone().into_active_model())
         .exec_without_returning(&txn)
@@ -753,28 +806,21 @@ pub async fn close_sitting(
                 continue; // withdrawn meanwhile: nothing to conclude
             }
             let scored = scored_result(&txn, c.id).await?;
-            let verdict_vi = if v.carried {
-                "đề nghị công nhận"
-            } else {
-                "không đề nghị công nhận"
+            let vote = VoteCount {
+                held_on: s.held_on,
+                members: count(v.members),
+                in_favour: count(v.in_favour),
+                against: count(v.against),
+                abstaining: count(v.abstaining),
+                required: count(v.required),
+                carried: v.carried,
             };
-            let verdict_en = if v.carried {
-                "recommended for recognition"
-            } else {
-                "not recommended"
+            let grounds = Grounds {
+                vote: Some(vote),
+                rule: Some("two_thirds".into()),
+                text: String::new(),
             };
-            let reason = format!(
-                "Hội đồng sáng kiến biểu quyết ngày {}: {}/{} thành viên tán thành (cần {}), {} không tán thành, {} không biểu quyết — {verdict_vi}. / The council voted {} of {} in favour ({} needed): {verdict_en}.",
-                s.held_on.format("%d/%m/%Y"),
-                v.in_favour,
-                v.members,
-                v.required,
-                v.against,
-                v.abstaining,
-                v.in_favour,
-                v.members,
-                v.required,
-            );
+            let reason = grounds.text(sangkien_proto::Lang::Vi);
             record_stage_result(
                 &ctx,
                 &txn,
@@ -790,6 +836,7 @@ pub async fn close_sitting(
                         method: "vote",
                     },
                     reason,
+                    grounds,
                     sitting_id: Some(s.id),
                     caller: &caller,
                 },
@@ -843,6 +890,10 @@ pub async fn close_sitting(
         actix_web::http::StatusCode::OK,
         sitting_view(updated)?,
     ))
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The snake_case name of a panel role, as events carry it.

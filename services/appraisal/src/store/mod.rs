@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
         m.push(Box::new(sheets::CreateSheets));
         m.push(Box::new(sittings::CreateSittings));
         m.push(Box::new(readers::CreateReaderRevisions));
+        m.push(Box::new(sittings::AddMinutesFacts));
         m
     }
 }

@@ -40,6 +40,15 @@ pub mod sitting {
         pub created_at: DateTimeUtc,
         pub held_at: Option<DateTimeUtc>,
         pub version: i32,
+        /// When the sitting starts and ends (local time), printed in the minutes.
+        pub starts_at: Option<Time>,
+        pub ends_at: Option<Time>,
+        /// The recognising body the panel serves (`ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`) and its
+        /// superior, printed in the minutes' body block.
+        pub body_name: Option<String>,
+        pub superior_name: Option<String>,
+        /// The body's place name for the minutes' date line (`Vĩnh Tường`), never a room.
+        pub locality: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -105,6 +114,41 @@ pub mod person {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Adds what the minutes print and the sitting did not record: start and end times, the body
+/// and its place name (issue 16).
+pub struct AddMinutesFacts;
+
+impl MigrationName for AddMinutesFacts {
+    fn name(&self) -> &str {
+        "m20261204_000306_appraisal_sitting_minutes_facts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddMinutesFacts {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds one column per ALTER TABLE.
+        for col in [
+            time_null("starts_at"),
+            time_null("ends_at"),
+            string_len_null("body_name", 200),
+            string_len_null("superior_name", 200),
+            string_len_null("locality", 100),
+        ] {
+            let mut col = col;
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table("sittings")
+                        .add_column(&mut col)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Creates the three tables.

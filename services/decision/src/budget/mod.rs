@@ -7,6 +7,7 @@
 pub mod api;
 pub mod domain;
 mod events;
+pub mod papers;
 pub mod store;
 
 use actix_web::web;
@@ -53,6 +54,8 @@ pub async fn handle(
         api::estimates::edit_line,
         api::estimates::remove_line,
         api::estimates::revise,
+        api::documents::estimate_docx,
+        api::documents::estimate_xlsx,
         api::appraisal::appraise_line,
         api::appraisal::approve,
         api::expenses::enter_expense,

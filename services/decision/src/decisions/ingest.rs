@@ -68,6 +68,7 @@ fn blank(
         concluded: Set(false),
         recommended: Set(false),
         conclusion_reason: Set(String::new()),
+        conclusion_grounds: Set(None),
         average: Set(None),
         grade: Set(None),
         updated_at: Set(now),
@@ -117,6 +118,7 @@ async fn concluded(
     m.concluded = Set(true);
     m.recommended = Set(e.recommended);
     m.conclusion_reason = Set(e.reason);
+    m.conclusion_grounds = Set(e.grounds.as_ref().map(serde_json::to_string).transpose()?);
     m.average = Set(e.average_score);
     m.grade = Set(e.grade);
     dossier::Entity::insert(m)
@@ -126,6 +128,7 @@ async fn concluded(
                     dossier::Column::Concluded,
                     dossier::Column::Recommended,
                     dossier::Column::ConclusionReason,
+                    dossier::Column::ConclusionGrounds,
                     dossier::Column::Average,
                     dossier::Column::Grade,
                     dossier::Column::UpdatedAt,

@@ -24,7 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// This module's migrations, in order, after the kit's.
 pub fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-    vec![Box::new(store::CreateDecisions)]
+    vec![
+        Box::new(store::CreateDecisions),
+        Box::new(store::AddConclusionGrounds),
+    ]
 }
 
 /// Handles a consumed event inside the inbox transaction; `Ok(true)` when it was this

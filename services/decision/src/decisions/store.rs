@@ -35,6 +35,10 @@ pub mod dossier {
         pub average: Option<f64>,
         pub grade: Option<String>,
         pub updated_at: DateTimeUtc,
+        /// JSON `Grounds` of the conclusion (votes, rule, what was written), printed per
+        /// language; `None` for conclusions announced before they were carried.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub conclusion_grounds: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -214,6 +218,30 @@ pub mod counter {
     impl ActiveModelBehavior for ActiveModel {}
 
     sangkien_kit::tenant_scoped!(Column::Tenant);
+}
+
+/// Adds `decision_dossiers.conclusion_grounds`: the conclusion's facts, so that papers render
+/// them in their own language instead of a stored sentence.
+pub struct AddConclusionGrounds;
+
+impl MigrationName for AddConclusionGrounds {
+    fn name(&self) -> &str {
+        "m20261204_000402_decision_conclusion_grounds"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for AddConclusionGrounds {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("decision_dossiers")
+                    .add_column(text_null("conclusion_grounds"))
+                    .to_owned(),
+            )
+            .await
+    }
 }
 
 /// Creates the module's tables.

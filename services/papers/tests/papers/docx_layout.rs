@@ -260,4 +260,44 @@ fn the_same_paper_gives_the_same_bytes_twice() {
     let first = paper(true, 2).render().expect("renders");
     std::thread::sleep(std::time::Duration::from_millis(2100));
     assert_eq!(first, paper(true, 2).render().expect("renders"));
+    // Another paper twice on the same thread: docx-rs's paragraph-id counter runs on between
+    // papers (a decision, then its certificates).
+    let mut other = paper(true, 1);
+    other.summary.clear();
+    other.recipients.clear();
+    let once = other.render().expect("renders");
+    assert_eq!(once, other.render().expect("renders"));
+}
+
+#[test]
+fn the_layout_check_passes_the_sample_papers_and_names_what_a_broken_one_breaks() {
+    use sangkien_papers::check::layout_problems;
+    for p in [paper(true, 12), paper(false, 3)] {
+        let bytes = p.render().expect("renders");
+        assert_eq!(layout_problems(&bytes), Vec::<String>::new());
+    }
+    let mut annexed = paper(true, 2);
+    let annex = annexed.blocks.split_off(8);
+    let bytes = annexed.render_with_annex(&annex).expect("renders");
+    assert_eq!(layout_problems(&bytes), Vec::<String>::new());
+    let doc = part(&bytes, "word/document.xml");
+    assert!(
+        doc.find(r#"<w:br w:type="page""#) > doc.find("Lê Văn Bình"),
+        "the annex starts on a new page after the signature"
+    );
+    // A paper written without this crate (the old renderers): the check names what is wrong.
+    let mut doc = docx_rs::Docx::new();
+    doc = doc.add_paragraph(
+        docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text("Điều 1. Công nhận")),
+    );
+    let mut out = Cursor::new(Vec::new());
+    doc.build().pack(&mut out).expect("packs");
+    let problems = layout_problems(&out.into_inner());
+    for rule in [
+        "margin top 1134 twips",
+        "national name printed",
+        "\"Điều 1. Công nhận\" in bold",
+    ] {
+        assert!(problems.iter().any(|p| p == rule), "{rule}: {problems:?}");
+    }
 }

@@ -2,6 +2,7 @@
 //! their appraisal, expenses, and the reports (JSON and XLSX).
 
 pub mod appraisal;
+pub mod documents;
 pub mod estimates;
 pub mod expenses;
 pub mod rates;
@@ -35,6 +36,7 @@ pub const SPENDERS: &[Role] = &[Role::CouncilSecretariat, Role::FinanceOffice];
 pub fn configure(cfg: &mut web::ServiceConfig) {
     rates::configure(cfg);
     estimates::configure(cfg);
+    documents::configure(cfg);
     appraisal::configure(cfg);
     expenses::configure(cfg);
     reports::configure(cfg);

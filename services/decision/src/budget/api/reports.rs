@@ -218,11 +218,11 @@ pub async fn execution_xlsx(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(READERS)?;
     let r = build_report(&ctx.db, &caller, *plan_id).await?;
-    let title = format!(
-        "BÁO CÁO THỰC HIỆN DỰ TOÁN KINH PHÍ SÁNG KIẾN NĂM {} ({})",
-        r.year, r.symbol
-    );
-    let bytes = xlsx::render(&title, &r).map_err(ApiError::internal)?;
+    let issuer = super::documents::issuer_of(&ctx.db, &caller).await?;
+    let now = ctx.clock.now();
+    let bytes = xlsx::execution_report(&issuer, &r, sangkien_kit::clock::local_date(now), now)
+        .render()
+        .map_err(ApiError::internal)?;
     Ok(xlsx::answer(
         bytes,
         &format!("thuc-hien-du-toan-{}.xlsx", r.year),
@@ -391,10 +391,20 @@ pub async fn settlement_xlsx(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(READERS)?;
     let s = settlement_of(&ctx, &caller, *plan_id).await?;
-    let title = format!(
-        "QUYẾT TOÁN KINH PHÍ HOẠT ĐỘNG SÁNG KIẾN NĂM {} ({})",
-        s.year, s.report.symbol
-    );
-    let bytes = xlsx::render(&title, &s.report).map_err(ApiError::internal)?;
+    let issuer = super::documents::issuer_of(&ctx.db, &caller).await?;
+    // The reasons recorded for spending beyond a line, by line.
+    let mut reasons: std::collections::BTreeMap<(String, Option<String>), Vec<String>> =
+        Default::default();
+    for x in queries::expenses_of(&ctx.db, caller.tenant, s.plan_id).await? {
+        if let Some(r) = x.reason.filter(|r| x.over_line && !r.trim().is_empty()) {
+            reasons
+                .entry((x.line_code, x.payee_role))
+                .or_default()
+                .push(r.trim().to_owned());
+        }
+    }
+    let bytes = xlsx::settlement_report(&issuer, &s.report, s.settled_at, &s.note, &reasons)
+        .render()
+        .map_err(ApiError::internal)?;
     Ok(xlsx::answer(bytes, &format!("quyet-toan-{}.xlsx", s.year)))
 }

@@ -43,6 +43,108 @@ pub fn format_dong(amount: i64) -> String {
     if amount < 0 { format!("-{out}") } else { out }
 }
 
+const DIGITS: [&str; 10] = [
+    "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+];
+
+/// One group of three digits; `full` when a higher group precedes it, so that its zeros are
+/// read ("không trăm", "lẻ").
+fn group_words(n: u64, full: bool) -> Vec<&'static str> {
+    let (h, t, u) = (
+        (n / 100) as usize,
+        ((n / 10) % 10) as usize,
+        (n % 10) as usize,
+    );
+    let mut w = Vec::new();
+    if h > 0 || full {
+        w.extend([DIGITS[h], "trăm"]);
+    }
+    match (t, u) {
+        (0, 0) => {}
+        (0, u) => {
+            if h > 0 || full {
+                w.push("lẻ");
+            }
+            w.push(DIGITS[u]);
+        }
+        (1, u) => {
+            w.push("mười");
+            match u {
+                0 => {}
+                5 => w.push("lăm"),
+                u => w.push(DIGITS[u]),
+            }
+        }
+        (t, u) => {
+            w.extend([DIGITS[t], "mươi"]);
+            match u {
+                0 => {}
+                1 => w.push("mốt"),
+                5 => w.push("lăm"),
+                u => w.push(DIGITS[u]),
+            }
+        }
+    }
+    w
+}
+
+/// The words of `n` below 10^9 (`full` as in [`group_words`]).
+fn below_billion(n: u64, full: bool) -> Vec<&'static str> {
+    let groups = [
+        (n / 1_000_000, "triệu"),
+        ((n / 1_000) % 1_000, "nghìn"),
+        (n % 1_000, ""),
+    ];
+    let mut w = Vec::new();
+    let mut started = full;
+    for (g, unit) in groups {
+        if g == 0 {
+            continue;
+        }
+        w.extend(group_words(g, started));
+        if !unit.is_empty() {
+            w.push(unit);
+        }
+        started = true;
+    }
+    w
+}
+
+fn number_words(n: u64, full: bool) -> Vec<&'static str> {
+    if n >= 1_000_000_000 {
+        let mut w = number_words(n / 1_000_000_000, full);
+        w.push("tỷ");
+        w.extend(below_billion(n % 1_000_000_000, true));
+        w
+    } else {
+        below_billion(n, full)
+    }
+}
+
+/// An amount in Vietnamese words, as a financial document writes it under the total
+/// ("Bằng chữ: Chín triệu ba trăm nghìn đồng") [Circular 200/2014/TT-BTC, Appendix 3: the
+/// amount in words on every voucher and estimate]: groups of three read with "trăm",
+/// "mươi", "lẻ" for a zero ten, "mốt", "lăm", "mười"; zero groups skipped; "tỷ" repeated for
+/// thousands of billions; capitalised, ending in "đồng".
+pub fn in_words(amount: i64) -> String {
+    let n = amount.unsigned_abs();
+    let mut w = if n == 0 {
+        vec!["không"]
+    } else {
+        number_words(n, false)
+    };
+    if amount < 0 {
+        w.insert(0, "âm");
+    }
+    w.push("đồng");
+    let text = w.join(" ");
+    let mut c = text.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +177,28 @@ mod tests {
         assert_eq!(format_dong(10_000_000), "10.000.000");
         assert_eq!(format_dong(-1_234), "-1.234");
         assert_eq!(format_dong(0), "0");
+    }
+
+    #[test]
+    fn circular_200_2014_amounts_are_written_in_vietnamese_words() {
+        assert_eq!(in_words(9_300_000), "Chín triệu ba trăm nghìn đồng");
+        assert_eq!(in_words(0), "Không đồng");
+        assert_eq!(in_words(15), "Mười lăm đồng");
+        assert_eq!(in_words(21), "Hai mươi mốt đồng");
+        assert_eq!(in_words(105), "Một trăm lẻ năm đồng");
+        assert_eq!(in_words(1_005), "Một nghìn không trăm lẻ năm đồng");
+        assert_eq!(
+            in_words(1_050_000),
+            "Một triệu không trăm năm mươi nghìn đồng"
+        );
+        assert_eq!(in_words(8_600_000), "Tám triệu sáu trăm nghìn đồng");
+        assert_eq!(in_words(200_000), "Hai trăm nghìn đồng");
+        assert_eq!(in_words(1_000_000_000), "Một tỷ đồng");
+        assert_eq!(
+            in_words(2_015_000_010),
+            "Hai tỷ không trăm mười lăm triệu không trăm mười đồng"
+        );
+        assert_eq!(in_words(-500_000), "Âm năm trăm nghìn đồng");
+        assert_eq!(in_words(MAX_AMOUNT), "Một triệu tỷ đồng");
     }
 }

@@ -80,6 +80,15 @@ fn line(
         average: d.average,
         grade: d.grade.clone(),
         reason: i.reason.clone(),
+        // The conclusion's facts, unless the secretariat moved the item with its own reason.
+        grounds: if i.moved {
+            None
+        } else {
+            d.conclusion_grounds
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?
+        },
     })
 }
 
@@ -145,6 +154,7 @@ pub async fn paper<C: ConnectionTrait>(
         recognised,
         refused,
         profile,
+        created: d.created_at,
     }))
 }
 

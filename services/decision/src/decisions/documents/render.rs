@@ -1,17 +1,16 @@
-//! The decision and its certificates as DOCX in the layout of Decree 30/2020/NĐ-CP [DOMAIN §6:
-//! A4, Times New Roman 13 pt, margins top/bottom 20 mm, left 30 mm, right 15 mm]: built only
-//! from what is passed in, so the same stored data always gives the same bytes.
+//! The decision and its certificates as DOCX in the layout of Decree 30/2020/NĐ-CP [DOMAIN §6],
+//! written through the one page layout of `sangkien-papers`: this module only says what the
+//! papers say (articles, annex, certificate lines), built only from what is passed in, so the
+//! same stored data always gives the same bytes.
 
-use chrono::NaiveDate;
-use docx_rs::{
-    AlignmentType, BreakType, Docx, PageMargin, Paragraph, Run, RunFonts, Table, TableCell,
-    TableRow, WidthType,
+use chrono::{DateTime, NaiveDate, Utc};
+use sangkien_papers::{
+    Authority, Letterhead, OfficialPaper, Signature, TableSpec, day_text, docx::Block,
 };
 
-use crate::decisions::domain::{
-    numbering::{date_line, vietnamese_date},
-    profile::{BodyProfile, SignerProfile},
-};
+use sangkien_proto::{Lang, events::Grounds};
+
+use crate::decisions::domain::profile::{BodyProfile, SignerProfile};
 
 /// One initiative as the documents print it.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +29,9 @@ pub struct Line {
     pub grade: Option<String>,
     /// The written reason (a refusal's grounds).
     pub reason: String,
+    /// The conclusion's grounds as facts, printed in Vietnamese instead of `reason` when
+    /// known.
+    pub grounds: Option<Grounds>,
 }
 
 /// What a decision says; `number` and `signed_on` are `None` on a draft, which prints the
@@ -50,6 +52,9 @@ pub struct DecisionPaper {
     pub signer: Option<SignerProfile>,
     pub recognised: Vec<Line>,
     pub refused: Vec<Line>,
+    /// When the decision was created: the document's creation time, fixed so that the same
+    /// stored decision always gives the same bytes.
+    pub created: DateTime<Utc>,
 }
 
 /// A certificate of one recognised initiative.
@@ -64,27 +69,6 @@ pub struct CertificatePaper {
     /// initiative's certificate naming every author. Each recognised author gets one
     /// [DOMAIN §6].
     pub holder: Option<usize>,
-}
-
-const FONT: &str = "Times New Roman";
-/// 13 pt in half-points.
-const BODY_SIZE: usize = 26;
-
-fn text(t: impl Into<String>) -> Run {
-    Run::new().add_text(t.into())
-}
-
-fn para(t: impl Into<String>) -> Paragraph {
-    Paragraph::new().align(AlignmentType::Both).add_run(text(t))
-}
-
-fn centred(run: Run) -> Paragraph {
-    Paragraph::new().align(AlignmentType::Center).add_run(run)
-}
-
-fn cell(t: impl Into<String>, bold: bool) -> TableCell {
-    let run = if bold { text(t).bold() } else { text(t) };
-    TableCell::new().add_paragraph(Paragraph::new().add_run(run))
 }
 
 /// `60%`, `33,5%`.
@@ -112,94 +96,18 @@ pub fn authors_text(authors: &[(String, f64)]) -> String {
         .join(", ")
 }
 
-fn base() -> Docx {
-    Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(1134)
-                .bottom(1134)
-                .left(1701)
-                .right(850),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(FONT)
-                .hi_ansi(FONT)
-                .cs(FONT)
-                .east_asia(FONT),
-        )
-        .default_size(BODY_SIZE)
-}
-
-fn number_line(d: &DecisionPaper) -> String {
-    match &d.number {
-        Some(n) => format!("Số: {n}"),
-        None => format!(
-            "Số:       /{}-{}",
-            d.profile.decision_type, d.profile.document_symbol
-        ),
+/// `tác giả` for the first author of the request, `đồng tác giả` for the others.
+fn author_role(index: usize) -> &'static str {
+    if index == 0 {
+        "tác giả"
+    } else {
+        "đồng tác giả"
     }
 }
 
-fn dated(d: &DecisionPaper) -> String {
-    match d.signed_on {
-        Some(on) => date_line(&d.profile.place_name, on),
-        None => format!(
-            "{}, ngày      tháng      năm {}",
-            d.profile.place_name, d.year
-        ),
-    }
-}
-
-/// Body and superior on the left with the number; motto and date line on the right.
-fn header(d: &DecisionPaper) -> Table {
-    Table::without_borders(vec![TableRow::new(vec![
-        TableCell::new()
-            .width(3900, WidthType::Dxa)
-            .add_paragraph(centred(text(d.profile.superior_name.to_uppercase())))
-            .add_paragraph(centred(text(d.profile.full_name.to_uppercase()).bold()))
-            .add_paragraph(centred(text(number_line(d)))),
-        TableCell::new()
-            .width(5600, WidthType::Dxa)
-            .add_paragraph(centred(text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold()))
-            .add_paragraph(centred(text("Độc lập - Tự do - Hạnh phúc").bold()))
-            .add_paragraph(centred(text(dated(d)).italic())),
-    ])])
-}
-
-/// `Nơi nhận:` on the left, the signer's title lines and name on the right.
-fn signature(d: &DecisionPaper) -> Table {
-    let mut left = TableCell::new()
-        .width(4500, WidthType::Dxa)
-        .add_paragraph(Paragraph::new().add_run(text("Nơi nhận:").bold().italic()));
-    for r in &d.profile.recipients {
-        let r = r
-            .trim()
-            .trim_start_matches('-')
-            .trim()
-            .trim_end_matches([';', '.']);
-        left = left.add_paragraph(Paragraph::new().add_run(text(format!("- {r};")).size(22)));
-    }
-    left = left.add_paragraph(
-        Paragraph::new().add_run(text(format!("- {}", d.profile.archive_line.trim())).size(22)),
-    );
-    let mut right = TableCell::new().width(5000, WidthType::Dxa);
-    let (titles, name) = match &d.signer {
-        Some(s) => (s.titles.clone(), s.name.clone()),
-        None => (vec!["NGƯỜI KÝ".to_owned()], String::new()),
-    };
-    for t in titles {
-        right = right.add_paragraph(centred(text(t).bold()));
-    }
-    for _ in 0..3 {
-        right = right.add_paragraph(Paragraph::new());
-    }
-    right = right.add_paragraph(centred(text(name).bold()));
-    Table::without_borders(vec![TableRow::new(vec![left, right])])
-}
-
-fn basis(line: &str) -> String {
+/// `Căn cứ …;`: every basis starts with "Căn cứ" and ends with ";" (the proposal that follows
+/// them ends with ".").
+pub fn basis(line: &str) -> String {
     let l = line
         .trim()
         .trim_start_matches("Căn cứ")
@@ -208,159 +116,271 @@ fn basis(line: &str) -> String {
     format!("Căn cứ {l};")
 }
 
-fn appendix(d: &DecisionPaper, doc: Docx) -> Docx {
-    let reference = match (&d.number, d.signed_on) {
-        (Some(n), Some(on)) => format!(
-            "(Kèm theo Quyết định số {n} {} của {})",
-            vietnamese_date(on),
-            d.profile.authority_line()
-        ),
-        _ => format!(
-            "(Kèm theo Quyết định số      /{}-{} ngày      tháng      năm {} của {})",
-            d.profile.decision_type,
-            d.profile.document_symbol,
-            d.year,
-            d.profile.authority_line()
-        ),
-    };
-    let mut rows = vec![TableRow::new(
-        [
-            "STT",
-            "Số ĐK",
-            "Tên sáng kiến",
-            "Tác giả (tỷ lệ đóng góp)",
-            "Điểm TB",
-            "Xếp loại",
-        ]
-        .into_iter()
-        .map(|h| cell(h, true))
-        .collect(),
-    )];
-    for (i, l) in d.recognised.iter().enumerate() {
-        rows.push(TableRow::new(vec![
-            cell(format!("{}", i + 1), false),
-            cell(format!("{:02}", l.register_number), false),
-            cell(l.name.clone(), false),
-            cell(authors_text(&l.authors), false),
-            cell(l.unit.clone(), false),
-            cell(l.average.map(points).unwrap_or_default(), false),
-            cell(l.grade.clone().unwrap_or_default(), false),
-        ]));
+/// The articles a decision needs for what it decides, numbered in order: recognition, the
+/// refusals when there are any, the authors' rights, the effect, and last the execution —
+/// the article `Nơi nhận: Như Điều N` points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Articles {
+    /// `Điều 2` when some dossiers are refused.
+    pub refused: Option<u32>,
+    pub rights: u32,
+    pub effect: u32,
+    pub execution: u32,
+}
+
+/// The numbering of the articles of a decision recognising some initiatives and refusing
+/// `refused` others [Decree 30/2020, Appendix I: the recipients' "Như Điều N" names the
+/// execution article].
+pub fn articles(refused: usize) -> Articles {
+    let refused_article = (refused > 0).then_some(2);
+    let rights = if refused > 0 { 3 } else { 2 };
+    Articles {
+        refused: refused_article,
+        rights,
+        effect: rights + 1,
+        execution: rights + 2,
     }
-    doc.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
-        .add_paragraph(centred(text("DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN").bold()))
-        .add_paragraph(centred(
-            text(format!("Lĩnh vực {} năm {}", d.field_name, d.year)).bold(),
-        ))
-        .add_paragraph(centred(text(reference).italic()))
-        .add_table(Table::new(rows))
+}
+
+/// The recipients: `Như Điều N` (the execution article) first, the profile's own lines
+/// (less any "Như Điều" a profile may carry, which could name the wrong article), the archive
+/// line last.
+pub fn recipients(profile: &BodyProfile, execution: u32) -> Vec<String> {
+    std::iter::once(format!("Như Điều {execution}"))
+        .chain(
+            profile
+                .recipients
+                .iter()
+                .filter(|r| {
+                    !r.trim()
+                        .trim_start_matches('-')
+                        .trim()
+                        .starts_with("Như Điều")
+                })
+                .cloned(),
+        )
+        .chain(std::iter::once(profile.archive_line.clone()))
+        .collect()
+}
+
+fn letterhead(d: &DecisionPaper, number: Option<String>) -> Letterhead {
+    let superior = d.profile.superior_name.trim();
+    Letterhead {
+        superior: (!superior.is_empty()).then(|| superior.to_owned()),
+        body: d.profile.full_name.clone(),
+        number,
+        symbol: format!("{}-{}", d.profile.decision_type, d.profile.document_symbol),
+        place: d.profile.place_name.clone(),
+        date: d.signed_on,
+        year: d.year,
+    }
+}
+
+fn signature(d: &DecisionPaper) -> Signature {
+    match &d.signer {
+        Some(s) => Signature {
+            authority: Authority::Titles(s.titles.clone()),
+            name: s.name.clone(),
+        },
+        None => Signature {
+            authority: Authority::Head {
+                position: "Chủ tịch".into(),
+            },
+            name: String::new(),
+        },
+    }
+}
+
+/// `Quyết định số 05/QĐ-UBND ngày 05 tháng 02 năm 2022`, or its blanks on a draft.
+fn decision_reference(d: &DecisionPaper) -> String {
+    match (&d.number, d.signed_on) {
+        (Some(n), Some(on)) => format!("Quyết định số {n} {}", day_text(on)),
+        _ => format!(
+            "Quyết định số      /{}-{} ngày      tháng      năm {}",
+            d.profile.decision_type, d.profile.document_symbol, d.year
+        ),
+    }
+}
+
+/// Column widths of the annex, in twips: they fill the text area exactly, and the long
+/// columns (name, authors, unit) take the most so that long names stay legible.
+pub const ANNEX_WIDTHS: [usize; 7] = [700, 2300, 2000, 1600, 1250, 800, 705];
+
+fn annex(d: &DecisionPaper) -> Vec<Block> {
+    vec![
+        Block::Heading("Phụ lục".into()),
+        Block::Heading("DANH SÁCH SÁNG KIẾN ĐƯỢC CÔNG NHẬN".into()),
+        Block::Heading(format!("Lĩnh vực {} năm {}", d.field_name, d.year)),
+        Block::Note(format!(
+            "(Kèm theo {} của {})",
+            decision_reference(d),
+            d.profile.authority_line()
+        )),
+        Block::Table(TableSpec {
+            header: [
+                "STT",
+                "Tên sáng kiến",
+                "Tác giả (tỷ lệ đóng góp)",
+                "Đơn vị",
+                "Lĩnh vực áp dụng",
+                "Điểm",
+                "Xếp loại",
+            ]
+            .map(String::from)
+            .to_vec(),
+            widths: ANNEX_WIDTHS.to_vec(),
+            rows: d
+                .recognised
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    vec![
+                        (i + 1).to_string(),
+                        l.name.clone(),
+                        authors_text(&l.authors),
+                        l.unit.clone(),
+                        d.field_name.clone(),
+                        l.average.map(points).unwrap_or_default(),
+                        l.grade.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        }),
+    ]
+}
+
+/// The decision as an [`OfficialPaper`] and its annex.
+pub fn decision_paper(d: &DecisionPaper) -> (OfficialPaper, Vec<Block>) {
+    let n = articles(d.refused.len());
+    let mut blocks = vec![Block::Heading(d.profile.authority_line().to_uppercase())];
+    blocks.extend(d.profile.legal_bases.iter().map(|b| Block::Basis(basis(b))));
+    let proposal = d.proposal.trim().trim_end_matches('.');
+    blocks.push(Block::Basis(format!("Theo đề nghị của {proposal}.")));
+    blocks.push(Block::Heading("QUYẾT ĐỊNH:".into()));
+    blocks.push(Block::Article {
+        number: 1,
+        text: format!(
+            "Công nhận {} sáng kiến lĩnh vực {} năm {} (có danh sách kèm theo).",
+            d.recognised.len(),
+            d.field_name,
+            d.year
+        ),
+    });
+    if let Some(article) = n.refused {
+        blocks.push(Block::Article {
+            number: article,
+            text: format!(
+                "Không công nhận {} sáng kiến sau đây, với lý do:",
+                d.refused.len()
+            ),
+        });
+        for l in &d.refused {
+            blocks.push(Block::Text(
+                format!(
+                    "- \"{}\" của {}: {}",
+                    l.name,
+                    authors_text(&l.authors),
+                    refusal_text(l).trim().trim_end_matches('.')
+                ) + ".",
+            ));
+        }
+    }
+    blocks.push(Block::Article {
+        number: n.rights,
+        text: "Tác giả của các sáng kiến được công nhận tại Điều 1 được hưởng các quyền lợi theo quy định của Điều lệ Sáng kiến ban hành kèm theo Nghị định số 13/2012/NĐ-CP và các quy định hiện hành.".into(),
+    });
+    blocks.push(Block::Article {
+        number: n.effect,
+        text: "Quyết định này có hiệu lực kể từ ngày ký.".into(),
+    });
+    blocks.push(Block::Article {
+        number: n.execution,
+        text: "Thủ trưởng các cơ quan, đơn vị có liên quan và các tác giả có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.".into(),
+    });
+    let paper = OfficialPaper {
+        letterhead: letterhead(d, d.number.clone()),
+        kind: "Quyết định".into(),
+        summary: d.title.clone(),
+        draft: d.number.is_none(),
+        blocks,
+        recipients: recipients(&d.profile, n.execution),
+        signatures: vec![signature(d)],
+        created: d.created,
+    };
+    (paper, annex(d))
+}
+
+/// What a refused line prints as its grounds, in Vietnamese only: the conclusion's facts
+/// rendered in Vietnamese, else the written reason — of which a "vi / en" sentence stored
+/// before the grounds were carried keeps only its Vietnamese half.
+pub fn refusal_text(l: &Line) -> String {
+    if let Some(g) = &l.grounds {
+        return g.text(Lang::Vi);
+    }
+    l.reason
+        .split(" / ")
+        .filter(|part| sangkien_papers::check::english_words(part).len() < 2)
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 /// The decision as DOCX bytes.
 pub fn decision(d: &DecisionPaper) -> anyhow::Result<Vec<u8>> {
-    let mut doc = base()
-        .add_table(header(d))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(centred(text("QUYẾT ĐỊNH").bold().size(28)))
-        .add_paragraph(centred(text(d.title.clone()).bold()))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(centred(
-            text(d.profile.authority_line().to_uppercase()).bold(),
-        ));
-    for b in &d.profile.legal_bases {
-        doc = doc.add_paragraph(para(basis(b)));
-    }
-    let proposal = d.proposal.trim().trim_end_matches('.');
-    doc = doc
-        .add_paragraph(para(format!("Theo đề nghị của {proposal}.")))
-        .add_paragraph(centred(text("QUYẾT ĐỊNH:").bold()))
-        .add_paragraph(para(format!(
-            "Điều 1. Công nhận {} sáng kiến lĩnh vực {} năm {} (có danh sách kèm theo).",
-            d.recognised.len(),
-            d.field_name,
-            d.year
+    let (paper, annex) = decision_paper(d);
+    Ok(paper.render_with_annex(&annex)?)
+}
+
+/// The certificate as an [`OfficialPaper`]: its own serial as the one number line, the
+/// decision's date, the initiative once, every author with role and share, no recipients.
+pub fn certificate_paper(c: &CertificatePaper) -> OfficialPaper {
+    let d = &c.decision;
+    let mut blocks = vec![Block::Heading(format!(
+        "{} CHỨNG NHẬN",
+        d.profile.authority_line().to_uppercase()
+    ))];
+    if let Some((h, (name, share))) = c.holder.and_then(|h| c.line.authors.get(h).map(|a| (h, a))) {
+        blocks.push(Block::Text(format!(
+            "Ông/Bà: {name} — {} ({}) của sáng kiến:",
+            author_role(h),
+            percent(*share)
         )));
-    let mut article = 2;
-    if !d.refused.is_empty() {
-        doc = doc.add_paragraph(para(format!(
-            "Điều {article}. Không công nhận {} sáng kiến sau đây, với lý do:",
-            d.refused.len()
-        )));
-        for l in &d.refused {
-            doc = doc.add_paragraph(para(format!(
-                "- \"{}\" của {}: {}",
-                l.name,
-                authors_text(&l.authors),
-                l.reason.trim()
-            )));
-        }
-        article += 1;
     }
-    doc = doc
-        .add_paragraph(para(format!(
-            "Điều {article}. Tác giả của các sáng kiến được công nhận tại Điều 1 được hưởng các quyền lợi theo quy định của Điều lệ Sáng kiến ban hành kèm theo Nghị định số 13/2012/NĐ-CP và các quy định hiện hành."
-        )))
-        .add_paragraph(para(format!(
-            "Điều {}. Quyết định này có hiệu lực kể từ ngày ký. Thủ trưởng các cơ quan, đơn vị có liên quan và các tác giả có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
-            article + 1
-        )))
-        .add_paragraph(Paragraph::new())
-        .add_table(signature(d));
-    doc = appendix(d, doc);
-    pack(doc)
+    blocks.push(Block::Text(format!("Tên sáng kiến: {}", c.line.name)));
+    blocks.push(Block::Text("Tác giả:".into()));
+    for (i, (name, share)) in c.line.authors.iter().enumerate() {
+        blocks.push(Block::Text(format!(
+            "- {name}, {}, tỷ lệ đóng góp {};",
+            author_role(i),
+            percent(*share)
+        )));
+    }
+    if !c.line.unit.is_empty() {
+        blocks.push(Block::Text(format!("Đơn vị: {}", c.line.unit)));
+    }
+    blocks.push(Block::Text(format!(
+        "Lĩnh vực: {} năm {}",
+        d.field_name, d.year
+    )));
+    blocks.push(Block::Text(format!(
+        "Đã được công nhận là sáng kiến theo {} của {}.",
+        decision_reference(d),
+        d.profile.authority_line()
+    )));
+    OfficialPaper {
+        letterhead: letterhead(d, Some(c.serial.clone())),
+        kind: "Giấy chứng nhận sáng kiến".into(),
+        summary: String::new(),
+        draft: false,
+        blocks,
+        recipients: Vec::new(),
+        signatures: vec![signature(d)],
+        created: d.created,
+    }
 }
 
 /// A certificate (giấy chứng nhận sáng kiến) of one recognised initiative.
 pub fn certificate(c: &CertificatePaper) -> anyhow::Result<Vec<u8>> {
-    let d = &c.decision;
-    let decided = match (&d.number, d.signed_on) {
-        (Some(n), Some(on)) => format!("Quyết định số {n} {}", vietnamese_date(on)),
-        _ => String::new(),
-    };
-    let doc = base()
-        .add_table(header(d))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(centred(text("GIẤY CHỨNG NHẬN SÁNG KIẾN").bold().size(32)))
-        .add_paragraph(centred(text(format!("Số: {}", c.serial)).italic()))
-        .add_paragraph(Paragraph::new())
-        .add_paragraph(centred(
-            text(format!(
-                "{} CHỨNG NHẬN",
-                d.profile.authority_line().to_uppercase()
-            ))
-            .bold(),
-        ))
-        .add_paragraph(
-            match c.holder.and_then(|h| c.line.authors.get(h).map(|a| (h, a))) {
-                Some((h, (name, share))) => para(format!(
-                    "Ông/Bà: {name} — {} ({}) của sáng kiến:",
-                    if h == 0 {
-                        "tác giả"
-                    } else {
-                        "đồng tác giả"
-                    },
-                    percent(*share)
-                )),
-                None => Paragraph::new(),
-            },
-        )
-        .add_paragraph(para(format!("Sáng kiến: {}", c.line.name)))
-        .add_paragraph(para(format!("Tác giả: {}", authors_text(&c.line.authors))))
-        .add_paragraph(para(format!("Đơn vị: {}", c.line.unit)))
-        .add_paragraph(para(format!("Lĩnh vực: {} năm {}", d.field_name, d.year)))
-        .add_paragraph(para(format!(
-            "Đã được công nhận là sáng kiến theo {decided} của {}.",
-            d.profile.authority_line()
-        )))
-        .add_paragraph(Paragraph::new())
-        .add_table(signature(d));
-    pack(doc)
-}
-
-fn pack(doc: Docx) -> anyhow::Result<Vec<u8>> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut out)?;
-    Ok(out.into_inner())
+    Ok(certificate_paper(c).render()?)
 }
 
 #[cfg(test)]
@@ -393,6 +413,7 @@ mod tests {
                 average: Some(15.25),
                 grade: Some("B".into()),
                 reason: "Đạt".into(),
+                grounds: None,
             }],
             refused: vec![Line {
                 register_number: 2,
@@ -401,8 +422,12 @@ mod tests {
                 unit: String::new(),
                 average: None,
                 grade: None,
-                reason: "Không đủ hai phần ba".into(),
+                reason: "Không đủ hai phần ba / The council voted 3 of 7 in favour (5 needed): not recommended.".into(),
+                grounds: None,
             }],
+            created: chrono::TimeZone::with_ymd_and_hms(&Utc, 2022, 2, 1, 8, 0, 0)
+                .single()
+                .unwrap_or_default(),
         }
     }
 
@@ -445,6 +470,121 @@ mod tests {
         ] {
             assert!(x.contains(expected), "the decision lacks {expected:?}");
         }
+    }
+
+    #[test]
+    fn decree_30_recipients_name_the_real_execution_article() {
+        assert_eq!(
+            articles(1),
+            Articles {
+                refused: Some(2),
+                rights: 3,
+                effect: 4,
+                execution: 5
+            }
+        );
+        assert_eq!(articles(0).execution, 4);
+        assert_eq!(articles(0).refused, None);
+        let p = paper();
+        let r = recipients(&p.profile, 5);
+        assert_eq!(r[0], "Như Điều 5");
+        assert_eq!(r.iter().filter(|l| l.starts_with("Như Điều")).count(), 1);
+        assert_eq!(r.last(), Some(&p.profile.archive_line));
+        let x = xml(&decision(&p).unwrap_or_default());
+        assert!(x.contains("Điều 5. ") && x.contains("- Như Điều 5;"), "{x}");
+        assert!(!x.contains("Điều 6. ") && !x.contains("Như Điều 3"));
+        let mut none_refused = paper();
+        none_refused.refused.clear();
+        let x = xml(&decision(&none_refused).unwrap_or_default());
+        assert!(x.contains("- Như Điều 4;") && !x.contains("Điều 5. "));
+    }
+
+    #[test]
+    fn the_decision_and_its_certificates_pass_the_layout_check() {
+        use sangkien_papers::check::layout_problems;
+        let p = paper();
+        let bytes = decision(&p).unwrap_or_default();
+        assert_eq!(layout_problems(&bytes), Vec::<String>::new());
+        sangkien_papers::check::keep("decision-vinh-tuong.docx", &bytes).unwrap_or_default();
+        let mut draft = paper();
+        draft.number = None;
+        draft.signed_on = None;
+        draft.signer = None;
+        let x = decision(&draft).unwrap_or_default();
+        assert_eq!(layout_problems(&x), Vec::<String>::new());
+        assert!(xml(&x).contains("DỰ THẢO"));
+        let c = CertificatePaper {
+            line: p.recognised[0].clone(),
+            decision: p,
+            serial: "05/QĐ-UBND-01".into(),
+            holder: Some(0),
+        };
+        let cert = certificate(&c).unwrap_or_default();
+        assert_eq!(layout_problems(&cert), Vec::<String>::new());
+        sangkien_papers::check::keep("certificate.docx", &cert).unwrap_or_default();
+        let x = xml(&cert);
+        assert_eq!(x.matches("Số:").count(), 1, "one number line, the serial's");
+        assert!(x.contains("Số: 05/QĐ-UBND-01"));
+        assert!(!x.contains("Nơi nhận"), "a certificate has no recipients");
+        assert!(x.contains("- Nguyễn Thị Hoa, tác giả, tỷ lệ đóng góp 60%;"));
+        assert!(x.contains("- Trần Văn Nam, đồng tác giả, tỷ lệ đóng góp 40%;"));
+        assert!(x.contains("Quyết định số 05/QĐ-UBND ngày 05 tháng 02 năm 2022"));
+        assert!(x.contains("Trần Thị Phương"));
+    }
+
+    #[test]
+    fn a_refused_dossier_s_decision_contains_no_english_word() {
+        use sangkien_papers::check::{english_words, plain_text};
+        // A reason stored as one "vi / en" sentence before the grounds were carried.
+        let p = paper();
+        let text = plain_text(&decision(&p).unwrap_or_default());
+        assert!(text.contains("Không đủ hai phần ba"), "{text}");
+        assert_eq!(english_words(&text), Vec::<String>::new(), "{text}");
+        // The grounds as facts, rendered in Vietnamese.
+        let mut p = paper();
+        p.refused[0].grounds = Some(Grounds {
+            vote: Some(sangkien_proto::events::VoteCount {
+                held_on: NaiveDate::from_ymd_opt(2022, 3, 15).unwrap_or_default(),
+                members: 7,
+                in_favour: 3,
+                against: 4,
+                abstaining: 0,
+                required: 5,
+                carried: false,
+            }),
+            rule: Some("two_thirds".into()),
+            text: String::new(),
+        });
+        let text = plain_text(&decision(&p).unwrap_or_default());
+        assert!(
+            text.contains("3/7 thành viên tán thành (cần 5, ít nhất hai phần ba số thành viên), 4 không tán thành"),
+            "{text}"
+        );
+        assert_eq!(english_words(&text), Vec::<String>::new(), "{text}");
+    }
+
+    #[test]
+    fn the_annex_has_a_header_cell_and_a_width_per_column() {
+        let x = xml(&decision(&paper()).unwrap_or_default());
+        for w in ANNEX_WIDTHS {
+            assert!(x.contains(&format!(r#"<w:gridCol w:w="{w}""#)), "{w}");
+        }
+        assert_eq!(
+            ANNEX_WIDTHS.iter().sum::<usize>(),
+            sangkien_papers::docx::TEXT_WIDTH
+        );
+        for h in [
+            "STT",
+            "Tên sáng kiến",
+            "Tác giả (tỷ lệ đóng góp)",
+            "Đơn vị",
+            "Lĩnh vực áp dụng",
+            "Điểm",
+            "Xếp loại",
+        ] {
+            assert!(x.contains(&format!(">{h}<")), "{h}");
+        }
+        assert!(x.contains("15,25"));
     }
 
     #[test]

@@ -32,12 +32,9 @@ pub fn number_text(number: i32, decision_type: &str, symbol: &str) -> String {
     format!("{number:02}/{decision_type}-{symbol}")
 }
 
-pub use sangkien_kit::text::vietnamese_date;
-
-/// `Vĩnh Tường, ngày 05 tháng 02 năm 2022`: the place and date line under the motto.
-pub fn date_line(place: &str, d: NaiveDate) -> String {
-    format!("{place}, {}", vietnamese_date(d))
-}
+/// The date rules live once, in the papers crate that prints them
+/// (`Vĩnh Tường, ngày 05 tháng 02 năm 2022`).
+pub use sangkien_papers::{date_line, day_text as vietnamese_date};
 
 #[cfg(test)]
 mod tests {
