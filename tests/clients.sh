@@ -28,6 +28,9 @@ need_pip schemathesis schemathesis
 (cd tests/clients/ts && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; }) || {
   echo "clients: npm ci failed in tests/clients/ts" >&2; exit 1; }
 
+# The fuzzer sends thousands of requests a minute as one user: the door's rate limits are
+# raised for this demo only, so a valid request is judged on what it asks, not on how fast.
+export SANGKIEN_GATEWAY__RATE_PER_USER_PER_MINUTE=1000000 SANGKIEN_GATEWAY__RATE_PER_ADDRESS_PER_MINUTE=1000000
 source tests/demo.sh
 start_demo clients
 BASE=http://127.0.0.1:$port

@@ -16,7 +16,7 @@ use sangkien_proto::{ErrorCode, Role};
 
 use crate::{
     domain::{
-        policy::{Access, allows, find_rule},
+        policy::{Access, allows, find_rule, published_for_another_method},
         standing::token_stands,
     },
     limits::{body_limit, client_address},
@@ -78,6 +78,12 @@ async fn admit(req: &ServiceRequest) -> Result<(), ApiError> {
         return Ok(());
     }
     let Some(rule) = find_rule(&state.policy, req.method().as_str(), &path) else {
+        if published_for_another_method(&state.policy, &path) {
+            return Err(ApiError::new(ErrorCode::MethodNotAllowed).with_detail(
+                "Đường dẫn này không nhận phương thức này",
+                "This route does not take this method",
+            ));
+        }
         return Err(ApiError::new(ErrorCode::NotFound)
             .with_detail("Không có đường dẫn này", "There is no such route"));
     };

@@ -265,6 +265,22 @@ fn annotate_access(doc: &mut Map<String, Value>) {
     }
 }
 
+/// Every operation declares the answers the whole system can give on its route (the shared
+/// set in `sangkien_kit::http::contract`), after `x-access` says who may call it.
+fn declare_shared_problems(doc: &mut Map<String, Value>) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for op in item.values_mut() {
+            if let Value::Object(op) = op {
+                sangkien_kit::http::contract::declare_shared(path, op);
+            }
+        }
+    }
+}
+
 /// The merged document served at `/api/openapi.json`: the gateway's own routes and the
 /// services' committed documents, with operation ids prefixed by their service; refuses two
 /// different schemas under one name rather than keeping one of them.
@@ -303,6 +319,7 @@ pub fn merged() -> Result<Value, MergeError> {
     }
     if conflicts.is_empty() {
         annotate_access(&mut doc);
+        declare_shared_problems(&mut doc);
         Ok(Value::Object(doc))
     } else {
         Err(MergeError::DuplicateSchemas(conflicts))

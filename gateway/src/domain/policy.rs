@@ -710,6 +710,12 @@ pub fn find_rule<'a>(rules: &'a [Rule], method: &str, path: &str) -> Option<&'a 
     })
 }
 
+/// Whether some rule publishes `path` for another method than the one asked: the route
+/// exists, so the answer is 405 (`method_not_allowed`), not 404.
+pub fn published_for_another_method(rules: &[Rule], path: &str) -> bool {
+    rules.iter().any(|r| path_matches(r.pattern, path))
+}
+
 /// Whether a caller holding `roles` (or nobody, when `None`) may pass `rule`.
 pub fn allows(rule: &Rule, roles: Option<&[Role]>) -> bool {
     match (rule.access, roles) {
@@ -724,6 +730,24 @@ pub fn allows(rule: &Rule, roles: Option<&[Role]>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_published_path_asked_with_an_unlisted_method_is_405_not_404() {
+        let rules = [Rule {
+            method: "GET",
+            pattern: "/api/v1/intake/plans/{id}",
+            access: Access::SignedIn,
+        }];
+        assert!(find_rule(&rules, "TRACE", "/api/v1/intake/plans/1").is_none());
+        assert!(published_for_another_method(
+            &rules,
+            "/api/v1/intake/plans/1"
+        ));
+        assert!(!published_for_another_method(
+            &rules,
+            "/api/v1/intake/nothing"
+        ));
+    }
 
     #[test]
     fn path_patterns_match_segments_and_tails() {

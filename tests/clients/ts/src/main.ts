@@ -63,7 +63,7 @@ export async function mainPath(base: string, password: (user: string) => string,
   if (file.size !== pdf.size) throw new Error("not the same file");
 
   // submit → confirm → register
-  const submitted = await author.POST("/api/v1/intake/dossiers/{id}/submit", { params: { path: { id }, header: {} } });
+  const submitted = await author.POST("/api/v1/intake/dossiers/{id}/submit", { params: { path: { id }, header: {} }, body: {} });
   declaresErrors(submitted.error);
   declaresErrors((await head.POST("/api/v1/intake/dossiers/{id}/confirm", { params: { path: { id } } })).error);
   const registered = await office.POST("/api/v1/intake/dossiers/{id}/register", { params: { path: { id } } });
