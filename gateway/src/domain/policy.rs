@@ -710,10 +710,18 @@ pub fn find_rule<'a>(rules: &'a [Rule], method: &str, path: &str) -> Option<&'a 
     })
 }
 
-/// Whether some rule publishes `path` for another method than the one asked: the route
-/// exists, so the answer is 405 (`method_not_allowed`), not 404.
-pub fn published_for_another_method(rules: &[Rule], path: &str) -> bool {
-    rules.iter().any(|r| path_matches(r.pattern, path))
+/// The methods some rule publishes `path` for (upper case, in rule order, no repeats): when
+/// the method asked is not among them but the list is not empty, the route exists and the
+/// answer is 405 (`method_not_allowed`) with them in `Allow`, not 404.
+pub fn published_methods(rules: &[Rule], path: &str) -> Vec<String> {
+    let mut methods: Vec<String> = Vec::new();
+    for r in rules.iter().filter(|r| path_matches(r.pattern, path)) {
+        let m = r.method.to_ascii_uppercase();
+        if !methods.contains(&m) {
+            methods.push(m);
+        }
+    }
+    methods
 }
 
 /// Whether a caller holding `roles` (or nobody, when `None`) may pass `rule`.
@@ -739,14 +747,8 @@ mod tests {
             access: Access::SignedIn,
         }];
         assert!(find_rule(&rules, "TRACE", "/api/v1/intake/plans/1").is_none());
-        assert!(published_for_another_method(
-            &rules,
-            "/api/v1/intake/plans/1"
-        ));
-        assert!(!published_for_another_method(
-            &rules,
-            "/api/v1/intake/nothing"
-        ));
+        assert_eq!(published_methods(&rules, "/api/v1/intake/plans/1"), ["GET"]);
+        assert!(published_methods(&rules, "/api/v1/intake/nothing").is_empty());
     }
 
     #[test]

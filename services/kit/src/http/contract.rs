@@ -93,7 +93,11 @@ impl utoipa::IntoParams for IfMatch {
                 .description(Some(
                     "The ETag last read (`W/\"<version>\"`); 428 without it, 412 when stale",
                 ))
-                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(r#"^(W/)?"[^"]*"$"#)),
+                ))
                 .build(),
         ]
     }
@@ -176,6 +180,7 @@ struct Shape {
     json_body: bool,
     params: bool,
     path_params: bool,
+    query_params: bool,
     signed_in: bool,
     restricted: bool,
     proxied: bool,
@@ -200,6 +205,10 @@ fn shape_of(path: &str, op: &serde_json::Map<String, serde_json::Value>) -> Shap
         json_body: content.is_some_and(|c| c.keys().any(|k| k.contains("json"))),
         params: params || path.contains('{'),
         path_params: path.contains('{'),
+        query_params: op
+            .get("parameters")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query")),
         signed_in: secured || matches!(access, Some("signed_in" | "roles")),
         restricted: matches!(access, Some("roles" | "signed_link")),
         proxied: ["/api/v1/intake/", "/api/v1/appraisal/", "/api/v1/decision/"]
@@ -221,7 +230,8 @@ pub fn declare_shared(path: &str, op: &mut serde_json::Map<String, serde_json::V
         403 => shape.restricted,
         404 => shape.path_params || shape.json_body,
         413 => shape.body,
-        415 | 422 => shape.json_body,
+        415 => shape.json_body,
+        422 => shape.json_body || shape.query_params,
         504 => shape.proxied,
         _ => true,
     };
