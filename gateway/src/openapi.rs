@@ -281,6 +281,43 @@ fn declare_shared_problems(doc: &mut Map<String, Value>) {
     }
 }
 
+/// The methods the merged document publishes for a concrete request path (upper case), or
+/// none when no documented template matches it; computed once. A route of the gateway's own
+/// asked with another method answers 405 with these in `Allow`, not 404.
+pub fn documented_methods(path: &str) -> Vec<String> {
+    static TEMPLATES: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
+    let templates = TEMPLATES.get_or_init(|| {
+        let Ok(Value::Object(doc)) = merged() else {
+            return Vec::new();
+        };
+        let Some(Value::Object(paths)) = doc.get("paths") else {
+            return Vec::new();
+        };
+        paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = item
+                    .as_object()
+                    .map(|ops| ops.keys().map(|m| m.to_ascii_uppercase()).collect())
+                    .unwrap_or_default();
+                (template.clone(), methods)
+            })
+            .collect()
+    });
+    let asked: Vec<&str> = path.split('/').collect();
+    templates
+        .iter()
+        .filter(|(template, _)| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == asked.len()
+                && parts.iter().zip(&asked).all(|(t, a)| {
+                    t == a || (t.starts_with('{') && t.ends_with('}') && !a.is_empty())
+                })
+        })
+        .flat_map(|(_, methods)| methods.iter().cloned())
+        .collect()
+}
+
 /// The merged document served at `/api/openapi.json`: the gateway's own routes and the
 /// services' committed documents, with operation ids prefixed by their service; refuses two
 /// different schemas under one name rather than keeping one of them.
@@ -366,6 +403,17 @@ mod tests {
 
     /// Two services calling different schemas by one name would leave a client with the
     /// wrong body for one of them: the merge must refuse it.
+    #[test]
+    fn a_documented_path_names_its_methods_for_the_405() {
+        let m = super::documented_methods("/api/v1/directory/tenants");
+        assert!(
+            m.contains(&"GET".to_owned()) && m.contains(&"POST".to_owned()),
+            "{m:?}"
+        );
+        assert_eq!(super::documented_methods("/.well-known/jwks.json"), ["GET"]);
+        assert!(super::documented_methods("/api/v1/nothing/here").is_empty());
+    }
+
     #[test]
     fn the_merge_refuses_two_schemas_under_one_name() {
         let part = |t: &str| json!({"components": {"schemas": {"ResultInput": {"type": t}}}});
