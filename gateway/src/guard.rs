@@ -51,8 +51,16 @@ pub async fn check(
         Err(refusal) => {
             let allow = (refusal.code == ErrorCode::MethodNotAllowed)
                 .then(|| {
-                    req.app_data::<web::Data<GatewayState>>()
-                        .map(|state| published_methods(&state.policy, req.path()).join(", "))
+                    req.app_data::<web::Data<GatewayState>>().map(|state| {
+                        // The document's methods for this path when it has them (exact:
+                        // a policy pattern may cover a longer path), else the policy's.
+                        let documented = crate::openapi::documented_methods(req.path());
+                        if documented.is_empty() {
+                            published_methods(&state.policy, req.path()).join(", ")
+                        } else {
+                            documented.join(", ")
+                        }
+                    })
                 })
                 .flatten()
                 .and_then(|m| header::HeaderValue::from_str(&m).ok());

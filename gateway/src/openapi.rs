@@ -305,17 +305,31 @@ pub fn documented_methods(path: &str) -> Vec<String> {
             .collect()
     });
     let asked: Vec<&str> = path.split('/').collect();
-    templates
+    // Matching templates with the number of their `{parameter}` segments; the most literal
+    // one is the route (`/decisions/pending` before `/decisions/{id}`).
+    let matching: Vec<(usize, &Vec<String>)> = templates
         .iter()
-        .filter(|(template, _)| {
+        .filter_map(|(template, methods)| {
             let parts: Vec<&str> = template.split('/').collect();
-            parts.len() == asked.len()
-                && parts.iter().zip(&asked).all(|(t, a)| {
-                    t == a || (t.starts_with('{') && t.ends_with('}') && !a.is_empty())
-                })
+            let param = |t: &str| t.starts_with('{') && t.ends_with('}');
+            let fits = parts.len() == asked.len()
+                && parts
+                    .iter()
+                    .zip(&asked)
+                    .all(|(t, a)| t == a || (param(t) && !a.is_empty()));
+            fits.then(|| (parts.iter().filter(|t| param(t)).count(), methods))
         })
-        .flat_map(|(_, methods)| methods.iter().cloned())
-        .collect()
+        .collect();
+    let fewest = matching.iter().map(|(n, _)| *n).min();
+    let mut methods: Vec<String> = Vec::new();
+    for (_, ms) in matching.iter().filter(|(n, _)| Some(*n) == fewest) {
+        for m in ms.iter() {
+            if !methods.contains(m) {
+                methods.push(m.clone());
+            }
+        }
+    }
+    methods
 }
 
 /// The merged document served at `/api/openapi.json`: the gateway's own routes and the
@@ -412,6 +426,10 @@ mod tests {
         );
         assert_eq!(super::documented_methods("/.well-known/jwks.json"), ["GET"]);
         assert!(super::documented_methods("/api/v1/nothing/here").is_empty());
+        assert_eq!(
+            super::documented_methods("/api/v1/decision/decisions/pending"),
+            ["GET"]
+        );
     }
 
     #[test]
