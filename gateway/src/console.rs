@@ -58,6 +58,17 @@ fn cache_control(path: &str) -> &'static str {
 pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path();
     if !(req.method() == Method::GET || req.method() == Method::HEAD) || reserved(path) {
+        // A documented route asked with a method it does not take: 405 naming those it takes.
+        let methods = crate::openapi::documented_methods(path);
+        if !methods.is_empty()
+            && !methods.iter().any(|m| m == req.method().as_str())
+            && let Ok(allow) = header::HeaderValue::from_str(&methods.join(", "))
+        {
+            use actix_web::ResponseError;
+            let mut res = ApiError::new(ErrorCode::MethodNotAllowed).error_response();
+            res.headers_mut().insert(header::ALLOW, allow);
+            return Ok(res);
+        }
         return Err(ApiError::new(ErrorCode::NotFound));
     }
     let rel = path.trim_start_matches('/');

@@ -16,7 +16,7 @@ use sangkien_proto::{ErrorCode, Role};
 
 use crate::{
     domain::{
-        policy::{Access, allows, find_rule},
+        policy::{Access, allows, find_rule, published_methods},
         standing::token_stands,
     },
     limits::{body_limit, client_address},
@@ -48,7 +48,29 @@ pub async fn check(
             .call(req)
             .await
             .map(ServiceResponse::map_into_left_body),
-        Err(refusal) => Ok(req.error_response(refusal).map_into_right_body()),
+        Err(refusal) => {
+            let allow = (refusal.code == ErrorCode::MethodNotAllowed)
+                .then(|| {
+                    req.app_data::<web::Data<GatewayState>>().map(|state| {
+                        // The document's methods for this path when it has them (exact:
+                        // a policy pattern may cover a longer path), else the policy's.
+                        let documented = crate::openapi::documented_methods(req.path());
+                        if documented.is_empty() {
+                            published_methods(&state.policy, req.path()).join(", ")
+                        } else {
+                            documented.join(", ")
+                        }
+                    })
+                })
+                .flatten()
+                .and_then(|m| header::HeaderValue::from_str(&m).ok());
+            let mut res = req.error_response(refusal);
+            if let Some(methods) = allow {
+                // RFC 9110: a 405 names the methods the route takes.
+                res.headers_mut().insert(header::ALLOW, methods);
+            }
+            Ok(res.map_into_right_body())
+        }
     }
 }
 
@@ -78,6 +100,12 @@ async fn admit(req: &ServiceRequest) -> Result<(), ApiError> {
         return Ok(());
     }
     let Some(rule) = find_rule(&state.policy, req.method().as_str(), &path) else {
+        if !published_methods(&state.policy, &path).is_empty() {
+            return Err(ApiError::new(ErrorCode::MethodNotAllowed).with_detail(
+                "Đường dẫn này không nhận phương thức này",
+                "This route does not take this method",
+            ));
+        }
         return Err(ApiError::new(ErrorCode::NotFound)
             .with_detail("Không có đường dẫn này", "There is no such route"));
     };

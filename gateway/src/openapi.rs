@@ -265,6 +265,73 @@ fn annotate_access(doc: &mut Map<String, Value>) {
     }
 }
 
+/// Every operation declares the answers the whole system can give on its route (the shared
+/// set in `sangkien_kit::http::contract`), after `x-access` says who may call it.
+fn declare_shared_problems(doc: &mut Map<String, Value>) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Value::Object(item) = item else { continue };
+        for op in item.values_mut() {
+            if let Value::Object(op) = op {
+                sangkien_kit::http::contract::declare_shared(path, op);
+            }
+        }
+    }
+}
+
+/// The methods the merged document publishes for a concrete request path (upper case), or
+/// none when no documented template matches it; computed once. A route of the gateway's own
+/// asked with another method answers 405 with these in `Allow`, not 404.
+pub fn documented_methods(path: &str) -> Vec<String> {
+    static TEMPLATES: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
+    let templates = TEMPLATES.get_or_init(|| {
+        let Ok(Value::Object(doc)) = merged() else {
+            return Vec::new();
+        };
+        let Some(Value::Object(paths)) = doc.get("paths") else {
+            return Vec::new();
+        };
+        paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = item
+                    .as_object()
+                    .map(|ops| ops.keys().map(|m| m.to_ascii_uppercase()).collect())
+                    .unwrap_or_default();
+                (template.clone(), methods)
+            })
+            .collect()
+    });
+    let asked: Vec<&str> = path.split('/').collect();
+    // Matching templates with the number of their `{parameter}` segments; the most literal
+    // one is the route (`/decisions/pending` before `/decisions/{id}`).
+    let matching: Vec<(usize, &Vec<String>)> = templates
+        .iter()
+        .filter_map(|(template, methods)| {
+            let parts: Vec<&str> = template.split('/').collect();
+            let param = |t: &str| t.starts_with('{') && t.ends_with('}');
+            let fits = parts.len() == asked.len()
+                && parts
+                    .iter()
+                    .zip(&asked)
+                    .all(|(t, a)| t == a || (param(t) && !a.is_empty()));
+            fits.then(|| (parts.iter().filter(|t| param(t)).count(), methods))
+        })
+        .collect();
+    let fewest = matching.iter().map(|(n, _)| *n).min();
+    let mut methods: Vec<String> = Vec::new();
+    for (_, ms) in matching.iter().filter(|(n, _)| Some(*n) == fewest) {
+        for m in ms.iter() {
+            if !methods.contains(m) {
+                methods.push(m.clone());
+            }
+        }
+    }
+    methods
+}
+
 /// The merged document served at `/api/openapi.json`: the gateway's own routes and the
 /// services' committed documents, with operation ids prefixed by their service; refuses two
 /// different schemas under one name rather than keeping one of them.
@@ -303,6 +370,7 @@ pub fn merged() -> Result<Value, MergeError> {
     }
     if conflicts.is_empty() {
         annotate_access(&mut doc);
+        declare_shared_problems(&mut doc);
         Ok(Value::Object(doc))
     } else {
         Err(MergeError::DuplicateSchemas(conflicts))
@@ -349,6 +417,21 @@ mod tests {
 
     /// Two services calling different schemas by one name would leave a client with the
     /// wrong body for one of them: the merge must refuse it.
+    #[test]
+    fn a_documented_path_names_its_methods_for_the_405() {
+        let m = super::documented_methods("/api/v1/directory/tenants");
+        assert!(
+            m.contains(&"GET".to_owned()) && m.contains(&"POST".to_owned()),
+            "{m:?}"
+        );
+        assert_eq!(super::documented_methods("/.well-known/jwks.json"), ["GET"]);
+        assert!(super::documented_methods("/api/v1/nothing/here").is_empty());
+        assert_eq!(
+            super::documented_methods("/api/v1/decision/decisions/pending"),
+            ["GET"]
+        );
+    }
+
     #[test]
     fn the_merge_refuses_two_schemas_under_one_name() {
         let part = |t: &str| json!({"components": {"schemas": {"ResultInput": {"type": t}}}});

@@ -760,6 +760,20 @@ pub fn find_rule<'a>(rules: &'a [Rule], method: &str, path: &str) -> Option<&'a 
     })
 }
 
+/// The methods some rule publishes `path` for (upper case, in rule order, no repeats): when
+/// the method asked is not among them but the list is not empty, the route exists and the
+/// answer is 405 (`method_not_allowed`) with them in `Allow`, not 404.
+pub fn published_methods(rules: &[Rule], path: &str) -> Vec<String> {
+    let mut methods: Vec<String> = Vec::new();
+    for r in rules.iter().filter(|r| path_matches(r.pattern, path)) {
+        let m = r.method.to_ascii_uppercase();
+        if !methods.contains(&m) {
+            methods.push(m);
+        }
+    }
+    methods
+}
+
 /// Whether a caller holding `roles` (or nobody, when `None`) may pass `rule`.
 pub fn allows(rule: &Rule, roles: Option<&[Role]>) -> bool {
     match (rule.access, roles) {
@@ -774,6 +788,18 @@ pub fn allows(rule: &Rule, roles: Option<&[Role]>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_published_path_asked_with_an_unlisted_method_is_405_not_404() {
+        let rules = [Rule {
+            method: "GET",
+            pattern: "/api/v1/intake/plans/{id}",
+            access: Access::SignedIn,
+        }];
+        assert!(find_rule(&rules, "TRACE", "/api/v1/intake/plans/1").is_none());
+        assert_eq!(published_methods(&rules, "/api/v1/intake/plans/1"), ["GET"]);
+        assert!(published_methods(&rules, "/api/v1/intake/nothing").is_empty());
+    }
 
     #[test]
     fn path_patterns_match_segments_and_tails() {

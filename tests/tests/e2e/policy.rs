@@ -109,11 +109,18 @@ async fn route_by_role_matrix_follows_the_policy_table() {
         }
     }
     assert!(checked >= POLICY.len() * Role::ALL.len());
-    // A route nobody published is not reachable, whoever asks.
+    // A route nobody published is not reachable, whoever asks: 404 for a path nobody
+    // published, 405 for a published path asked with a method nobody published for it.
     let unpublished = sys
-        .call(Method::DELETE, "/api/v1/intake/probes", Some(&admin), None)
+        .call(Method::GET, "/api/v1/intake/nowhere", Some(&admin), None)
         .await
         .unwrap();
     assert_eq!(unpublished.status, 404);
+    let wrong_method = sys
+        .call(Method::DELETE, "/api/v1/intake/probes", Some(&admin), None)
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(wrong_method.body["code"], "method_not_allowed");
     sys.stop().await;
 }

@@ -213,7 +213,7 @@ pub async fn get_tenant(
     patch,
     path = "/api/v1/directory/tenants/{id}",
     tag = "directory",
-    params(("id" = Uuid, Path, description = "Tenant id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Tenant id")),
     request_body = TenantUpdate,
     responses(
         (status = 200, description = "Updated", body = TenantView),

@@ -276,7 +276,7 @@ pub async fn get_unit(
     patch,
     path = "/api/v1/directory/units/{id}",
     tag = "directory",
-    params(("id" = Uuid, Path, description = "Unit id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Unit id")),
     request_body = UnitUpdate,
     responses(
         (status = 200, description = "Updated", body = UnitView),

@@ -533,7 +533,7 @@ pub async fn get_user(
     patch,
     path = "/api/v1/directory/users/{id}",
     tag = "directory",
-    params(("id" = Uuid, Path, description = "User id")),
+    params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "User id")),
     request_body = UserUpdate,
     responses(
         (status = 200, description = "Updated", body = UserView),

@@ -45,7 +45,7 @@ fn comma_points(centi: i64) -> String {
     tag = "sittings",
     params(("id" = Uuid, Path, description = "Sitting id")),
     responses(
-        (status = 200, description = "The minutes", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 200, description = "The minutes", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = inline(sangkien_kit::http::contract::Binary)),
         (status = 409, description = "The sitting is not held yet", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -72,7 +72,7 @@ pub async fn download_minutes(
     tag = "sittings",
     params(("id" = Uuid, Path, description = "Sitting id"), sangkien_kit::links::SignedQuery),
     responses(
-        (status = 200, description = "The minutes", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 200, description = "The minutes", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = inline(sangkien_kit::http::contract::Binary)),
         (status = 403, description = "Signature does not match", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 410, description = "The link has expired", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     )

@@ -141,8 +141,14 @@ pub enum VoteMethod {
 #[serde(deny_unknown_fields)]
 pub struct VoteInput {
     pub method: VoteMethod,
+    /// Members in favour (a council is at most a few dozen people).
+    #[schema(maximum = 10000)]
     pub in_favour: usize,
+    /// Members against.
+    #[schema(maximum = 10000)]
     pub against: usize,
+    /// Members abstaining.
+    #[schema(maximum = 10000)]
     pub abstaining: usize,
 }
 

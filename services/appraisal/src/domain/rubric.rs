@@ -11,9 +11,14 @@ use sangkien_kit::error::Issues;
 /// Points in hundredths.
 pub type Centi = i64;
 
-/// Points given by people (`17.25`) in hundredths; `None` with more than two decimals.
+/// The most points any rubric, criterion or score may carry: far above every scale in use
+/// (100 and 20 points) and small enough that sums of hundredths can never overflow.
+pub const MAX_POINTS: f64 = 10_000.0;
+
+/// Points given by people (`17.25`) in hundredths; `None` with more than two decimals or
+/// beyond ±[`MAX_POINTS`].
 pub fn to_centi(points: f64) -> Option<Centi> {
-    if !points.is_finite() {
+    if !points.is_finite() || points.abs() > MAX_POINTS {
         return None;
     }
     let scaled = points * 100.0;
@@ -113,8 +118,8 @@ fn centi(issues: &mut Issues, field: &str, points: f64) -> Centi {
             issues.push(
                 field,
                 "invalid",
-                "Điểm không âm, tối đa hai chữ số thập phân",
-                "Points are not negative and have at most two decimals",
+                "Điểm không âm, không quá 10 000, tối đa hai chữ số thập phân",
+                "Points are not negative, at most 10 000, with at most two decimals",
             );
             0
         }

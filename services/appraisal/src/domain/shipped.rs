@@ -290,4 +290,20 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn points_beyond_ten_thousand_are_refused_so_no_sum_overflows() {
+        assert_eq!(to_centi(10_000.0), Some(1_000_000));
+        assert_eq!(to_centi(10_000.01), None);
+        assert_eq!(to_centi(-3.5e16), None);
+        assert_eq!(to_centi(f64::MAX), None);
+        // A rubric of huge maxima is refused field by field, never a panic.
+        let mut r = crate::domain::shipped::all().into_iter().next().unwrap();
+        for c in &mut r.criteria {
+            c.max = 9.0e16;
+        }
+        let mut issues = Issues::new();
+        check(&r, &mut issues);
+        assert!(issues.finish().is_err());
+    }
 }

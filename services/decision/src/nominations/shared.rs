@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     tag = "nominations",
     params(("id" = Uuid, Path, description = "Decision id"), links::SignedQuery),
     responses(
-        (status = 200, description = "The signed decision", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 200, description = "The signed decision", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = inline(sangkien_kit::http::contract::Binary)),
         (status = 403, description = "Signature does not match", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such issued decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 410, description = "The link has expired", body = sangkien_proto::Problem, content_type = "application/problem+json"),

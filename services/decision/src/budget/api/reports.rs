@@ -203,7 +203,7 @@ pub async fn execution(
     tag = "budget",
     params(("plan_id" = Uuid, Path, description = "Plan id")),
     responses(
-        (status = 200, description = "The execution report as a workbook", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The execution report as a workbook", body = inline(sangkien_kit::http::contract::Binary), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -376,7 +376,7 @@ pub async fn get_settlement(
     tag = "budget",
     params(("plan_id" = Uuid, Path, description = "Plan id")),
     responses(
-        (status = 200, description = "The settlement as a workbook", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The settlement as a workbook", body = inline(sangkien_kit::http::contract::Binary), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 404, description = "`plan_not_found`, or the year is not settled (`not_found`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),

@@ -69,7 +69,7 @@ pub fn author_ids(d: &dossier::Model) -> Result<Vec<Uuid>, ApiError> {
     tag = "decisions",
     params(("id" = Uuid, Path, description = "Decision id")),
     responses(
-        (status = 200, description = "The decision", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 200, description = "The decision", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = inline(sangkien_kit::http::contract::Binary)),
         (status = 404, description = "No such decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`body_profile_missing`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -156,7 +156,7 @@ pub async fn list_certificates(
         CertificateQuery,
     ),
     responses(
-        (status = 200, description = "The certificate", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 200, description = "The certificate", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = inline(sangkien_kit::http::contract::Binary)),
         (status = 403, description = "Not one of its authors", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such decision, not issued, or the dossier is not recognised by it", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),

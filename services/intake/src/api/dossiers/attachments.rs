@@ -119,9 +119,10 @@ fn upload_error(e: UploadError, per_file: u64, remaining: u64) -> ApiError {
 #[utoipa::path(
     post,
     path = "/api/v1/intake/dossiers/{id}/attachments",
+    operation_id = "upload_attachment",
     tag = "dossiers",
     params(("id" = Uuid, Path, description = "Dossier id"), UploadName),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes (PDF, DOCX, XLSX, JPEG, PNG)"),
+    request_body(content = inline(sangkien_kit::http::contract::Binary), content_type = "application/octet-stream", description = "The file's bytes (PDF, DOCX, XLSX, JPEG, PNG)"),
     responses(
         (status = 201, description = "Stored", body = AttachmentView),
         (status = 409, description = "The dossier is not editable now", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -252,6 +253,7 @@ pub async fn upload(
 #[utoipa::path(
     get,
     path = "/api/v1/intake/dossiers/{id}/attachments",
+    operation_id = "list_attachments",
     tag = "dossiers",
     params(("id" = Uuid, Path, description = "Dossier id")),
     responses((status = 200, description = "The files", body = Vec<AttachmentView>)),
@@ -302,13 +304,14 @@ pub(crate) fn disposition(label: &str, content_type: &str) -> String {
 #[utoipa::path(
     get,
     path = "/api/v1/intake/dossiers/{id}/attachments/{attachment}",
+    operation_id = "download_attachment",
     tag = "dossiers",
     params(
         ("id" = Uuid, Path, description = "Dossier id"),
         ("attachment" = Uuid, Path, description = "Attachment id"),
     ),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG)", content_type = "application/octet-stream", body = inline(sangkien_kit::http::contract::Binary)),
         (status = 404, description = "No such file", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -347,6 +350,7 @@ pub async fn download(
 #[utoipa::path(
     delete,
     path = "/api/v1/intake/dossiers/{id}/attachments/{attachment}",
+    operation_id = "remove_attachment",
     tag = "dossiers",
     params(
         ("id" = Uuid, Path, description = "Dossier id"),

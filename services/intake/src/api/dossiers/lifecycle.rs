@@ -205,7 +205,7 @@ async fn check_window<C: ConnectionTrait>(
     post,
     path = "/api/v1/intake/dossiers/{id}/submit",
     tag = "dossiers",
-    request_body(content = Option<String>, description = "Nothing; an empty body"),
+    request_body(content = sangkien_kit::http::contract::Empty, description = "Nothing: `{}`"),
     params(
         ("id" = Uuid, Path, description = "Dossier id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe submission"),
