@@ -23,8 +23,8 @@ mkdir -p "$LOGS"
 need_pip() { # module package
   python3 -c "import $1" 2>/dev/null || python3 -m pip install --quiet "$2" >/dev/null
 }
-need_pip openapi_python_client openapi-python-client
-need_pip schemathesis schemathesis
+need_pip openapi_python_client "openapi-python-client==0.29.1"
+need_pip schemathesis "schemathesis==4.32.5"
 (cd tests/clients/ts && { [ -d node_modules ] || npm ci --no-audit --no-fund --silent; }) || {
   echo "clients: npm ci failed in tests/clients/ts" >&2; exit 1; }
 
