@@ -117,7 +117,7 @@ pub async fn ensure(
         .map(str::to_owned)
         .or_else(|| generated.clone())
         .unwrap_or_default();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await??;
+    let hash = crate::passwords::hashing(move || hash_password(&password)).await??;
     let admin = user::Model {
         id: Uuid::now_v7(),
         tenant_id: root.id,

@@ -165,6 +165,10 @@ async fn admit(req: &ServiceRequest) -> Result<(), ApiError> {
     if let Err(secs) = state.rates.check_user(&claims.sub.to_string()) {
         return Err(too_many(secs));
     }
+    // A service in this process takes the verified caller with the request instead of
+    // checking the signature again (the HTTP proxy never forwards it).
+    req.extensions_mut()
+        .insert(sangkien_kit::local::VerifiedClaims(claims));
     Ok(())
 }
 

@@ -44,6 +44,7 @@ use sangkien_kit::{
     ApiError, ExposeSecret, Settings,
     events::{Outbox, OutboxRelay},
     http,
+    local::LocalUpstream,
     metrics::Metrics,
     service::{Shared, open_database},
 };
@@ -56,10 +57,13 @@ use crate::{
 };
 
 /// Where each service answers.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Upstreams {
     /// `(service name, base URL)`.
     pub services: Vec<(String, String)>,
+    /// Services in this process (the standalone binary), called directly instead of over
+    /// their URL; empty in the distributed topology.
+    pub local: Vec<(String, LocalUpstream)>,
 }
 
 impl Upstreams {
@@ -71,7 +75,16 @@ impl Upstreams {
                 ("appraisal".into(), settings.appraisal.url.clone()),
                 ("decision".into(), settings.decision.url.clone()),
             ],
+            local: Vec::new(),
         }
+    }
+
+    /// The in-process application of `service`, if it runs in this process.
+    pub fn local(&self, service: &str) -> Option<&LocalUpstream> {
+        self.local
+            .iter()
+            .find(|(name, _)| name == service)
+            .map(|(_, l)| l)
     }
 
     /// The base URL of `service`.

@@ -137,7 +137,7 @@ fn no_store(body: &impl serde::Serialize) -> HttpResponse {
 
 /// Verifies a password off the async threads (argon2 is deliberately slow).
 async fn password_matches(password: String, hash: String) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    crate::passwords::hashing(move || verify_password(&password, &hash))
         .await
         .map_err(ApiError::internal)
 }
@@ -451,7 +451,7 @@ pub async fn set_password<C: sea_orm::ConnectionTrait>(
     password: String,
     now: DateTime<Utc>,
 ) -> Result<user::Model, ApiError> {
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    let hash = crate::passwords::hashing(move || hash_password(&password))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;

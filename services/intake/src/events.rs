@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use sangkien_kit::store::{WithinTenant, find_in_tenant};
+use sangkien_kit::store::WithinTenant;
 use sangkien_kit::{
     audit::{self, AuditEntry},
     auth::Caller,
@@ -56,9 +56,12 @@ impl Handlers {
     ) -> anyhow::Result<()> {
         // Wait for any request changing this dossier (a withdrawal, say) to commit, and read
         // what it wrote: without the lock a late event could put a withdrawn dossier back.
-        lock_dossier(txn, id).await?;
-        // A dossier of another tenant is not this event's to move.
-        let Some(d) = find_in_tenant::<dossier::Entity>(txn, envelope.tenant, id).await? else {
+        // A dossier of another tenant is not this event's to move. (The row is read under
+        // the lock, in one statement.)
+        let Some(d) = lock_dossier(txn, id)
+            .await?
+            .filter(|d| d.tenant == envelope.tenant)
+        else {
             tracing::warn!(dossier = %id, event_type = %envelope.event_type, "event about an unknown dossier");
             return Ok(());
         };

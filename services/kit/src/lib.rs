@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 pub mod idempotent;
 pub mod links;
+pub mod local;
 pub mod metrics;
 pub mod outage;
 pub mod process;

@@ -3,7 +3,8 @@
 
 use actix_web::{
     App, HttpServer,
-    dev::ServerHandle,
+    body::MessageBody,
+    dev::{ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse},
     middleware::{DefaultHeaders, from_fn},
     web,
 };
@@ -28,6 +29,7 @@ use crate::{
         amqp::AmqpTransport, in_process::InProcessTransport, names::Names,
     },
     http::{self, health, problems::not_found},
+    local::LocalUpstream,
     metrics::Metrics,
     settings::{Settings, TransportKind},
 };
@@ -130,6 +132,10 @@ pub struct RunningService {
     pub addr: SocketAddr,
     /// Its context (tests read its database through it).
     pub context: ServiceContext,
+    /// Its application for callers in the same process (the standalone gateway), which
+    /// then skip its HTTP server.
+    pub local: LocalUpstream,
+    stopped: CancellationToken,
     server: ServerHandle,
     server_task: JoinHandle<std::io::Result<()>>,
     cancel: CancellationToken,
@@ -145,6 +151,7 @@ impl RunningService {
     /// Stops accepting requests, lets those in progress finish, stops the relay and the
     /// consumers (an event being handled is rolled back and delivered again later).
     pub async fn stop(self) {
+        self.stopped.cancel();
         self.server.stop(true).await;
         let _ = self.server_task.await;
         self.cancel.cancel();
@@ -293,42 +300,25 @@ pub async fn start<M: MigratorTrait>(
         transport: shared.transport.clone(),
     };
     let addr = listener.local_addr()?;
-    let data_ctx = web::Data::new(context.clone());
-    let data_verifier = web::Data::new(shared.verifier.clone());
-    let data_metrics = web::Data::new(metrics);
-    let routes = spec.routes;
-    let max_body = spec.max_body_bytes;
-    let data_settings = web::Data::new(settings.clone());
-    let server = HttpServer::new(move || {
-        let (json, path, query, payload) = http::extractor_configs(max_body);
-        App::new()
-            .app_data(data_ctx.clone())
-            .app_data(data_verifier.clone())
-            .app_data(data_metrics.clone())
-            .app_data(data_settings.clone())
-            .app_data(json)
-            .app_data(path)
-            .app_data(query)
-            .app_data(payload)
-            .wrap(from_fn(http::problems))
-            .wrap(from_fn(http::request_id))
-            // No browser may second-guess a declared type: a download is what its
-            // Content-Type says (the bytes' sniffed type), never a page to render.
-            .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
-            .configure(health::configure)
-            .service(
-                web::scope(&format!("/api/v1/{name}"))
-                    .route("/audit", web::get().to(http::audit::list))
-                    .configure(|cfg| routes(cfg)),
-            )
-            .default_service(web::to(not_found))
-    })
-    .on_connect(http::no_delay)
-    .workers(2)
-    .disable_signals()
-    .shutdown_timeout(10)
-    .listen(listener)?
-    .run();
+    let parts = AppParts {
+        name,
+        ctx: web::Data::new(context.clone()),
+        verifier: web::Data::new(shared.verifier.clone()),
+        metrics: web::Data::new(metrics),
+        settings: web::Data::new(settings.clone()),
+        routes: spec.routes,
+        max_body: spec.max_body_bytes,
+    };
+    let http_parts = parts.clone();
+    let server = HttpServer::new(move || service_app(http_parts.clone()))
+        .on_connect(http::no_delay)
+        .workers(2)
+        .disable_signals()
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+    let stopped = CancellationToken::new();
+    let local = LocalUpstream::new(move || service_app(parts.clone()), stopped.clone());
     let handle = server.handle();
     let server_task = tokio::spawn(server);
     tracing::info!(service = name, %addr, "service listening");
@@ -336,11 +326,65 @@ pub async fn start<M: MigratorTrait>(
         name: name.to_owned(),
         addr,
         context,
+        local,
+        stopped,
         server: handle,
         server_task,
         cancel,
         tasks,
     })
+}
+
+/// What a service's application is made of; cloned into every instance of it (each HTTP
+/// worker's, each in-process caller thread's).
+#[derive(Clone)]
+struct AppParts {
+    name: &'static str,
+    ctx: web::Data<ServiceContext>,
+    verifier: web::Data<Arc<Verifier>>,
+    metrics: web::Data<Arc<Metrics>>,
+    settings: web::Data<Settings>,
+    routes: Routes,
+    max_body: usize,
+}
+
+/// The service's actix application: the one its HTTP server runs and the one the
+/// standalone gateway calls in process ([`LocalUpstream`]), so both see the same
+/// middleware, extractor limits and routes.
+fn service_app(
+    p: AppParts,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (json, path, query, payload) = http::extractor_configs(p.max_body);
+    let routes = p.routes;
+    App::new()
+        .app_data(p.ctx)
+        .app_data(p.verifier)
+        .app_data(p.metrics)
+        .app_data(p.settings)
+        .app_data(json)
+        .app_data(path)
+        .app_data(query)
+        .app_data(payload)
+        .wrap(from_fn(http::problems))
+        .wrap(from_fn(http::request_id))
+        // No browser may second-guess a declared type: a download is what its
+        // Content-Type says (the bytes' sniffed type), never a page to render.
+        .wrap(DefaultHeaders::new().add(("X-Content-Type-Options", "nosniff")))
+        .configure(health::configure)
+        .service(
+            web::scope(&format!("/api/v1/{}", p.name))
+                .route("/audit", web::get().to(http::audit::list))
+                .configure(move |cfg| routes(cfg)),
+        )
+        .default_service(web::to(not_found))
 }
 
 /// A loopback listener on a free port.

@@ -17,7 +17,9 @@ pub struct System {
     pub services: Vec<RunningService>,
 }
 
-/// Starts the services on loopback ports and the gateway on `settings.listen`.
+/// Starts the services and the gateway on `settings.listen`, which hands requests to the
+/// services in process. The services also listen on loopback ports (probes, and tests that
+/// call a service directly), but the gateway does not go through them.
 pub async fn start(settings: &Settings, shared: &Shared) -> anyhow::Result<System> {
     let mut settings = settings.clone();
     sangkien_kit::links::ensure_secret(&mut settings)?;
@@ -32,6 +34,13 @@ pub async fn start(settings: &Settings, shared: &Shared) -> anyhow::Result<Syste
             ("intake".into(), intake.url()),
             ("appraisal".into(), appraisal.url()),
             ("decision".into(), decision.url()),
+        ],
+        // The gateway hands requests to the services in process: no loopback hop, no second
+        // parse, and the caller it verified goes with the request.
+        local: vec![
+            ("intake".into(), intake.local.clone()),
+            ("appraisal".into(), appraisal.local.clone()),
+            ("decision".into(), decision.local.clone()),
         ],
     };
     let gateway = sangkien_gateway::start(settings, shared, upstreams, listener).await?;

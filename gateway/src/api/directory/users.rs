@@ -242,7 +242,7 @@ fn search_text(username: &str, email: Option<&str>, full_name: &str) -> String {
 }
 
 async fn hashed(secret: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || hash_password(&secret))
+    crate::passwords::hashing(move || hash_password(&secret))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)

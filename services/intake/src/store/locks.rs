@@ -9,10 +9,14 @@ use super::entities::dossier;
 /// so two uploads to one dossier decide its file count and byte total one after the other.
 /// On SQLite the lock clause is left out: a write transaction (`BEGIN IMMEDIATE`) already
 /// holds the database's single write lock from its start.
-pub async fn lock_dossier<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
+///
+/// Returns the row read under the lock, so a writer that needs it does not read it again.
+pub async fn lock_dossier<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<dossier::Model>, DbErr> {
     dossier::Entity::find_by_id(id)
         .lock_exclusive()
         .one(db)
-        .await?;
-    Ok(())
+        .await
 }

@@ -13,7 +13,7 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, Role};
 
-use super::{AttachmentView, Relation, current_attachments, load};
+use super::{AttachmentView, Relation, current_attachments, load, load_for_update};
 use crate::{
     api::common::{audit, wrong_status},
     files::{
@@ -21,7 +21,7 @@ use crate::{
         sniff::{ALLOWED, FileType},
         storage::{download_name, key_for, safe_display_name},
     },
-    store::{entities::attachment, locks::lock_dossier},
+    store::entities::attachment,
 };
 
 /// Most files one dossier may hold.
@@ -195,8 +195,7 @@ pub async fn upload(
         // Checked again now that the file is in: the dossier may have changed meanwhile.
         // Under the dossier's lock, so concurrent uploads count one after the other and the
         // 20 files and the byte total hold whatever the concurrency.
-        lock_dossier(&txn, loaded.dossier.id).await?;
-        let again = load(&txn, &caller, loaded.dossier.id).await?;
+        let again = load_for_update(&txn, &caller, loaded.dossier.id).await?;
         if !again.status().is_editable() {
             return Err(wrong_status("đính kèm tệp vào", "attach files to", again.status().as_str()));
         }

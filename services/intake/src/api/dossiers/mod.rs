@@ -217,8 +217,12 @@ pub async fn load_for_update<C: ConnectionTrait>(
     caller: &Caller,
     id: Uuid,
 ) -> Result<Loaded, ApiError> {
-    crate::store::locks::lock_dossier(db, id).await?;
-    load(db, caller, id).await
+    // One statement: the row is read under its lock (it used to be locked, then read again).
+    let d = crate::store::locks::lock_dossier(db, id)
+        .await?
+        .filter(|d| d.tenant == caller.tenant)
+        .ok_or_else(|| ApiError::new(ErrorCode::DossierNotFound))?;
+    loaded(db, caller, d).await
 }
 
 /// Loads dossier `id` for `caller`: 404 when it does not exist or the caller may not see it.
@@ -227,10 +231,21 @@ pub async fn load<C: ConnectionTrait>(
     caller: &Caller,
     id: Uuid,
 ) -> Result<Loaded, ApiError> {
-    let not_found = || ApiError::new(ErrorCode::DossierNotFound);
     let d = find_in_tenant::<dossier::Entity>(db, caller.tenant, id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| ApiError::new(ErrorCode::DossierNotFound))?;
+    loaded(db, caller, d).await
+}
+
+/// A dossier row read for `caller` with its plan, field and the caller's relations: 404 when
+/// the caller may not see it.
+async fn loaded<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    d: dossier::Model,
+) -> Result<Loaded, ApiError> {
+    let id = d.id;
+    let not_found = || ApiError::new(ErrorCode::DossierNotFound);
     let plan = plan_of(db, caller, d.plan_id).await?;
     let field = fields_of(&plan)?
         .into_iter()
