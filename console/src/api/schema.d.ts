@@ -72,7 +72,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The case's reviewers.
+         * The case's reviewers, each with the name and unit the panel gives them.
          * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_list_assignments"];
@@ -742,6 +742,49 @@ export interface paths {
          * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
          */
         post: operations["decision_approve_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The budget estimate as DOCX (dự toán kinh phí, Decree 30/2020 layout): lines grouped by the
+         *     contents of Circular 03/2019/TT-BTC with quantity × rate = amount and each rate's legal
+         *     basis, the appraised amount beside the requested one, the finance office's adjustments with
+         *     reasons, the total in figures and in words. A draft is marked `DỰ THẢO`.
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_budget_estimate_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/decision/budget/estimates/{id}/document.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same estimate as an XLSX report (A4 landscape, one page wide, signature lines).
+         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         */
+        get: operations["decision_budget_estimate_document_xlsx"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1731,13 +1774,13 @@ export interface paths {
          * Lists the files a dossier has now.
          * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
-        get: operations["intake_list"];
+        get: operations["intake_list_attachments"];
         put?: never;
         /**
          * Uploads one file to a dossier the author may still edit. The body is the file itself.
          * @description Who may call it (roles; the service may narrow it to its resources): `author`.
          */
-        post: operations["intake_upload"];
+        post: operations["intake_upload_attachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1755,7 +1798,7 @@ export interface paths {
          * Downloads a file of the dossier, streamed (also a file of an earlier version).
          * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
-        get: operations["intake_download"];
+        get: operations["intake_download_attachment"];
         put?: never;
         post?: never;
         /**
@@ -1763,7 +1806,7 @@ export interface paths {
          *     submitted version stays stored for that version.
          * @description Who may call it (roles; the service may narrow it to its resources): `author`.
          */
-        delete: operations["intake_remove"];
+        delete: operations["intake_remove_attachment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2265,6 +2308,13 @@ export interface components {
             assigned_by: string;
             /** Format: uuid */
             reviewer: string;
+            /** @description The reviewer's name, as on the panel. */
+            reviewer_name?: string | null;
+            /**
+             * Format: uuid
+             * @description The reviewer's unit, as on the panel.
+             */
+            reviewer_unit_id?: string | null;
             /** @description `appraisal_team` or `council`. */
             stage: string;
         };
@@ -2741,6 +2791,8 @@ export interface components {
             /** @description `Về việc công nhận sáng kiến năm 2022` by default. */
             title?: string | null;
         };
+        /** @description Nothing: `{}` */
+        Empty: Record<string, never>;
         /**
          * @description A stable, machine-readable error code with its HTTP status and titles.
          * @enum {string}
@@ -3951,19 +4003,35 @@ export interface components {
         };
         /** @description A sitting to schedule. */
         SittingInput: {
+            /**
+             * @description The recognising body the panel serves, for the minutes' body block
+             *     (`ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`).
+             */
+            body_name?: string | null;
             /** @description The dossiers to discuss: open cases of the panel's field at the panel's stage. */
             dossier_ids: string[];
+            /** @description End time, local (`11:30`), after `starts_at`. */
+            ends_at?: string | null;
             /**
              * Format: date
              * @description Local date, inside the stage's window.
              */
             held_on: string;
+            /**
+             * @description The body's place name for the date line (`Vĩnh Tường`): never the room, which is
+             *     `place`.
+             */
+            locality?: string | null;
             /** @description Notes for the minutes. */
             notes?: string | null;
             /** Format: uuid */
             panel_id: string;
             /** @description `Hội trường UBND huyện`. */
             place: string;
+            /** @description Start time, local (`08:00`), printed in the minutes. */
+            starts_at?: string | null;
+            /** @description Its superior body (`UBND TỈNH VĨNH PHÚC`). */
+            superior_name?: string | null;
         };
         /** @description A page of sittings. */
         SittingPage: {
@@ -3973,7 +4041,9 @@ export interface components {
         /** @description A sitting. */
         SittingView: {
             attendance: components["schemas"]["Attendee"][];
+            body_name?: string | null;
             dossier_ids: string[];
+            ends_at?: string | null;
             field: string;
             /** Format: date-time */
             held_at?: string | null;
@@ -3983,14 +4053,17 @@ export interface components {
             id: string;
             /** @description `appraisal_team` or `council`. */
             kind: string;
+            locality?: string | null;
             notes: string;
             /** Format: uuid */
             panel_id: string;
             place: string;
             /** Format: uuid */
             plan_id: string;
+            starts_at?: string | null;
             /** @description `scheduled` or `held`. */
             status: string;
+            superior_name?: string | null;
             /** Format: int32 */
             version: number;
             /** @description Dossier id → vote. */
@@ -4242,8 +4315,11 @@ export interface components {
         };
         /** @description A council's vote on one dossier. */
         VoteInput: {
+            /** @description Members abstaining. */
             abstaining: number;
+            /** @description Members against. */
             against: number;
+            /** @description Members in favour (a council is at most a few dozen people). */
             in_favour: number;
             method: components["schemas"]["VoteMethod"];
         };
@@ -4299,7 +4375,10 @@ export interface operations {
     gateway_jwks: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4312,6 +4391,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Jwks"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4331,7 +4436,10 @@ export interface operations {
                 /** @description `open` or `withdrawn`. */
                 status?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4346,12 +4454,96 @@ export interface operations {
                     "application/json": components["schemas"]["CasePage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_get_case: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id (the dossier's id) */
                 id: string;
@@ -4369,9 +4561,79 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such case (yet) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4383,7 +4645,10 @@ export interface operations {
     appraisal_list_assignments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id */
                 id: string;
@@ -4401,12 +4666,96 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_assign_reviewer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id */
                 id: string;
@@ -4428,9 +4777,42 @@ export interface operations {
                     "application/json": components["schemas"]["AssignmentView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `conflict_of_interest` naming the reason (recorded) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4446,9 +4828,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not a scoring member of the stage's panel */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4460,7 +4901,10 @@ export interface operations {
     appraisal_declare_conflict: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id */
                 id: string;
@@ -4480,12 +4924,129 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_get_outcome: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id (the dossier's id) */
                 id: string;
@@ -4503,9 +5064,79 @@ export interface operations {
                     "application/json": components["schemas"]["OutcomeView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such case, or not the caller's */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4517,7 +5148,10 @@ export interface operations {
     appraisal_record_result: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id */
                 id: string;
@@ -4539,9 +5173,42 @@ export interface operations {
                     "application/json": components["schemas"]["ResultView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The sheets disagree and the caller is not the chair */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4557,9 +5224,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem of the request */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4571,7 +5297,10 @@ export interface operations {
     appraisal_list_results: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id */
                 id: string;
@@ -4589,12 +5318,96 @@ export interface operations {
                     "application/json": components["schemas"]["ResultView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_save_sheet: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id */
                 id: string;
@@ -4616,9 +5429,42 @@ export interface operations {
                     "application/json": components["schemas"]["SheetView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not assigned, or conflicted */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4634,9 +5480,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem of the sheet */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4648,7 +5553,10 @@ export interface operations {
     appraisal_list_sheets: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Case id */
                 id: string;
@@ -4666,6 +5574,87 @@ export interface operations {
                     "application/json": components["schemas"]["SheetView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_my_assignments: {
@@ -4678,7 +5667,10 @@ export interface operations {
                 /** @description Text to search for. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4693,9 +5685,79 @@ export interface operations {
                     "application/json": components["schemas"]["MyAssignmentPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not a panel member */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4707,7 +5769,10 @@ export interface operations {
     appraisal_my_sittings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4722,9 +5787,57 @@ export interface operations {
                     "application/json": components["schemas"]["MySitting"][];
                 };
             };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not a panel member */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4739,7 +5852,10 @@ export interface operations {
                 plan_id?: string;
                 field?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4754,12 +5870,85 @@ export interface operations {
                     "application/json": components["schemas"]["PanelView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_create_panel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4778,9 +5967,75 @@ export interface operations {
                     "application/json": components["schemas"]["PanelView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The field already has this panel */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,12 +6051,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_get_panel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Panel id */
                 id: string;
@@ -4819,6 +6114,76 @@ export interface operations {
                     "application/json": components["schemas"]["PanelView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_update_panel: {
@@ -4827,6 +6192,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Panel id */
@@ -4849,8 +6216,85 @@ export interface operations {
                     "application/json": components["schemas"]["PanelView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -4871,12 +6315,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_auto_assign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Panel id */
                 id: string;
@@ -4894,12 +6378,96 @@ export interface operations {
                     "application/json": components["schemas"]["AutoAssignReport"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_panel_progress: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Panel id */
                 id: string;
@@ -4917,12 +6485,96 @@ export interface operations {
                     "application/json": components["schemas"]["PanelProgress"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_get_probe_receipt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Probe id */
                 id: string;
@@ -4940,9 +6592,79 @@ export interface operations {
                     "application/json": components["schemas"]["ProbeReceiptView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not (yet) arrived */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4954,7 +6676,10 @@ export interface operations {
     appraisal_list_rubrics: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4969,12 +6694,63 @@ export interface operations {
                     "application/json": components["schemas"]["RubricView"][];
                 };
             };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_save_rubric: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4993,9 +6769,75 @@ export interface operations {
                     "application/json": components["schemas"]["RubricView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The code belongs to a shipped rubric */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5011,6 +6853,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_get_rubric: {
@@ -5019,7 +6898,10 @@ export interface operations {
                 /** @description A version; the latest when absent. */
                 version?: number;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Rubric code */
                 code: string;
@@ -5037,9 +6919,79 @@ export interface operations {
                     "application/json": components["schemas"]["RubricView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such rubric or version */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5056,7 +7008,10 @@ export interface operations {
                 /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
                 signature: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Sitting id */
                 id: string;
@@ -5071,7 +7026,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Signature does not match */
@@ -5083,9 +7049,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The link has expired */
             410: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5106,7 +7131,10 @@ export interface operations {
                 panel_id?: string;
                 plan_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5121,12 +7149,96 @@ export interface operations {
                     "application/json": components["schemas"]["SittingPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_schedule_sitting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5145,9 +7257,112 @@ export interface operations {
                     "application/json": components["schemas"]["SittingView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem: date outside the stage, dossiers not at this stage */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5159,7 +7374,10 @@ export interface operations {
     appraisal_get_sitting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Sitting id */
                 id: string;
@@ -5177,6 +7395,87 @@ export interface operations {
                     "application/json": components["schemas"]["SittingView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_record_attendance: {
@@ -5185,6 +7484,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Sitting id */
@@ -5207,6 +7508,50 @@ export interface operations {
                     "application/json": components["schemas"]["SittingView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The sitting is closed */
             409: {
                 headers: {
@@ -5218,6 +7563,28 @@ export interface operations {
             };
             /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -5247,6 +7614,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_close_sitting: {
@@ -5255,6 +7659,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Sitting id */
@@ -5271,6 +7677,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SittingView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Quorum not met (each rule named), before its date, or already closed */
@@ -5313,12 +7763,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     appraisal_download_minutes: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Sitting id */
                 id: string;
@@ -5333,12 +7823,93 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The sitting is not held yet */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5353,6 +7924,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Sitting id */
@@ -5377,6 +7950,50 @@ export interface operations {
                     "application/json": components["schemas"]["SittingView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Closed, not a council, or attendance not recorded */
             409: {
                 headers: {
@@ -5388,6 +8005,28 @@ export interface operations {
             };
             /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -5417,12 +8056,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5441,9 +8120,64 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Wrong sign-in name or password (never says which) */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5459,12 +8193,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5481,12 +8231,96 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_me: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5510,12 +8344,41 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_change_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5534,9 +8397,53 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not signed in, or the current password is wrong */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5552,12 +8459,41 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5576,9 +8512,90 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unknown, expired, revoked or reused refresh token */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5590,7 +8607,10 @@ export interface operations {
     gateway_client_token: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5609,9 +8629,53 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Wrong client id or secret */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5636,12 +8700,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_get_profile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5656,9 +8736,68 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileView"];
                 };
             };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not configured yet */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5670,7 +8809,10 @@ export interface operations {
     decision_put_profile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5689,9 +8831,75 @@ export interface operations {
                     "application/json": components["schemas"]["ProfileView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Stale If-Match */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5716,12 +8924,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_get_estimate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Estimate id */
                 id: string;
@@ -5777,6 +9025,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_approve_estimate: {
@@ -5785,6 +9070,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`) */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Estimate id */
@@ -5868,6 +9155,259 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_budget_estimate_document: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
+            path: {
+                /** @description Estimate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The estimate as a document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate, or its plan is unknown */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_profile_missing` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decision_budget_estimate_document_xlsx: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
+            path: {
+                /** @description Estimate id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The estimate as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description A path id is not a UUID (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a council secretariat, finance office, signer or admin caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such estimate, or its plan is unknown */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `body_profile_missing` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_add_line: {
@@ -5876,6 +9416,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`) */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Estimate id */
@@ -5954,6 +9496,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
             422: {
                 headers: {
@@ -5972,6 +9536,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_edit_line: {
@@ -5980,6 +9581,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`) */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Estimate id */
@@ -6060,6 +9663,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
             422: {
                 headers: {
@@ -6078,6 +9703,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_remove_line: {
@@ -6086,6 +9748,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`) */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Estimate id */
@@ -6171,6 +9835,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_appraise_line: {
@@ -6179,6 +9880,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`) */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Estimate id */
@@ -6259,6 +9962,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem, including `rate_above_cap` and `rate_not_in_force` */
             422: {
                 headers: {
@@ -6277,12 +10002,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_revise: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Estimate id */
                 id: string;
@@ -6351,9 +10116,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6365,7 +10189,10 @@ export interface operations {
     decision_enter_expense: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6429,9 +10256,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6443,7 +10329,10 @@ export interface operations {
     decision_list_estimates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6488,12 +10377,63 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_draft_estimate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6567,12 +10507,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_budget_execution: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6626,12 +10606,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_budget_execution_xlsx: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6646,7 +10666,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description A path id is not a UUID (`invalid_path`) */
@@ -6685,6 +10705,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_list_expenses: {
@@ -6697,7 +10754,10 @@ export interface operations {
                 /** @description Text to search for. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6742,9 +10802,57 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Bad `limit` or `cursor` */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6756,7 +10864,10 @@ export interface operations {
     decision_get_budget_settlement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6810,12 +10921,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_settle_budget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6882,9 +11033,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6896,7 +11106,10 @@ export interface operations {
     decision_budget_settlement_xlsx: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 plan_id: string;
@@ -6911,7 +11124,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description A path id is not a UUID (`invalid_path`) */
@@ -6950,12 +11163,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_get_budget_profile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6999,6 +11252,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_put_budget_profile: {
@@ -7007,6 +11297,8 @@ export interface operations {
             header?: {
                 /** @description The ETag last read; required once the profile exists */
                 "If-Match"?: string | null;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -7055,9 +11347,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The profile changed since it was read */
             412: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7082,6 +11407,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_list_rates: {
@@ -7094,7 +11456,10 @@ export interface operations {
                 /** @description Text to search for. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7145,12 +11510,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_create_rate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7196,9 +11601,79 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem, including a rate above the national maximum */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7213,7 +11688,10 @@ export interface operations {
                 /** @description Local date (default today). */
                 on?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7255,6 +11733,54 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_list_decisions: {
@@ -7271,7 +11797,10 @@ export interface operations {
                 /** @description `draft` or `issued`. */
                 status?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7286,6 +11815,87 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_draft_decision: {
@@ -7294,6 +11904,8 @@ export interface operations {
             header?: {
                 /** @description Retry-safe creation */
                 "Idempotency-Key"?: string | null;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -7313,9 +11925,112 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem; `no_concluded_dossiers` when nothing is left to decide */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7331,7 +12046,10 @@ export interface operations {
                 /** @description The plan's field code. */
                 field: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7355,12 +12073,85 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_get_decision: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7378,9 +12169,79 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such decision */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7395,6 +12256,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Decision id */
@@ -7417,6 +12280,50 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Signed: `decision_issued` */
             409: {
                 headers: {
@@ -7437,8 +12344,78 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` is missing */
             428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -7456,6 +12433,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Decision id */
@@ -7471,6 +12450,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No or bad bearer token */
             401: {
@@ -7530,12 +12520,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_list_certificates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7553,9 +12583,79 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such decision */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7569,7 +12669,10 @@ export interface operations {
             query?: {
                 author?: number;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7586,7 +12689,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not one of its authors */
@@ -7607,12 +12732,63 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_download_decision: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -7627,7 +12803,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such decision */
@@ -7648,6 +12857,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_edit_item: {
@@ -7656,6 +12902,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Decision id */
@@ -7680,6 +12928,50 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Signed: `decision_issued` */
             409: {
                 headers: {
@@ -7691,6 +12983,28 @@ export interface operations {
             };
             /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -7720,6 +13034,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_sign_decision: {
@@ -7728,6 +13079,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Decision id */
@@ -7744,6 +13097,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DecisionView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `decision_issued` (already signed), `body_profile_missing`, `signer_not_configured`, or an empty decision */
@@ -7777,6 +13174,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_list_nominations: {
@@ -7789,7 +13223,10 @@ export interface operations {
                 /** @description Text to search for. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7804,12 +13241,96 @@ export interface operations {
                     "application/json": components["schemas"]["NominationPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_create_nomination: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7828,9 +13349,75 @@ export interface operations {
                     "application/json": components["schemas"]["NominationView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A dossier is already nominated */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7846,12 +13433,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_get_nomination: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Nomination id */
                 id: string;
@@ -7869,9 +13496,79 @@ export interface operations {
                     "application/json": components["schemas"]["NominationView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such nomination */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7883,7 +13580,10 @@ export interface operations {
     decision_get_package: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Nomination id */
                 id: string;
@@ -7901,9 +13601,79 @@ export interface operations {
                     "application/json": components["schemas"]["Package"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such nomination */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7918,6 +13688,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Nomination id */
@@ -7938,6 +13710,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NominationView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No or bad bearer token */
@@ -7987,6 +13770,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No reason, or one too long */
             422: {
                 headers: {
@@ -8007,12 +13812,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     decision_report_result: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Nomination id */
                 id: string;
@@ -8034,6 +13879,39 @@ export interface operations {
                     "application/json": components["schemas"]["NominationView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such nomination */
             404: {
                 headers: {
@@ -8052,9 +13930,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Outcomes do not cover each nominated dossier once */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8066,7 +14003,10 @@ export interface operations {
     decision_get_probe_receipt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Probe id */
                 id: string;
@@ -8084,9 +14024,79 @@ export interface operations {
                     "application/json": components["schemas"]["ProbeReceiptView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not (yet) arrived */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8103,7 +14113,10 @@ export interface operations {
                 /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
                 signature: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Decision id */
                 id: string;
@@ -8118,7 +14131,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Signature does not match */
@@ -8148,6 +14172,54 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_list_audit: {
@@ -8168,7 +14240,10 @@ export interface operations {
                 /** @description Only this action (`auth.sign_in`, `sheet.submit`). */
                 action?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8183,12 +14258,85 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_create_service_account: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8207,9 +14355,75 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedUser"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Client id taken */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8225,12 +14439,41 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_rotate_secret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Service account id */
                 id: string;
@@ -8248,6 +14491,76 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedUser"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_list_tenants: {
@@ -8260,7 +14573,10 @@ export interface operations {
                 /** @description Text to search for. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8275,9 +14591,68 @@ export interface operations {
                     "application/json": components["schemas"]["TenantPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not an admin */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8289,7 +14664,10 @@ export interface operations {
     gateway_create_tenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8308,9 +14686,42 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not a system admin */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8326,9 +14737,57 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid fields, all listed */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8340,7 +14799,10 @@ export interface operations {
     gateway_get_tenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Tenant id */
                 id: string;
@@ -8358,9 +14820,68 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such tenant */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8372,7 +14893,12 @@ export interface operations {
     gateway_update_tenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Tenant id */
                 id: string;
@@ -8394,6 +14920,50 @@ export interface operations {
                     "application/json": components["schemas"]["TenantView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Changed since read */
             412: {
                 headers: {
@@ -8403,9 +14973,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match missing */
             428: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8430,7 +15059,10 @@ export interface operations {
                 /** @description Only this kind. */
                 kind?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8445,12 +15077,85 @@ export interface operations {
                     "application/json": components["schemas"]["UnitPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_create_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8467,6 +15172,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Tenant or parent not found */
@@ -8487,9 +15225,57 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid fields, all listed */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8501,7 +15287,10 @@ export interface operations {
     gateway_get_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Unit id */
                 id: string;
@@ -8519,9 +15308,68 @@ export interface operations {
                     "application/json": components["schemas"]["UnitView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such unit */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8533,7 +15381,12 @@ export interface operations {
     gateway_update_unit: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Unit id */
                 id: string;
@@ -8555,6 +15408,50 @@ export interface operations {
                     "application/json": components["schemas"]["UnitView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The new parent is below the unit */
             409: {
                 headers: {
@@ -8573,9 +15470,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match missing */
             428: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8604,7 +15560,10 @@ export interface operations {
                 /** @description Only active (`true`) or inactive (`false`) accounts. */
                 active?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8619,12 +15578,85 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8641,6 +15673,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedUser"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Tenant or a grant's unit not found */
@@ -8661,9 +15726,57 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid fields, all listed */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8675,7 +15788,10 @@ export interface operations {
     gateway_get_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description User id */
                 id: string;
@@ -8693,9 +15809,68 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such user */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8707,7 +15882,12 @@ export interface operations {
     gateway_update_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
+                "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description User id */
                 id: string;
@@ -8729,6 +15909,50 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description E-mail taken, or one's own deactivation */
             409: {
                 headers: {
@@ -8747,9 +15971,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description If-Match missing */
             428: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8761,7 +16044,10 @@ export interface operations {
     gateway_add_grant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description User id */
                 id: string;
@@ -8783,6 +16069,39 @@ export interface operations {
                     "application/json": components["schemas"]["GrantView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description User or unit not found */
             404: {
                 headers: {
@@ -8801,12 +16120,74 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     gateway_remove_grant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description User id */
                 id: string;
@@ -8824,9 +16205,68 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such grant */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8838,7 +16278,10 @@ export interface operations {
     gateway_reset_password: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description User id */
                 id: string;
@@ -8860,9 +16303,75 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedUser"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One's own account (change it with the current password), or a service account */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8878,6 +16387,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_dashboard: {
@@ -8886,7 +16421,10 @@ export interface operations {
                 /** @description The plan to count. */
                 plan_id: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8901,9 +16439,90 @@ export interface operations {
                     "application/json": components["schemas"]["Dashboard"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such plan in the caller's tenant */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8930,7 +16549,10 @@ export interface operations {
                 /** @description The authors' unit. */
                 unit_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8945,6 +16567,87 @@ export interface operations {
                     "application/json": components["schemas"]["DossierPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_create_dossier: {
@@ -8953,6 +16656,8 @@ export interface operations {
             header?: {
                 /** @description Retry-safe creation */
                 "Idempotency-Key"?: string | null;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path?: never;
             cookie?: never;
@@ -8970,6 +16675,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DossierView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not an author */
@@ -8990,9 +16717,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Every problem of the form */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9004,7 +16790,10 @@ export interface operations {
     intake_get_dossier: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9022,9 +16811,79 @@ export interface operations {
                     "application/json": components["schemas"]["DossierView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such dossier, or not yours to see */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9039,6 +16898,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Dossier id */
@@ -9061,6 +16922,50 @@ export interface operations {
                     "application/json": components["schemas"]["DossierView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not editable now */
             409: {
                 headers: {
@@ -9072,6 +16977,28 @@ export interface operations {
             };
             /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -9101,12 +17028,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    intake_list: {
+    intake_list_attachments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9124,9 +17091,90 @@ export interface operations {
                     "application/json": components["schemas"]["AttachmentView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    intake_upload: {
+    intake_upload_attachment: {
         parameters: {
             query?: {
                 /**
@@ -9135,7 +17183,10 @@ export interface operations {
                  */
                 name?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9145,7 +17196,7 @@ export interface operations {
         /** @description The file's bytes (PDF, DOCX, XLSX, JPEG, PNG) */
         requestBody: {
             content: {
-                "application/octet-stream": number[];
+                "application/octet-stream": string;
             };
         };
         responses: {
@@ -9156,6 +17207,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The dossier is not editable now */
@@ -9194,12 +17289,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    intake_download: {
+    intake_download_attachment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9210,13 +17345,46 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": unknown;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No such file */
@@ -9228,12 +17396,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    intake_remove: {
+    intake_remove_attachment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9251,9 +17459,90 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The dossier is not editable now */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9265,7 +17554,10 @@ export interface operations {
     intake_confirm: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9283,9 +17575,42 @@ export interface operations {
                     "application/json": components["schemas"]["DossierView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not the head of the author's unit */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9301,12 +17626,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_history: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9324,12 +17689,96 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryEntry"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_receipt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9347,9 +17796,79 @@ export interface operations {
                     "application/json": components["schemas"]["Receipt"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not registered (yet), or not yours to see */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9361,7 +17880,10 @@ export interface operations {
     intake_register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9379,9 +17901,42 @@ export interface operations {
                     "application/json": components["schemas"]["Receipt"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not the field's receiving office */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9397,12 +17952,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_request_correction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9424,9 +18019,75 @@ export interface operations {
                     "application/json": components["schemas"]["DossierView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not waiting for the office */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9442,12 +18103,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_return_to_author: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9469,9 +18170,123 @@ export interface operations {
                     "application/json": components["schemas"]["DossierView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not waiting for confirmation */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9486,6 +18301,8 @@ export interface operations {
             header?: {
                 /** @description Retry-safe submission */
                 "Idempotency-Key"?: string | null;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Dossier id */
@@ -9493,10 +18310,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description Nothing; an empty body */
-        requestBody?: {
+        /** @description Nothing: `{}` */
+        requestBody: {
             content: {
-                "application/json": string | null;
+                "application/json": components["schemas"]["Empty"];
             };
         };
         responses: {
@@ -9509,9 +18326,75 @@ export interface operations {
                     "application/json": components["schemas"]["DossierView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `window_closed` naming the window, or not submittable now */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9527,12 +18410,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_list_versions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9550,12 +18473,96 @@ export interface operations {
                     "application/json": components["schemas"]["VersionView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_get_version: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9575,9 +18582,79 @@ export interface operations {
                     "application/json": components["schemas"]["VersionView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such version */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9589,7 +18666,10 @@ export interface operations {
     intake_reopen_window: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9609,9 +18689,64 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not the field's receiving office */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9627,12 +18762,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_withdraw: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -9654,9 +18829,123 @@ export interface operations {
                     "application/json": components["schemas"]["DossierView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Already concluded */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9679,7 +18968,10 @@ export interface operations {
                 /** @description `draft` or `published`. */
                 status?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9694,12 +18986,85 @@ export interface operations {
                     "application/json": components["schemas"]["PlanPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_create_plan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9718,9 +19083,64 @@ export interface operations {
                     "application/json": components["schemas"]["PlanView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not the council secretariat or an admin */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9736,12 +19156,52 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_get_plan: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 id: string;
@@ -9759,9 +19219,68 @@ export interface operations {
                     "application/json": components["schemas"]["PlanView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such plan */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9776,6 +19295,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Plan id */
@@ -9798,6 +19319,50 @@ export interface operations {
                     "application/json": components["schemas"]["PlanView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Already published: amend it instead */
             409: {
                 headers: {
@@ -9818,8 +19383,78 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `If-Match` is missing */
             428: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -9834,7 +19469,10 @@ export interface operations {
     intake_list_amendments: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 id: string;
@@ -9852,6 +19490,76 @@ export interface operations {
                     "application/json": components["schemas"]["AmendmentView"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_amend_plan: {
@@ -9860,6 +19568,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Plan id */
@@ -9882,6 +19592,50 @@ export interface operations {
                     "application/json": components["schemas"]["PlanView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not published, or a field with dossiers removed */
             409: {
                 headers: {
@@ -9893,6 +19647,28 @@ export interface operations {
             };
             /** @description `If-Match` is not the current ETag: someone changed it; reload and retry */
             412: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -9922,6 +19698,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_publish_plan: {
@@ -9930,6 +19743,8 @@ export interface operations {
             header: {
                 /** @description The ETag last read (`W/"<version>"`); 428 without it, 412 when stale */
                 "If-Match": string;
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
             };
             path: {
                 /** @description Plan id */
@@ -9946,6 +19761,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Already published */
@@ -9979,6 +19838,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_download_register: {
@@ -9987,7 +19883,10 @@ export interface operations {
                 /** @description The plan's field code. */
                 field: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Plan id */
                 id: string;
@@ -10003,6 +19902,28 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not an office that keeps registers */
@@ -10023,12 +19944,63 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     intake_send_probe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -10045,6 +20017,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProbeView"];
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not signed in */
@@ -10065,9 +20048,79 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the route's limit */
+            413: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not in the documented media type */
+            415: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid note */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10079,7 +20132,10 @@ export interface operations {
     intake_get_probe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Probe id */
                 id: string;
@@ -10097,9 +20153,79 @@ export interface operations {
                     "application/json": components["schemas"]["ProbeView"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such probe */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10116,7 +20242,10 @@ export interface operations {
                 /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
                 signature: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -10134,6 +20263,17 @@ export interface operations {
                     "application/json": components["schemas"]["SharedAttachment"][];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Signature does not match */
             403: {
                 headers: {
@@ -10143,9 +20283,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The link has expired */
             410: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10162,7 +20361,10 @@ export interface operations {
                 /** @description base64url HMAC-SHA256 of `METHOD\npath\nexpires`. */
                 signature: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description Dossier id */
                 id: string;
@@ -10173,13 +20375,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file */
+            /** @description The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": unknown;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Signature does not match */
@@ -10191,9 +20404,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The link has expired */
             410: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10218,7 +20490,10 @@ export interface operations {
                 /** @description Only this action (`auth.sign_in`, `sheet.submit`). */
                 action?: string;
             };
-            header?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
             path: {
                 /** @description `intake`, `appraisal` or `decision` */
                 service: string;
@@ -10236,6 +20511,28 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPage"];
                 };
             };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not an admin */
             403: {
                 headers: {
@@ -10243,6 +20540,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: no such resource, in the path or named in the body (or not visible to you) */
+            404: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation_failed`: every field in error, in `errors` */
+            422: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

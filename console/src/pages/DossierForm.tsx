@@ -198,7 +198,7 @@ export function DossierForm() {
     if (!saved) return;
     const { data, error } = await api.POST('/api/v1/intake/dossiers/{id}/submit', {
       params: { path: { id: saved } },
-      body: null,
+      body: {},
     });
     if (error) showProblem(error as Problem);
     else {
