@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # papers: render every paper the system produces — the papers crate's samples and the
-# services' real documents from their tests (decision, certificate, minutes, estimate DOCX and
+# services' real documents from their tests (decision, certificate, minutes, receipt, estimate DOCX and
 # XLSX, execution report, settlement), each already checked by sangkien_papers::check — convert
 # each with LibreOffice and check the PDFs: A4 pages, the expected page counts, reports one
 # page wide.
@@ -28,13 +28,15 @@ SK_PAPERS_DIR="$out" cargo test -q -p sangkien-decision --lib -- documents budge
 check "decision papers" $? "$(tail -5 "$out/cargo-decision.log")"
 SK_PAPERS_DIR="$out" cargo test -q -p sangkien-appraisal --lib -- minutes >"$out/cargo-appraisal.log" 2>&1
 check "minutes" $? "$(tail -5 "$out/cargo-appraisal.log")"
-for f in decision-vinh-tuong certificate minutes estimate estimate-report execution settlement; do
+SK_PAPERS_DIR="$out" cargo test -q -p sangkien-intake --lib -- receipt >"$out/cargo-intake.log" 2>&1
+check "receipt" $? "$(tail -5 "$out/cargo-intake.log")"
+for f in decision-vinh-tuong certificate minutes receipt estimate estimate-report execution settlement; do
   ls "$out"/$f.* >/dev/null 2>&1; check "$f rendered" $? "no $f in $out"
 done
 
 # file → expected pages (0 = any); reports must be exactly one page wide.
 declare -A pages=([decision-short]=1 [decision-sample]=3 [decision-draft]=3 [report-sample]=0
-  [decision-vinh-tuong]=2 [certificate]=1 [minutes]=1 [estimate]=2
+  [decision-vinh-tuong]=2 [certificate]=1 [minutes]=1 [receipt]=1 [receipt-e2e]=1 [estimate]=2
   [estimate-report]=1 [execution]=1 [settlement]=1)
 for f in "$out"/*.docx "$out"/*.xlsx; do
   [ -e "$f" ] || continue

@@ -302,6 +302,11 @@ pub const POLICY: &[Rule] = &[
     },
     Rule {
         method: "GET",
+        pattern: "/api/v1/intake/dossiers/{id}/receipt.docx",
+        access: Access::Roles(INTAKE_READERS),
+    },
+    Rule {
+        method: "GET",
         pattern: "/api/v1/intake/dossiers/{id}/versions",
         access: Access::Roles(INTAKE_READERS),
     },

@@ -10,6 +10,7 @@ pub mod api;
 pub mod domain;
 pub mod events;
 pub mod files;
+pub mod receipt;
 pub mod store;
 
 use std::net::TcpListener;

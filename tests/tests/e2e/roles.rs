@@ -509,6 +509,133 @@ async fn the_office_filters_its_dossiers_and_downloads_its_register_matching_the
     sys.stop().await;
 }
 
+/// Downloads `path` with `token`: status, content type and bytes.
+async fn download_file(sys: &TestSystem, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let res = sys
+        .http
+        .get(sys.at(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, kind, res.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn the_office_and_the_author_download_the_receipt_in_the_official_layout() {
+    let clock = ManualClock::new(local(2022, 2, 10, 9));
+    let sys = TestSystem::start_with_clock(Arc::new(clock.clone()))
+        .await
+        .unwrap();
+    let p = people(&sys).await;
+    // The education office sits under the district's People's Committee, whose name gives
+    // the place of the receipt's date line.
+    let admin = sys.admin_token().await.unwrap();
+    let district = post(
+        &sys,
+        "/api/v1/directory/units",
+        &admin,
+        json!({ "tenant_id": p.tenant, "code": "ubnd-vinh-tuong",
+                "name": "Ủy ban nhân dân huyện Vĩnh Tường", "kind": "body" }),
+    )
+    .await;
+    assert_eq!(district.status, 201, "{}", district.body);
+    let office_id = p.education_office["id"].as_str().unwrap();
+    let unit = get(
+        &sys,
+        &format!("/api/v1/directory/units/{office_id}"),
+        &admin,
+    )
+    .await;
+    let moved = sys
+        .call_with(
+            Method::PATCH,
+            &format!("/api/v1/directory/units/{office_id}"),
+            Some(&admin),
+            Some(json!({ "parent_id": district.body["id"] })),
+            &[("If-Match", unit.header("etag").unwrap())],
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.status, 200, "{}", moved.body);
+
+    let plan_id = published_plan(&sys, &p).await;
+    // Before it is registered there is no receipt.
+    let draft = post(
+        &sys,
+        "/api/v1/intake/dossiers",
+        &p.author,
+        json!({ "plan_id": plan_id, "field": "education", "form": form("Bản nháp") }),
+    )
+    .await;
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let draft_path = format!(
+        "/api/v1/intake/dossiers/{}/receipt.docx",
+        draft.body["id"].as_str().unwrap()
+    );
+    let (status, _, _) = download_file(&sys, &p.author, &draft_path).await;
+    assert_eq!(status, 404);
+
+    let (id, _) = received_education(&sys, &p, &plan_id, "Dạy học phân hóa môn Toán 9").await;
+    let path = format!("/api/v1/intake/dossiers/{id}/receipt.docx");
+    // Intake learns the new parent from the directory's events.
+    let docx = eventually(Duration::from_secs(15), || async {
+        let (status, kind, bytes) = download_file(&sys, &p.office, &path).await;
+        assert_eq!(status, 200);
+        assert!(kind.contains("wordprocessingml"), "{kind}");
+        sangkien_papers::check::plain_text(&bytes)
+            .contains("Vĩnh Tường, ngày 10 tháng 02 năm 2022")
+            .then_some(bytes)
+    })
+    .await
+    .expect("the receipt names the district as its place");
+    assert_eq!(
+        sangkien_papers::check::layout_problems(&docx),
+        Vec::<String>::new()
+    );
+    sangkien_papers::check::keep("receipt-e2e.docx", &docx).unwrap();
+    let text = sangkien_papers::check::plain_text(&docx);
+    for expected in [
+        "ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG",
+        "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "Số: 01/BN",
+        "GIẤY BIÊN NHẬN",
+        "Kế hoạch số 163/KH-UBND",
+        "Tên sáng kiến: Dạy học phân hóa môn Toán 9.",
+        "Nguyễn Thị Hoa (60%), Trần Văn Nam (40%)",
+        "Đơn vị: Trường THCS Lý Tự Trọng.",
+        "Lĩnh vực: Giáo dục và Đào tạo.",
+        "ngày tiếp nhận: 10/02/2022",
+        "Tệp đính kèm: mo-ta.pdf",
+        "trả trước ngày 10/05/2022",
+        "NGƯỜI TIẾP NHẬN",
+        "Lê Thị Giáo",
+    ] {
+        assert!(text.contains(expected), "{expected} missing in {text}");
+    }
+    assert_eq!(
+        sangkien_papers::check::english_words(&text),
+        Vec::<String>::new()
+    );
+
+    // The author downloads the same paper.
+    let (status, _, by_author) = download_file(&sys, &p.author, &path).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        sangkien_papers::check::plain_text(&by_author),
+        text,
+        "the author's receipt is the office's"
+    );
+    sys.stop().await;
+}
+
 #[tokio::test]
 async fn a_service_422_and_a_malformed_body_speak_one_language_each() {
     let clock = ManualClock::new(local(2022, 2, 10, 9));

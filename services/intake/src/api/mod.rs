@@ -46,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         dossiers::lifecycle::withdraw,
         dossiers::lifecycle::reopen_window,
         dossiers::lifecycle::receipt,
+        dossiers::lifecycle::receipt_docx,
         dossiers::versions::list_versions,
         dossiers::versions::get_version,
         dossiers::versions::history,

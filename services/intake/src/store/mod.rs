@@ -6,6 +6,7 @@ pub mod entities;
 pub mod locks;
 pub mod migration;
 pub mod probe;
+pub mod receipts;
 
 use sea_orm_migration::prelude::*;
 

@@ -61,7 +61,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/dossiers/{id}/window-exception",
             web::post().to(reopen_window),
         )
-        .route("/dossiers/{id}/receipt", web::get().to(receipt));
+        .route("/dossiers/{id}/receipt", web::get().to(receipt))
+        .route("/dossiers/{id}/receipt.docx", web::get().to(receipt_docx));
 }
 
 /// A reason, required when sending back or withdrawing.
@@ -804,4 +805,76 @@ pub async fn receipt(
             "The dossier has not been registered yet",
         )),
     }
+}
+
+/// The DOCX media type.
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The receipt of a registered dossier as a printable DOCX in the official layout (giấy
+/// biên nhận hồ sơ): number, date received, name, authors, unit, field, plan, the papers
+/// received by name, who received it, the office and its place. Whoever may read the dossier
+/// may download it: the office that keeps it and the dossier's authors.
+#[utoipa::path(
+    get,
+    path = "/api/v1/intake/dossiers/{id}/receipt.docx",
+    tag = "dossiers",
+    params(("id" = Uuid, Path, description = "Dossier id")),
+    responses(
+        (status = 200, description = "The receipt", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = inline(sangkien_kit::http::contract::Binary)),
+        (status = 404, description = "Not registered (yet), or not yours to see", body = sangkien_proto::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn receipt_docx(
+    ctx: web::Data<ServiceContext>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let loaded = load(&ctx.db, &caller, id.into_inner()).await?;
+    let d = &loaded.dossier;
+    let (Some(number), Some(received_on), Some(due)) =
+        (d.register_number, d.received_on, d.decision_due_on)
+    else {
+        return Err(ApiError::new(ErrorCode::NotFound).with_detail(
+            "Hồ sơ chưa được tiếp nhận",
+            "The dossier has not been registered yet",
+        ));
+    };
+    let form = loaded.form()?;
+    let facts = crate::store::receipts::facts_of(&ctx.db, &caller, &loaded).await?;
+    let paper = crate::receipt::ReceiptPaper {
+        superior: facts.superior,
+        place: crate::receipt::place_of(facts.place_unit.as_deref().unwrap_or_default()),
+        office: facts.office,
+        register_number: number,
+        received_on,
+        decision_due_on: due,
+        plan_symbol: loaded.plan.symbol.clone(),
+        plan_title: loaded.plan.title.clone(),
+        field_name: loaded.field.name.clone(),
+        name: form.name.clone(),
+        authors: form
+            .authors
+            .iter()
+            .map(|a| crate::receipt::author_line(&a.full_name, a.contribution_percent))
+            .collect(),
+        unit: facts.unit,
+        attachments: current_attachments(&ctx.db, d.id)
+            .await?
+            .into_iter()
+            .map(|a| a.name)
+            .collect(),
+        received_by: facts.received_by,
+        created: facts.registered_at.unwrap_or(d.updated_at),
+    };
+    let bytes = crate::receipt::paper(&paper)
+        .render()
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(DOCX)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"bien-nhan-{number}.docx\""),
+        ))
+        .body(bytes))
 }
