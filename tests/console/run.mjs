@@ -307,6 +307,22 @@ await step('the signer reads the document and signs', async () => {
   await signOut();
 });
 
+await step('a council member finds the sitting among hers and reads the dossier with its PDF', async () => {
+  await signIn('hd.chuyen.gia');
+  await page.getByRole('menuitem', { name: 'Phiên họp của tôi' }).click();
+  const row = page.locator('tr', { hasText: name });
+  await row.waitFor();
+  await text('Hội đồng Sáng kiến huyện Vĩnh Tường năm 2022');
+  await text('Đã họp');
+  await shot('12b-member-sittings.png');
+  await row.getByRole('link', { name }).click();
+  await page.waitForURL(/\/read\/[0-9a-f-]{36}$/);
+  await text('Mô tả bản chất');
+  await download(() => page.getByRole('button', { name: /\.pdf$/ }).first().click(), /\.pdf$/);
+  await shot('12c-member-dossier.png');
+  await signOut();
+});
+
 await step('the author downloads her certificate', async () => {
   await signIn('gv.hoa');
   await page.goto(decisionUrl.replace('/decisions/', '/certificates/'));
@@ -315,9 +331,11 @@ await step('the author downloads her certificate', async () => {
   await shot('13-author-certificate.png');
 });
 
-await step('the author reads the outcome, the history and the versions of her dossier', async () => {
+await step('the author reads the outcome, downloads the decision, reads the history and the versions of her dossier', async () => {
   await page.goto(`${base}/dossiers/${dossierId}`);
+  await eventually('Tải quyết định (DOCX)');
   await text('Kết quả thẩm định: đề nghị công nhận');
+  await download(() => page.getByRole('button', { name: 'Tải quyết định (DOCX)' }).click(), /\.docx$/);
   await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
   await page.locator('.ant-timeline-item').first().waitFor();
   await page.getByRole('button', { name: 'Các lần nộp' }).click();
