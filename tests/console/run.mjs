@@ -375,6 +375,14 @@ await step('the finance officer sees the execution report and downloads the XLSX
   await download(() => page.getByRole('button', { name: 'Tải báo cáo (XLSX)' }).click(), /\.xlsx$/);
 });
 
+await step('the finance officer settles the year and downloads the settlement XLSX', async () => {
+  await page.getByLabel('Ghi chú quyết toán').fill('Quyết toán kinh phí hoạt động sáng kiến');
+  await page.getByRole('button', { name: 'Quyết toán năm' }).click();
+  await text('Đã quyết toán ngày');
+  await shot('16-settlement.png');
+  await download(() => page.getByRole('button', { name: 'Tải quyết toán (XLSX)' }).click(), /\.xlsx$/);
+});
+
 await browser.close();
 fs.rmSync(profile, { recursive: true, force: true });
 console.log(`screenshots: ${shots}`);
