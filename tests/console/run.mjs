@@ -344,6 +344,62 @@ await step('the author reads the outcome, downloads the decision, reads the hist
   await signOut();
 });
 
+await step('the office asks for corrections on a second dossier; the author reads why and by when', async () => {
+  const second = `Sáng kiến cần bổ sung ${Date.now()}`;
+  await signIn('gv.hoa');
+  await page.getByRole('button', { name: 'Tạo hồ sơ' }).first().click();
+  await pick('Kế hoạch', '163/KH-UBND');
+  await pick('Lĩnh vực', 'Giáo dục');
+  await page.getByLabel('Tên sáng kiến').fill(second);
+  await pick('Loại sáng kiến', 'Giải pháp tác nghiệp');
+  await page.getByLabel('Ngày áp dụng lần đầu').fill('01/09/2026');
+  await page.getByLabel('Ngày áp dụng lần đầu').press('Enter');
+  await page.getByLabel('Lĩnh vực áp dụng').fill('Giảng dạy môn Văn');
+  await page.getByLabel('Mô tả bản chất').fill('Sơ đồ tư duy cho bài đọc hiểu.');
+  await page.getByLabel('Điều kiện cần thiết để áp dụng').fill('Giấy khổ lớn, bút màu.');
+  await page.getByLabel('Nơi đã áp dụng và kết quả').fill('Lớp 7B.');
+  await page.getByLabel('Lợi ích theo đánh giá của tác giả').fill('Học sinh nhớ bài lâu hơn.');
+  await page.getByLabel('Họ và tên').fill('Nguyễn Thị Hoa');
+  await page.getByLabel('Ngày sinh').fill('12/03/1985');
+  await page.getByLabel('Ngày sinh').press('Enter');
+  await page.getByLabel('Nơi công tác').fill('Trường THCS Lý Tự Trọng');
+  await page.getByLabel('Chức danh').fill('Giáo viên');
+  await page.getByLabel('Trình độ chuyên môn').fill('Cử nhân Sư phạm Văn');
+  await page.getByLabel('Tôi cam đoan').check();
+  await page.getByRole('button', { name: 'Lưu' }).click();
+  await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}$/);
+  const secondUrl = page.url();
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  await page.locator('input[type=file]').setInputFiles({ name: 'mo-ta-2.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await text('mo-ta-2.pdf (');
+  await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await text('Đã nộp hồ sơ');
+  await signOut();
+  await signIn('hieu.truong');
+  await page.locator('tr', { hasText: second }).getByRole('button', { name: 'Xác nhận' }).click();
+  await text('Đã xác nhận');
+  await signOut();
+  await signIn('phong.gd');
+  await page.locator('tr', { hasText: second }).getByRole('button', { name: 'Yêu cầu bổ sung' }).click();
+  await page.getByLabel('Lý do').fill('Bổ sung minh chứng kết quả áp dụng');
+  await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Đồng ý' }).click();
+  await text('Đã yêu cầu bổ sung');
+  await page.locator('.ant-select').first().click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'Yêu cầu bổ sung, sửa đổi' }).first().click();
+  const row = page.locator('tr', { hasText: second });
+  await row.locator('.ant-tag', { hasText: 'Yêu cầu bổ sung, sửa đổi' }).waitFor();
+  // The window reopens only for a draft or returned dossier (as the service allows).
+  if (await row.getByRole('button', { name: 'Mở lại hạn nộp' }).count()) throw new Error('reopen offered');
+  await shot('13c-office-correction.png');
+  await signOut();
+  await signIn('gv.hoa');
+  await page.goto(secondUrl);
+  await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
+  await text('Hạn bổ sung:');
+  await text('Yêu cầu bổ sung: Bổ sung minh chứng kết quả áp dụng');
+  await signOut();
+});
+
 await step('secretariat drafts the estimate; the finance officer appraises each line and approves', async () => {
   await signIn('thuong.truc');
   await page.getByRole('menuitem', { name: 'Kinh phí' }).click();
