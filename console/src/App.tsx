@@ -44,6 +44,12 @@ const DecisionPage = lazy(() =>
 const CertificatesPage = lazy(() =>
   import('./pages/Decisions').then((m) => ({ default: m.CertificatesPage })),
 );
+const MySittings = lazy(() =>
+  import('./pages/MySittings').then((m) => ({ default: m.MySittings })),
+);
+const DossierRead = lazy(() =>
+  import('./pages/MySittings').then((m) => ({ default: m.DossierRead })),
+);
 const Budget = lazy(() => import('./pages/Budget').then((m) => ({ default: m.Budget })));
 const Admin = lazy(() => import('./pages/Admin').then((m) => ({ default: m.Admin })));
 const Dashboard = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.Dashboard })));
@@ -77,7 +83,10 @@ function menuFor(roles: Set<Role>) {
   )
     items.push({ key: '/appraisal', label: L('Thẩm định', 'Appraisal') });
   if (roles.has('reviewer') || roles.has('council_chair'))
-    items.push({ key: '/review', label: L('Chấm điểm', 'Scoring') });
+    items.push(
+      { key: '/review', label: L('Chấm điểm', 'Scoring') },
+      { key: '/my-sittings', label: L('Phiên họp của tôi', 'My sittings') },
+    );
   if (roles.has('council_secretariat') || roles.has('council_chair'))
     items.push({ key: '/sittings', label: L('Phiên họp', 'Sittings') });
   if (roles.has('council_secretariat'))
@@ -208,6 +217,8 @@ export function App() {
                   />
                 }
               />
+              <Route path="/my-sittings" element={<MySittings key={lang} />} />
+              <Route path="/read/:id" element={<DossierRead key={lang} />} />
               <Route path="/sittings" element={<Sittings key={lang} />} />
               <Route path="/sittings/:id" element={<SittingPage key={lang} />} />
               <Route path="/decisions" element={<Decisions key={lang} />} />

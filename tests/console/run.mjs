@@ -307,6 +307,22 @@ await step('the signer reads the document and signs', async () => {
   await signOut();
 });
 
+await step('a council member finds the sitting among hers and reads the dossier with its PDF', async () => {
+  await signIn('hd.chuyen.gia');
+  await page.getByRole('menuitem', { name: 'Phiên họp của tôi' }).click();
+  const row = page.locator('tr', { hasText: name });
+  await row.waitFor();
+  await text('Hội đồng Sáng kiến huyện Vĩnh Tường năm 2022');
+  await text('Đã họp');
+  await shot('12b-member-sittings.png');
+  await row.getByRole('link', { name }).click();
+  await page.waitForURL(/\/read\/[0-9a-f-]{36}$/);
+  await text('Mô tả bản chất');
+  await download(() => page.getByRole('button', { name: /\.pdf$/ }).first().click(), /\.pdf$/);
+  await shot('12c-member-dossier.png');
+  await signOut();
+});
+
 await step('the author downloads her certificate', async () => {
   await signIn('gv.hoa');
   await page.goto(decisionUrl.replace('/decisions/', '/certificates/'));
@@ -315,14 +331,72 @@ await step('the author downloads her certificate', async () => {
   await shot('13-author-certificate.png');
 });
 
-await step('the author reads the outcome, the history and the versions of her dossier', async () => {
+await step('the author reads the outcome, downloads the decision, reads the history and the versions of her dossier', async () => {
   await page.goto(`${base}/dossiers/${dossierId}`);
+  await eventually('Tải quyết định (DOCX)');
   await text('Kết quả thẩm định: đề nghị công nhận');
+  await download(() => page.getByRole('button', { name: 'Tải quyết định (DOCX)' }).click(), /\.docx$/);
   await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
   await page.locator('.ant-timeline-item').first().waitFor();
   await page.getByRole('button', { name: 'Các lần nộp' }).click();
   await page.locator('.ant-collapse-content-active tr', { hasText: name }).first().waitFor();
   await shot('13b-author-outcome-history.png');
+  await signOut();
+});
+
+await step('the office asks for corrections on a second dossier; the author reads why and by when', async () => {
+  const second = `Sáng kiến cần bổ sung ${Date.now()}`;
+  await signIn('gv.hoa');
+  await page.getByRole('button', { name: 'Tạo hồ sơ' }).first().click();
+  await pick('Kế hoạch', '163/KH-UBND');
+  await pick('Lĩnh vực', 'Giáo dục');
+  await page.getByLabel('Tên sáng kiến').fill(second);
+  await pick('Loại sáng kiến', 'Giải pháp tác nghiệp');
+  await page.getByLabel('Ngày áp dụng lần đầu').fill('01/09/2026');
+  await page.getByLabel('Ngày áp dụng lần đầu').press('Enter');
+  await page.getByLabel('Lĩnh vực áp dụng').fill('Giảng dạy môn Văn');
+  await page.getByLabel('Mô tả bản chất').fill('Sơ đồ tư duy cho bài đọc hiểu.');
+  await page.getByLabel('Điều kiện cần thiết để áp dụng').fill('Giấy khổ lớn, bút màu.');
+  await page.getByLabel('Nơi đã áp dụng và kết quả').fill('Lớp 7B.');
+  await page.getByLabel('Lợi ích theo đánh giá của tác giả').fill('Học sinh nhớ bài lâu hơn.');
+  await page.getByLabel('Họ và tên').fill('Nguyễn Thị Hoa');
+  await page.getByLabel('Ngày sinh').fill('12/03/1985');
+  await page.getByLabel('Ngày sinh').press('Enter');
+  await page.getByLabel('Nơi công tác').fill('Trường THCS Lý Tự Trọng');
+  await page.getByLabel('Chức danh').fill('Giáo viên');
+  await page.getByLabel('Trình độ chuyên môn').fill('Cử nhân Sư phạm Văn');
+  await page.getByLabel('Tôi cam đoan').check();
+  await page.getByRole('button', { name: 'Lưu' }).click();
+  await page.waitForURL(/\/dossiers\/[0-9a-f-]{36}$/);
+  const secondUrl = page.url();
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  await page.locator('input[type=file]').setInputFiles({ name: 'mo-ta-2.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await text('mo-ta-2.pdf (');
+  await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await text('Đã nộp hồ sơ');
+  await signOut();
+  await signIn('hieu.truong');
+  await page.locator('tr', { hasText: second }).getByRole('button', { name: 'Xác nhận' }).click();
+  await text('Đã xác nhận');
+  await signOut();
+  await signIn('phong.gd');
+  await page.locator('tr', { hasText: second }).getByRole('button', { name: 'Yêu cầu bổ sung' }).click();
+  await page.getByLabel('Lý do').fill('Bổ sung minh chứng kết quả áp dụng');
+  await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Đồng ý' }).click();
+  await text('Đã yêu cầu bổ sung');
+  await page.locator('.ant-select').first().click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'Yêu cầu bổ sung, sửa đổi' }).first().click();
+  const row = page.locator('tr', { hasText: second });
+  await row.locator('.ant-tag', { hasText: 'Yêu cầu bổ sung, sửa đổi' }).waitFor();
+  // The window reopens only for a draft or returned dossier (as the service allows).
+  if (await row.getByRole('button', { name: 'Mở lại hạn nộp' }).count()) throw new Error('reopen offered');
+  await shot('13c-office-correction.png');
+  await signOut();
+  await signIn('gv.hoa');
+  await page.goto(secondUrl);
+  await page.getByRole('button', { name: 'Lịch sử hồ sơ' }).click();
+  await text('Hạn bổ sung:');
+  await text('Yêu cầu bổ sung: Bổ sung minh chứng kết quả áp dụng');
   await signOut();
 });
 
@@ -355,6 +429,14 @@ await step('the finance officer sees the execution report and downloads the XLSX
   await text('Biểu đồ: dự toán duyệt và đã chi theo mục');
   await shot('15-execution-report.png');
   await download(() => page.getByRole('button', { name: 'Tải báo cáo (XLSX)' }).click(), /\.xlsx$/);
+});
+
+await step('the finance officer settles the year and downloads the settlement XLSX', async () => {
+  await page.getByLabel('Ghi chú quyết toán').fill('Quyết toán kinh phí hoạt động sáng kiến');
+  await page.getByRole('button', { name: 'Quyết toán năm' }).click();
+  await text('Đã quyết toán ngày');
+  await shot('16-settlement.png');
+  await download(() => page.getByRole('button', { name: 'Tải quyết toán (XLSX)' }).click(), /\.xlsx$/);
 });
 
 await browser.close();

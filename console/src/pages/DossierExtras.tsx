@@ -51,14 +51,26 @@ export function DossierExtras({ dossier }: { dossier: Dossier }) {
         .then(({ data }) => setOutcome(data));
     }
     if (['recognised', 'refused'].includes(dossier.status)) {
-      // An author lists the issued decisions on her own initiatives; find the one naming it.
-      void api
-        .GET('/api/v1/decision/decisions', { params: { query: { limit: 100 } } })
-        .then(({ data }) =>
-          setDecision(data?.items.find((d) => d.items.some((i) => i.dossier_id === id))),
-        );
+      // An author lists the issued decisions on her own initiatives of the dossier's plan and
+      // field; the list is brief (no items), so read each one to find the one naming it.
+      void (async () => {
+        const { data } = await api.GET('/api/v1/decision/decisions', {
+          params: {
+            query: { plan_id: dossier.plan_id, field: dossier.field, status: 'issued', limit: 100 },
+          },
+        });
+        for (const d of data?.items ?? []) {
+          const full = await api.GET('/api/v1/decision/decisions/{id}', {
+            params: { path: { id: d.id } },
+          });
+          if (full.data?.items.some((i) => i.dossier_id === id)) {
+            setDecision(full.data);
+            return;
+          }
+        }
+      })();
     }
-  }, [id, dossier.status]);
+  }, [id, dossier.status, dossier.plan_id, dossier.field]);
 
   const decisionDoc = async (d: Decision) => {
     const { data } = await api.GET('/api/v1/decision/decisions/{id}/document', {

@@ -221,7 +221,7 @@ export function DossierList({ mode }: { mode: ListMode }) {
                   </>
                 )}
                 {mode === 'office' &&
-                  ['draft', 'returned', 'correction_requested'].includes(row.status) && (
+                  ['draft', 'returned'].includes(row.status) && (
                     <Button size="small" onClick={() => officeAct(row, 'reopen')}>
                       {L('Mở lại hạn nộp', 'Reopen the window')}
                     </Button>
