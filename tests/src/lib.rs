@@ -4,6 +4,7 @@
 //! by `tests/topology.sh` (`SK_TOPOLOGY_URL`), driven only through the gateway's HTTP API.
 
 pub mod clock;
+pub mod contract;
 pub mod fake_province;
 
 use std::{sync::Arc, time::Duration};
@@ -293,6 +294,7 @@ impl TestSystem {
         body: Option<serde_json::Value>,
         headers: &[(&str, &str)],
     ) -> anyhow::Result<Answer> {
+        let method_name = method.as_str().to_owned();
         let mut req = self.http.request(method, self.at(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -303,7 +305,9 @@ impl TestSystem {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        Answer::read(req.send().await?).await
+        let answer = Answer::read(req.send().await?).await?;
+        contract::check(&method_name, path, answer.status)?;
+        Ok(answer)
     }
 
     /// Stops the system, changes its settings and starts it again on the same databases.

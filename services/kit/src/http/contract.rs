@@ -182,6 +182,8 @@ struct Shape {
     path_params: bool,
     query_params: bool,
     signed_in: bool,
+    /// Opened by a signed link: without its signature the gateway asks for a token (401).
+    signed_link: bool,
     restricted: bool,
     proxied: bool,
 }
@@ -210,6 +212,7 @@ fn shape_of(path: &str, op: &serde_json::Map<String, serde_json::Value>) -> Shap
             .and_then(serde_json::Value::as_array)
             .is_some_and(|ps| ps.iter().any(|p| p["in"] == "query")),
         signed_in: secured || matches!(access, Some("signed_in" | "roles")),
+        signed_link: access == Some("signed_link"),
         restricted: matches!(access, Some("roles" | "signed_link")),
         proxied: ["/api/v1/intake/", "/api/v1/appraisal/", "/api/v1/decision/"]
             .iter()
@@ -226,7 +229,7 @@ pub fn declare_shared(path: &str, op: &mut serde_json::Map<String, serde_json::V
     let shape = shape_of(path, op);
     let applies = |status: u16| match status {
         400 => shape.body || shape.params,
-        401 => shape.signed_in,
+        401 => shape.signed_in || shape.signed_link,
         403 => shape.restricted,
         404 => shape.path_params || shape.json_body,
         413 => shape.body,
@@ -309,6 +312,18 @@ mod tests {
         declare_shared("/.well-known/jwks.json", map);
         let statuses: Vec<&String> = public["responses"].as_object().unwrap().keys().collect();
         assert_eq!(statuses, ["200", "429", "503"]);
+
+        // A signed link without its signature is asked for a token (e2e nominations).
+        let mut link = serde_json::json!({"x-access": "signed_link", "responses": {"200": {}}});
+        let serde_json::Value::Object(map) = &mut link else {
+            panic!("object")
+        };
+        declare_shared("/api/v1/intake/shared/dossiers/{id}", map);
+        let statuses: Vec<&String> = link["responses"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            statuses,
+            ["200", "400", "401", "403", "404", "429", "503", "504"]
+        );
     }
 
     #[test]
