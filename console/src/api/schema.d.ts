@@ -1872,6 +1872,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake/dossiers/{id}/receipt.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The receipt of a registered dossier as a printable DOCX in the official layout (giấy
+         *     biên nhận hồ sơ): number, date received, name, authors, unit, field, plan, the papers
+         *     received by name, who received it, the office and its place. Whoever may read the dossier
+         *     may download it: the office that keeps it and the dossier's authors.
+         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         */
+        get: operations["intake_receipt_docx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intake/dossiers/{id}/register": {
         parameters: {
             query?: never;
@@ -7031,6 +7054,17 @@ export interface operations {
             };
             /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
             400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
@@ -14145,6 +14179,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Signature does not match */
             403: {
                 headers: {
@@ -17877,6 +17922,111 @@ export interface operations {
             };
         };
     };
+    intake_receipt_docx: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
+                "Accept-Language"?: string;
+            };
+            path: {
+                /** @description Dossier id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                };
+            };
+            /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
+            400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden`: no role the route accepts, or not this resource */
+            403: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not registered (yet), or not yours to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `service_unavailable`/`upstream_unavailable`: a service is down; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `upstream_timeout`: the service behind the gateway answered too slowly */
+            504: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     intake_register: {
         parameters: {
             query?: never;
@@ -20274,6 +20424,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Signature does not match */
             403: {
                 headers: {
@@ -20386,6 +20547,17 @@ export interface operations {
             };
             /** @description `malformed_body`, `invalid_path`, `invalid_query` or `invalid_header`: the body, a path or query parameter or a header is not of its documented type */
             400: {
+                headers: {
+                    /** @description Language of the problem's title and detail (vi or en) */
+                    "Content-Language"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`: no valid access token */
+            401: {
                 headers: {
                     /** @description Language of the problem's title and detail (vi or en) */
                     "Content-Language"?: string;
