@@ -4033,7 +4033,10 @@ export interface components {
             body_name?: string | null;
             /** @description The dossiers to discuss: open cases of the panel's field at the panel's stage. */
             dossier_ids: string[];
-            /** @description End time, local (`11:30`), after `starts_at`. */
+            /**
+             * @description End time, local (`11:30`), after `starts_at`.
+             * @example 11:30
+             */
             ends_at?: string | null;
             /**
              * Format: date
@@ -4051,7 +4054,10 @@ export interface components {
             panel_id: string;
             /** @description `Hội trường UBND huyện`. */
             place: string;
-            /** @description Start time, local (`08:00`), printed in the minutes. */
+            /**
+             * @description Start time, local (`08:00`), printed in the minutes.
+             * @example 08:00
+             */
             starts_at?: string | null;
             /** @description Its superior body (`UBND TỈNH VĨNH PHÚC`). */
             superior_name?: string | null;

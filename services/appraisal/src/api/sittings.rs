@@ -98,9 +98,11 @@ pub struct SittingInput {
     pub notes: Option<String>,
     /// Start time, local (`08:00`), printed in the minutes.
     #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?$", example = "08:00")]
     pub starts_at: Option<chrono::NaiveTime>,
     /// End time, local (`11:30`), after `starts_at`.
     #[serde(default)]
+    #[schema(value_type = Option<String>, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?$", example = "11:30")]
     pub ends_at: Option<chrono::NaiveTime>,
     /// The recognising body the panel serves, for the minutes' body block
     /// (`ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`).
