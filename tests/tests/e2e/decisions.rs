@@ -575,6 +575,9 @@ async fn twenty_decisions_signed_at_once_take_twenty_consecutive_numbers_and_a_d
     let admin = token(&sys, admin_id, Role::Admin);
     let signer = token(&sys, signer_id, Role::Signer);
     let secretariat = token(&sys, secretariat_id, Role::CouncilSecretariat);
+    // The author of the first (oldest) initiative only: her decision is the last of twenty.
+    let author_id = uuid::Uuid::now_v7();
+    let author = token(&sys, author_id, Role::Author);
     let set = put_profile(
         &sys,
         &admin,
@@ -601,7 +604,7 @@ async fn twenty_decisions_signed_at_once_take_twenty_consecutive_numbers_and_a_d
             confirmed_by: None,
             authors: vec![AuthorInfo {
                 full_name: format!("Tác giả {i}"),
-                user_id: None,
+                user_id: (i == 0).then_some(author_id),
                 unit_id: None,
                 contribution_percent: 100.0,
             }],
@@ -698,5 +701,30 @@ async fn twenty_decisions_signed_at_once_take_twenty_consecutive_numbers_and_a_d
     );
     assert!(signed.iter().any(|a| a.body["number_text"] == "01/QĐ-UBND"));
     assert!(signed.iter().any(|a| a.body["number_text"] == "20/QĐ-UBND"));
+    // Her page of five holds her one decision, though nineteen newer ones come before it: the
+    // author's list is not an empty page with a cursor.
+    let hers = sys
+        .call(
+            Method::GET,
+            "/api/v1/decision/decisions?limit=5",
+            Some(&author),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(hers.status, 200, "{}", hers.body);
+    assert_eq!(
+        hers.body["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        hers.body
+    );
+    assert_eq!(
+        hers.body["items"][0]["plan_id"],
+        plans[0].to_string(),
+        "{}",
+        hers.body
+    );
+    assert!(hers.body["next_cursor"].is_null(), "{}", hers.body);
     sys.stop().await;
 }

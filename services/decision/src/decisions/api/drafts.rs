@@ -99,20 +99,38 @@ pub async fn list_decisions(
     if let Some(s) = &filter.status {
         q = q.filter(decision::Column::Status.eq(s.clone()));
     }
-    if let Some(c) = page.cursor()? {
-        q = q.filter(decision::Column::Id.lt(c));
+    if !all {
+        q = q.filter(decision::Column::Status.eq("issued"));
     }
-    let rows = q.limit(limit).all(&ctx.db).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    // An author sees only the issued decisions on her own initiatives, which the query cannot
+    // select by itself: scan on in batches until her page is full or the rows run out, so a
+    // page never comes back empty while hers are further on.
+    let mut after = page.cursor()?;
     let mut items = Vec::new();
-    for r in rows {
-        // An author sees only the issued decisions on her own initiatives.
-        if all || super::concerns(&ctx.db, &caller, &r).await? {
-            items.push(decision_view(&ctx.db, r, true).await?);
+    let mut shown: Vec<Uuid> = Vec::new();
+    loop {
+        let mut batch = q.clone();
+        if let Some(c) = after {
+            batch = batch.filter(decision::Column::Id.lt(c));
+        }
+        let rows = batch.limit(limit).all(&ctx.db).await?;
+        let exhausted = (rows.len() as u64) < limit;
+        for r in rows {
+            after = Some(r.id);
+            if all || super::concerns(&ctx.db, &caller, &r).await? {
+                shown.push(r.id);
+                items.push(decision_view(&ctx.db, r, true).await?);
+                if shown.len() as u64 == limit {
+                    break;
+                }
+            }
+        }
+        if exhausted || shown.len() as u64 == limit {
+            break;
         }
     }
     Ok(HttpResponse::Ok().json(DecisionPage {
-        next_cursor: next_cursor(&ids, limit),
+        next_cursor: next_cursor(&shown, limit),
         items,
     }))
 }
