@@ -137,7 +137,7 @@ async fn paper_of(
     tag = "budget",
     params(("id" = Uuid, Path, description = "Estimate id")),
     responses(
-        (status = 200, description = "The estimate as a document", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 200, description = "The estimate as a document", body = inline(sangkien_kit::http::contract::Binary), content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (status = 404, description = "No such estimate, or its plan is unknown", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`body_profile_missing`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -175,7 +175,7 @@ pub async fn estimate_docx(
     tag = "budget",
     params(("id" = Uuid, Path, description = "Estimate id")),
     responses(
-        (status = 200, description = "The estimate as a workbook", body = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 200, description = "The estimate as a workbook", body = inline(sangkien_kit::http::contract::Binary), content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 404, description = "No such estimate, or its plan is unknown", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`body_profile_missing`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 400, description = "A path id is not a UUID (`invalid_path`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),

@@ -48,7 +48,7 @@ pub struct RegisterQuery {
     tag = "dossiers",
     params(("id" = Uuid, Path, description = "Plan id"), RegisterQuery),
     responses(
-        (status = 200, description = "The register", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 200, description = "The register", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = inline(sangkien_kit::http::contract::Binary)),
         (status = 403, description = "Not an office that keeps registers", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such plan or field", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
