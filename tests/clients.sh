@@ -84,6 +84,7 @@ check typescript typescript
 check python-generate python_generate
 check python-warnings python_no_warnings
 check python-smoke python_smoke
+check examples python3 "$ROOT/tests/clients/examples.py" "$data/openapi.json"
 check fuzz fuzz
 
 echo "clients: logs in $LOGS"

@@ -54,7 +54,7 @@ impl AccountGate {
                 Some(t) if !t.active => Standing::Inactive,
                 _ => Standing::Active {
                     tokens_from: u.password_changed_at.timestamp(),
-                    grants: crate::sessions::grants_of(db, u.id)
+                    grants: crate::store::queries::grants_of(db, u.id)
                         .await?
                         .iter()
                         .filter_map(|g| Some((g.role.parse().ok()?, g.unit_id)))

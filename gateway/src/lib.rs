@@ -14,6 +14,7 @@ pub mod guard;
 pub mod keys;
 pub mod limits;
 pub mod openapi;
+pub mod openapi_summaries;
 pub mod passwords;
 pub mod proxy;
 pub mod sessions;
@@ -262,6 +263,7 @@ pub async fn start(
             .app_data(path)
             .app_data(query)
             .app_data(payload)
+            .wrap(from_fn(http::whole_numbers::whole_numbers))
             .wrap(from_fn(guard::check))
             .wrap(from_fn(http::problems))
             .wrap(from_fn(http::request_id))

@@ -369,6 +369,7 @@ pub fn merged() -> Result<Value, MergeError> {
         conflicts.extend(merge_into(&mut doc, part, service));
     }
     if conflicts.is_empty() {
+        crate::openapi_summaries::annotate(&mut doc);
         annotate_access(&mut doc);
         declare_shared_problems(&mut doc);
         Ok(Value::Object(doc))

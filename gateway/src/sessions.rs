@@ -17,19 +17,11 @@ use crate::{
     api::views::TokenPair,
     passwords::{new_opaque_token, token_digest},
     state::GatewayState,
-    store::entities::{grant, refresh_token, user},
+    store::{
+        entities::{grant, refresh_token, user},
+        queries::grants_of,
+    },
 };
-
-/// The grants of `user_id` as token claims (unknown role names skipped).
-pub async fn grants_of<C: ConnectionTrait>(
-    db: &C,
-    user_id: Uuid,
-) -> Result<Vec<grant::Model>, DbErr> {
-    grant::Entity::find()
-        .filter(grant::Column::UserId.eq(user_id))
-        .all(db)
-        .await
-}
 
 /// Signs an access token for `user`.
 pub fn access_token(

@@ -387,7 +387,7 @@ pub async fn client_token(
     )
     .await?;
     let now = state.clock.now();
-    let grants = sessions::grants_of(&state.db, account.id).await?;
+    let grants = crate::store::queries::grants_of(&state.db, account.id).await?;
     let access =
         sessions::access_token(&state, &account, &grants, now).map_err(ApiError::internal)?;
     let txn = begin_write(&state.db).await?;
@@ -545,7 +545,7 @@ pub async fn me(caller: Caller, state: web::Data<GatewayState>) -> Result<HttpRe
     let Some(u) = user::Entity::find_by_id(caller.user).one(&state.db).await? else {
         return Err(ApiError::new(ErrorCode::UserNotFound));
     };
-    let grants = sessions::grants_of(&state.db, u.id).await?;
+    let grants = crate::store::queries::grants_of(&state.db, u.id).await?;
     Ok(HttpResponse::Ok().json(UserView::new(u, grants)))
 }
 

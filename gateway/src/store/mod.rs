@@ -3,6 +3,7 @@
 
 pub mod entities;
 pub mod migration;
+pub mod queries;
 
 use sea_orm_migration::prelude::*;
 

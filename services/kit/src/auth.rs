@@ -35,6 +35,12 @@ pub struct RoleGrant {
     pub unit: Uuid,
 }
 
+/// The claims the gateway verified for this request, handed to the service in the same
+/// process with the request, so the token's signature is checked once. Only the in-process
+/// hand-off sets it (an extension, never a header), so no caller from outside can.
+#[derive(Debug, Clone)]
+pub struct VerifiedClaims(pub Claims);
+
 /// The claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -426,10 +432,10 @@ impl FromRequest for Caller {
             .unwrap_or_default();
         let lang = crate::http::problems::lang_of(req);
         // Handed over in process by the gateway that just verified this request's token
-        // (`local::VerifiedClaims`, never set from outside the process): checked once.
+        // (`VerifiedClaims`, never set from outside the process): checked once.
         let verified = req
             .extensions()
-            .get::<crate::local::VerifiedClaims>()
+            .get::<VerifiedClaims>()
             .map(|v| v.0.clone());
         if let Some(claims) = verified {
             return Box::pin(std::future::ready(Ok(Caller {

@@ -22,8 +22,8 @@ use uuid::Uuid;
 use sangkien_proto::{Envelope, ErrorCode, Role, events::ProbeSent};
 
 use crate::{
-    auth::Caller, clock::SharedClock, error::ApiError, events::EventHandler,
-    service::ServiceContext, store::find_in_tenant,
+    auth::Caller, clock::SharedClock, context::ServiceContext, error::ApiError,
+    events::EventHandler, store::find_in_tenant,
 };
 
 /// `probe_receipts` rows.

@@ -48,63 +48,6 @@ pub mod entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// Creates `idempotent_requests`.
-pub struct CreateIdempotentRequests;
-
-impl sea_orm_migration::MigrationName for CreateIdempotentRequests {
-    fn name(&self) -> &str {
-        "m20261128_000003_kit_idempotent_requests"
-    }
-}
-
-#[async_trait::async_trait]
-impl sea_orm_migration::MigrationTrait for CreateIdempotentRequests {
-    async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
-        use sea_orm_migration::{prelude::*, schema::*};
-        manager
-            .create_table(
-                Table::create()
-                    .table("idempotent_requests")
-                    .if_not_exists()
-                    .col(uuid("user_id"))
-                    .col(string_len("key", 200))
-                    .col(string_len("fingerprint", 64))
-                    .col(integer("status"))
-                    .col(text("body"))
-                    .col(text_null("location"))
-                    .col(text_null("etag"))
-                    .col(timestamp_with_time_zone("created_at"))
-                    .primary_key(Index::create().col("user_id").col("key"))
-                    .to_owned(),
-            )
-            .await
-    }
-}
-
-/// Indexes `idempotent_requests.created_at`, so the hourly purge of expired keys reads only
-/// what it deletes.
-pub struct IndexIdempotentCreatedAt;
-
-impl sea_orm_migration::MigrationName for IndexIdempotentCreatedAt {
-    fn name(&self) -> &str {
-        "m20261129_000001_kit_idempotent_created_at"
-    }
-}
-
-#[async_trait::async_trait]
-impl sea_orm_migration::MigrationTrait for IndexIdempotentCreatedAt {
-    async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
-        manager
-            .create_index(crate::store::migrations::index(
-                "idempotent_requests_created_at",
-                "idempotent_requests",
-                &["created_at"],
-                false,
-            ))
-            .await
-    }
-}
-
 /// The key of a request and the fingerprint of what it asks.
 #[derive(Debug, Clone)]
 pub struct Idempotency {

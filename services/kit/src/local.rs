@@ -25,18 +25,12 @@ use std::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::Claims;
+pub use crate::auth::VerifiedClaims;
 
 /// A service application ready to be called on this thread.
 pub type LocalService = boxed::BoxService<Request, ServiceResponse<BoxBody>, actix_web::Error>;
 
 type Build = dyn Fn() -> LocalBoxFuture<'static, Result<LocalService, ()>> + Send + Sync;
-
-/// The claims the gateway verified for this request, handed to the service in the same
-/// process with the request, so the token's signature is checked once. Only the in-process
-/// hand-off sets it (an extension, never a header), so no caller from outside can.
-#[derive(Debug, Clone)]
-pub struct VerifiedClaims(pub Claims);
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 

@@ -34,22 +34,7 @@ use crate::{
     settings::{Settings, TransportKind},
 };
 
-/// What a service hands to its handlers: its database, outbox, clock and metrics.
-#[derive(Clone)]
-pub struct ServiceContext {
-    /// Service name (`intake`).
-    pub name: String,
-    /// Its own database.
-    pub db: DatabaseConnection,
-    /// Its outbox.
-    pub outbox: Outbox,
-    /// The clock.
-    pub clock: SharedClock,
-    /// Its metrics.
-    pub metrics: Arc<Metrics>,
-    /// The event transport.
-    pub transport: SharedTransport,
-}
+pub use crate::context::ServiceContext;
 
 /// What is shared by every service of one process.
 #[derive(Clone)]
@@ -373,6 +358,7 @@ fn service_app(
         .app_data(path)
         .app_data(query)
         .app_data(payload)
+        .wrap(from_fn(http::whole_numbers::whole_numbers))
         .wrap(from_fn(http::problems))
         .wrap(from_fn(http::request_id))
         // No browser may second-guess a declared type: a download is what its

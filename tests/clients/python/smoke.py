@@ -119,24 +119,24 @@ reviewers = {}
 for u in ("to.truong", "tv.lan", "tv.hung", "tv.minh"):
     c = login(u)
     reviewers[body(op("auth", "gateway_me").sync_detailed(client=c))["id"]] = c
-sheet = models.SheetInput.from_dict({"submit": True, "scores": [
+sheet = models.SheetCreate.from_dict({"submit": True, "scores": [
     {"item": "introduction", "points": 1.75}, {"item": "main_content", "points": 12.5},
     {"item": "conclusion", "points": 1.5}, {"item": "presentation", "points": 2}]})
 for a in body(expect(op("cases", "appraisal_list_assignments").sync_detailed(id=d, client=office), 200, "assignments")):
     s = body(expect(op("cases", "appraisal_save_sheet").sync_detailed(id=d, client=reviewers[a["reviewer"]], body=sheet), 200, "sheet"))
     print("sheet:", s["total"], s["grade"])
-result = models.ResultInput.from_dict({"reason": "Hai phiếu thống nhất xếp loại A"})
+result = models.ResultCreate.from_dict({"reason": "Hai phiếu thống nhất xếp loại A"})
 expect(op("cases", "appraisal_record_result").sync_detailed(id=d, client=office, body=result), 201, "result")
 
 print("== the council sits")
 today = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
-sitting = models.SittingInput.from_dict({"panel_id": council, "held_on": today, "place": "Hội trường UBND huyện", "dossier_ids": [d]})
+sitting = models.SittingCreate.from_dict({"panel_id": council, "held_on": today, "place": "Hội trường UBND huyện", "dossier_ids": [d]})
 s = body(expect(op("sittings", "appraisal_schedule_sitting").sync_detailed(client=secretariat, body=sitting), 201, "sitting"))["id"]
 members = [m["user_id"] for m in body(op("panels", "appraisal_get_panel").sync_detailed(id=council, client=secretariat))["members"]]
 tag = etag(expect(op("sittings", "appraisal_get_sitting").sync_detailed(id=s, client=secretariat), 200, "sitting"))
-att_in = models.AttendanceInput.from_dict({"present": members})
+att_in = models.AttendanceUpdate.from_dict({"present": members})
 tag = etag(expect(op("sittings", "appraisal_record_attendance").sync_detailed(id=s, client=secretariat, body=att_in, if_match=tag), 200, "attendance"))
-vote = models.VoteInput.from_dict({"method": "show_of_hands", "in_favour": len(members), "against": 0, "abstaining": 0})
+vote = models.VoteUpdate.from_dict({"method": "show_of_hands", "in_favour": len(members), "against": 0, "abstaining": 0})
 tag = etag(expect(op("sittings", "appraisal_record_vote").sync_detailed(id=s, dossier_id=d, client=secretariat, body=vote, if_match=tag), 200, "vote"))
 expect(op("sittings", "appraisal_close_sitting").sync_detailed(id=s, client=chair, if_match=tag), 200, "close")
 minutes = expect(op("sittings", "appraisal_download_minutes").sync_detailed(id=s, client=secretariat), 200, "minutes")

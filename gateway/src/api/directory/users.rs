@@ -521,7 +521,7 @@ pub async fn get_user(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let u = account(&state.db, &state, &caller, id.into_inner()).await?;
-    let grants = sessions::grants_of(&state.db, u.id).await?;
+    let grants = crate::store::queries::grants_of(&state.db, u.id).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("ETag", etag(u.version)))
         .json(UserView::new(u, grants)))
@@ -623,7 +623,7 @@ pub async fn update_user(
         },
     )
     .await?;
-    let grants = sessions::grants_of(&txn, updated.id).await?;
+    let grants = crate::store::queries::grants_of(&txn, updated.id).await?;
     let origin = Origin::from(&caller).in_tenant(updated.tenant_id);
     state
         .outbox
@@ -730,7 +730,7 @@ async fn secret_changed(
     // Every refresh token ends here, and the access tokens issued before now stop standing
     // at the gateway (the password change time), so the person's sessions are over at once.
     let u = set_password(&txn, u, secret.clone(), now).await?;
-    let grants = sessions::grants_of(&txn, u.id).await?;
+    let grants = crate::store::queries::grants_of(&txn, u.id).await?;
     let of_admin = grants.iter().any(|g| g.role == Role::Admin.as_str());
     audit::record_in(
         &txn,
@@ -772,7 +772,7 @@ async fn grants_changed<C: ConnectionTrait>(
     m.version = Set(version);
     m.updated_at = Set(now);
     let u = user::Entity::update(m).exec(txn).await?;
-    let grants = sessions::grants_of(txn, u.id).await?;
+    let grants = crate::store::queries::grants_of(txn, u.id).await?;
     let origin = Origin::from(caller).in_tenant(u.tenant_id);
     state
         .outbox

@@ -71,7 +71,7 @@ pub async fn handle(
         api::rates::RateInput, api::rates::RatePage, api::rates::ProfileBody,
         api::estimates::LineInput, api::estimates::RevisionInput, api::estimates::EstimateSummary,
         api::appraisal::AppraisalInput, api::expenses::ExpenseInput, api::expenses::ExpensePage,
-        api::reports::ReportLine, api::reports::Totals, api::reports::ExecutionReport,
+        api::views::ReportLine, api::views::Totals, api::views::ExecutionReport,
         api::reports::SettlementView, api::reports::SettlementInput,
     ))
 )]

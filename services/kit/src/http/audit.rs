@@ -8,8 +8,8 @@ use crate::{
     ApiError,
     audit::{AuditFilter, page},
     auth::Caller,
+    context::ServiceContext,
     http::paging::PageQuery,
-    service::ServiceContext,
 };
 
 /// Lists the caller's tenant's actions recorded by this service, oldest first.

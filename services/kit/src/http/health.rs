@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use sangkien_proto::ErrorCode;
 
-use crate::{error::ApiError, service::ServiceContext};
+use crate::{context::ServiceContext, error::ApiError};
 
 /// Registers the three endpoints.
 pub fn configure(cfg: &mut web::ServiceConfig) {

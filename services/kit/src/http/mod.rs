@@ -7,6 +7,7 @@ pub mod health;
 pub mod paging;
 pub mod problems;
 pub mod request_id;
+pub mod whole_numbers;
 
 pub use problems::{extractor_configs, problems};
 pub use request_id::{RequestId, RouteTemplate, request_id};

@@ -211,3 +211,52 @@ async fn errors_are_problems_in_the_callers_language_with_the_request_id() {
         assert!(body["request_id"].is_string());
     }
 }
+
+/// An integer field of a request.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Count {
+    count: u32,
+    share: f64,
+}
+
+/// JSON Schema 2020-12, which OpenAPI 3.1 uses, counts `5.0` as an integer: a body valid by
+/// the document with `"count": 5.0` is read like `"count": 5`, and a real fraction is still
+/// refused as a malformed body.
+#[actix_web::test]
+async fn a_whole_number_written_with_a_fraction_is_an_integer_json_schema_2020_12() {
+    let (json, ..) = http::extractor_configs(64 * 1024);
+    let app = test::init_service(
+        App::new()
+            .app_data(json)
+            .wrap(actix_web::middleware::from_fn(
+                http::whole_numbers::whole_numbers,
+            ))
+            .wrap(actix_web::middleware::from_fn(http::problems))
+            .route(
+                "/count",
+                web::post().to(|b: web::Json<Count>| async move {
+                    HttpResponse::Ok().json(b.into_inner())
+                }),
+            ),
+    )
+    .await;
+    let post = |body: &'static str| {
+        test::TestRequest::post()
+            .uri("/count")
+            .insert_header(("content-type", "application/json"))
+            .set_payload(body)
+            .to_request()
+    };
+    let res = test::call_service(&app, post(r#"{"count": 5.0, "share": 2.5}"#)).await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = test::read_body_json(res).await;
+    assert_eq!(body, serde_json::json!({ "count": 5, "share": 2.5 }));
+
+    let res = test::call_service(&app, post(r#"{"count": 5e1, "share": 1}"#)).await;
+    assert_eq!(res.status(), 200);
+
+    let res = test::call_service(&app, post(r#"{"count": 5.5, "share": 1}"#)).await;
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = test::read_body_json(res).await;
+    assert_eq!(body["code"], "malformed_body");
+}

@@ -18,7 +18,7 @@ use sangkien_proto::ErrorCode;
 
 use super::{
     FINANCE, READERS, no_plan, settled,
-    views::{line_name, payee_name},
+    views::{ExecutionReport, ReportLine, Totals, line_name, payee_name},
     xlsx,
 };
 use crate::budget::{
@@ -45,46 +45,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/budget/plans/{plan_id}/settlement.xlsx",
         web::get().to(settlement_xlsx),
     );
-}
-
-/// One spending line: approved estimate against actual.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ReportLine {
-    pub line_code: String,
-    pub line_name: String,
-    pub payee_role: Option<String>,
-    pub payee_name: String,
-    /// Approved in the estimate, đồng.
-    pub estimated: i64,
-    /// Booked, đồng.
-    pub spent: i64,
-    /// `estimated - spent`; negative when over.
-    pub remaining: i64,
-    pub over: bool,
-    /// Expenses booked on the line.
-    pub expenses: usize,
-}
-
-/// The totals of a report.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Totals {
-    pub estimated: i64,
-    pub spent: i64,
-    pub remaining: i64,
-}
-
-/// Estimate against actual for a plan.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ExecutionReport {
-    pub plan_id: Uuid,
-    pub symbol: String,
-    pub year: i32,
-    /// The approved estimate compared (null before approval).
-    pub estimate_id: Option<Uuid>,
-    pub revision: Option<i32>,
-    pub lines: Vec<ReportLine>,
-    pub totals: Totals,
-    pub settled: bool,
 }
 
 /// The settlement of a year.

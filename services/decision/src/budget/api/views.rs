@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode};
 use sea_orm::{ConnectionTrait, EntityTrait};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -225,4 +225,44 @@ pub async fn answer_estimate<C: ConnectionTrait>(
     Ok(HttpResponse::build(status)
         .insert_header(("ETag", etag(v.version)))
         .json(v))
+}
+
+/// One spending line: approved estimate against actual.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReportLine {
+    pub line_code: String,
+    pub line_name: String,
+    pub payee_role: Option<String>,
+    pub payee_name: String,
+    /// Approved in the estimate, đồng.
+    pub estimated: i64,
+    /// Booked, đồng.
+    pub spent: i64,
+    /// `estimated - spent`; negative when over.
+    pub remaining: i64,
+    pub over: bool,
+    /// Expenses booked on the line.
+    pub expenses: usize,
+}
+
+/// The totals of a report.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Totals {
+    pub estimated: i64,
+    pub spent: i64,
+    pub remaining: i64,
+}
+
+/// Estimate against actual for a plan.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExecutionReport {
+    pub plan_id: Uuid,
+    pub symbol: String,
+    pub year: i32,
+    /// The approved estimate compared (null before approval).
+    pub estimate_id: Option<Uuid>,
+    pub revision: Option<i32>,
+    pub lines: Vec<ReportLine>,
+    pub totals: Totals,
+    pub settled: bool,
 }

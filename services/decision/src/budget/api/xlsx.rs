@@ -10,7 +10,7 @@ use actix_web::HttpResponse;
 use chrono::{DateTime, NaiveDate, Utc};
 use sangkien_papers::xlsx::{Column, Report, Value};
 
-use super::reports::ExecutionReport;
+use super::views::ExecutionReport;
 
 /// The XLSX media type.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -233,7 +233,7 @@ pub fn answer(bytes: Vec<u8>, file: &str) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::budget::api::reports::{ReportLine, Totals};
+    use crate::budget::api::views::{ReportLine, Totals};
     use calamine::{Data, Reader, Xlsx};
 
     fn sample() -> ExecutionReport {
