@@ -6,7 +6,7 @@ use sea_orm::{
     sea_query::OnConflict,
 };
 
-use sangkien_kit::store::WithinTenant;
+use sangkien_kit::store::{InTenant, WithinTenant};
 use sangkien_kit::{
     clock::SharedClock,
     diagnostics,
@@ -75,7 +75,7 @@ async fn open_case(
         authors: Set(serde_json::to_string(&e.authors)?),
         stages: Set(serde_json::to_string(&e.stages)?),
         stage: Set(0),
-        status: Set("open".into()),
+        status: Set(crate::domain::status::CaseStatus::Open.code().into()),
         dossier_version: Set(e.version),
         received_on: Set(e.received_on),
         decision_due_on: Set(e.decision_due_on),
@@ -117,7 +117,7 @@ async fn close_withdrawn(
     cases::Entity::update_many()
         .col_expr(
             cases::Column::Status,
-            sea_orm::sea_query::Expr::value("withdrawn"),
+            sea_orm::sea_query::Expr::value(crate::domain::status::CaseStatus::Withdrawn.code()),
         )
         .col_expr(
             cases::Column::ClosedReason,
@@ -128,7 +128,7 @@ async fn close_withdrawn(
             sea_orm::sea_query::Expr::value(now),
         )
         .filter(cases::Column::Id.eq(e.dossier_id))
-        .filter(cases::Column::Tenant.eq(tenant))
+        .in_tenant(tenant)
         .exec(txn)
         .await?;
     Ok(())

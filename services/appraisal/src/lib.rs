@@ -11,6 +11,7 @@ pub mod events;
 pub mod minutes;
 pub mod readers;
 pub mod store;
+pub mod workflow;
 
 use std::{net::TcpListener, sync::Arc};
 

@@ -273,7 +273,7 @@ pub fn paper(m: &Minutes) -> OfficialPaper {
                     position: if m.council {
                         "Chủ tịch Hội đồng".into()
                     } else {
-                        "Tổ trưởng".into()
+                        "Tổ trưởng Tổ thẩm định".into()
                     },
                 },
                 name: m.chair.clone(),
@@ -386,6 +386,21 @@ mod tests {
             !text.contains("Hội trường UBND huyện, ngày"),
             "the date line names the place, never the room"
         );
+    }
+
+    #[test]
+    fn a_team_s_minutes_are_signed_by_its_to_truong_to_tham_dinh_never_the_council_s_chair() {
+        let mut m = minutes();
+        m.council = false;
+        m.number = number(1, false);
+        m.panel_name = "Tổ thẩm định lĩnh vực Giáo dục".into();
+        m.members[0].role_label = "Tổ trưởng Tổ thẩm định".into();
+        for i in &mut m.items {
+            i.vote = None;
+        }
+        let text = plain_text(&render(&m).unwrap_or_default());
+        assert!(text.contains("TỔ TRƯỞNG TỔ THẨM ĐỊNH"), "{text}");
+        assert!(!text.contains("CHỦ TỊCH HỘI ĐỒNG"), "{text}");
     }
 
     #[test]

@@ -7,19 +7,20 @@
 
 use std::collections::BTreeSet;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use sangkien_kit::{ApiError, auth::Caller, service::ServiceContext};
 use sangkien_proto::events::CaseReadersChanged;
 
 use crate::{
-    api::{assignments::parties_of, panels::members_of, results::publish},
     domain::conflicts::conflict_of,
     store::{
         cases,
-        panels::{assignment, panel},
-        sittings::sitting,
+        queries::{
+            assignments_of, cases_of_field, members_of, panels_of_field, parties_of,
+            sittings_of_plan,
+        },
     },
 };
 
@@ -29,12 +30,7 @@ pub async fn readers_of<C: ConnectionTrait>(
     c: &cases::Model,
 ) -> Result<(Vec<Uuid>, Vec<Uuid>), ApiError> {
     let parties = parties_of(db, c).await?;
-    let panels = panel::Entity::find()
-        .filter(panel::Column::Tenant.eq(c.tenant))
-        .filter(panel::Column::PlanId.eq(c.plan_id))
-        .filter(panel::Column::Field.eq(c.field.clone()))
-        .all(db)
-        .await?;
+    let panels = panels_of_field(db, c.tenant, c.plan_id, &c.field).await?;
     let mut conflicted = BTreeSet::new();
     for p in &panels {
         for m in members_of(p)? {
@@ -43,18 +39,12 @@ pub async fn readers_of<C: ConnectionTrait>(
             }
         }
     }
-    let mut readers: BTreeSet<Uuid> = assignment::Entity::find()
-        .filter(assignment::Column::CaseId.eq(c.id))
-        .all(db)
+    let mut readers: BTreeSet<Uuid> = assignments_of(db, c.id)
         .await?
         .into_iter()
         .map(|a| a.reviewer)
         .collect();
-    let sittings = sitting::Entity::find()
-        .filter(sitting::Column::Tenant.eq(c.tenant))
-        .filter(sitting::Column::PlanId.eq(c.plan_id))
-        .all(db)
-        .await?;
+    let sittings = sittings_of_plan(db, c.tenant, c.plan_id).await?;
     for s in sittings {
         let ids: Vec<Uuid> = serde_json::from_str(&s.dossier_ids).map_err(ApiError::internal)?;
         if !ids.contains(&c.id) {
@@ -87,7 +77,10 @@ pub async fn announce<C: ConnectionTrait>(
         revision,
         as_of: ctx.clock.now(),
     };
-    publish(ctx, txn, caller, &event).await
+    ctx.outbox
+        .publish(txn, ctx.clock.now(), caller, &event)
+        .await?;
+    Ok(())
 }
 
 /// [`announce`] for every case of a plan's field (a panel's members changed).
@@ -98,12 +91,7 @@ pub async fn announce_field<C: ConnectionTrait>(
     plan_id: Uuid,
     field: &str,
 ) -> Result<(), ApiError> {
-    let found = cases::Entity::find()
-        .filter(cases::Column::Tenant.eq(caller.tenant))
-        .filter(cases::Column::PlanId.eq(plan_id))
-        .filter(cases::Column::Field.eq(field.to_owned()))
-        .all(txn)
-        .await?;
+    let found = cases_of_field(txn, caller.tenant, plan_id, field).await?;
     for c in &found {
         announce(ctx, txn, caller, c).await?;
     }

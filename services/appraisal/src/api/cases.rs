@@ -1,7 +1,6 @@
 //! Appraisal cases as the secretariat, the chair and the receiving offices see them.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -17,19 +16,16 @@ use sangkien_proto::{
     events::{AuthorInfo, StageInfo},
 };
 
-use super::assignments::{conflicted, member_of_stage, parties_of};
+pub use super::CASE_READERS;
+use super::{case_of, conflicted};
 use crate::{
     domain::conflicts::conflict_of,
-    store::{cases, panels::assignment},
+    store::{
+        cases,
+        queries::{assignments_of, cases_page, member_of_stage, parties_of},
+    },
 };
-
-/// Who follows every case of the tenant.
-pub const CASE_READERS: &[Role] = &[
-    Role::CouncilSecretariat,
-    Role::CouncilChair,
-    Role::ReceivingOffice,
-    Role::Admin,
-];
+use crate::{domain::status::CaseStatus, store::queries::status_of};
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -51,8 +47,8 @@ pub struct CaseView {
     pub stages: Vec<StageInfo>,
     /// Index of the current stage.
     pub stage: i32,
-    /// `open` or `withdrawn`.
-    pub status: String,
+    /// Where the case stands.
+    pub status: CaseStatus,
     pub received_on: chrono::NaiveDate,
     pub decision_due_on: chrono::NaiveDate,
     pub opened_at: chrono::DateTime<chrono::Utc>,
@@ -75,10 +71,11 @@ pub struct CaseFilter {
     /// Field code.
     pub field: Option<String>,
     /// `open` or `withdrawn`.
-    pub status: Option<String>,
+    pub status: Option<CaseStatus>,
 }
 
 fn view(c: cases::Model) -> Result<CaseView, ApiError> {
+    let status = status_of(&c)?;
     Ok(CaseView {
         authors: serde_json::from_str(&c.authors).map_err(ApiError::internal)?,
         stages: serde_json::from_str(&c.stages).map_err(ApiError::internal)?,
@@ -89,7 +86,7 @@ fn view(c: cases::Model) -> Result<CaseView, ApiError> {
         name: c.name,
         kind: c.kind,
         stage: c.stage,
-        status: c.status,
+        status,
         received_on: c.received_on,
         decision_due_on: c.decision_due_on,
         opened_at: c.opened_at,
@@ -114,22 +111,12 @@ pub async fn list_cases(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(CASE_READERS)?;
     let limit = page.limit()?;
-    let mut q = cases::Entity::find()
-        .filter(cases::Column::Tenant.eq(caller.tenant))
-        .order_by_asc(cases::Column::Id);
-    if let Some(p) = filter.plan_id {
-        q = q.filter(cases::Column::PlanId.eq(p));
-    }
-    if let Some(f) = &filter.field {
-        q = q.filter(cases::Column::Field.eq(f.clone()));
-    }
-    if let Some(s) = &filter.status {
-        q = q.filter(cases::Column::Status.eq(s.clone()));
-    }
-    if let Some(c) = page.cursor()? {
-        q = q.filter(cases::Column::Id.gt(c));
-    }
-    let rows = q.limit(limit).all(&ctx.db).await?;
+    let by = (
+        filter.plan_id,
+        filter.field.as_deref(),
+        filter.status.map(CaseStatus::code),
+    );
+    let rows = cases_page(&ctx.db, caller.tenant, by, page.cursor()?, limit).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     Ok(HttpResponse::Ok().json(CasePage {
         next_cursor: next_cursor(&ids, limit),
@@ -154,11 +141,7 @@ pub async fn get_case(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let c = cases::Entity::find_by_id(id.into_inner())
-        .one(&ctx.db)
-        .await?
-        .filter(|c| c.tenant == caller.tenant)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let c = case_of(&ctx.db, &caller, id.into_inner()).await?;
     if CASE_READERS.iter().any(|r| caller.has_role(*r)) {
         return Ok(HttpResponse::Ok().json(view(c)?));
     }
@@ -188,12 +171,8 @@ pub async fn get_case(
         txn.commit().await?;
         return Err(conflicted(conflict));
     }
-    let assigned = assignment::Entity::find()
-        .filter(assignment::Column::CaseId.eq(c.id))
-        .filter(assignment::Column::Reviewer.eq(caller.user))
-        .one(&ctx.db)
-        .await?;
-    if assigned.is_none() {
+    let assigned = assignments_of(&ctx.db, c.id).await?;
+    if !assigned.iter().any(|a| a.reviewer == caller.user) {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
     Ok(HttpResponse::Ok().json(view(c)?))

@@ -1,21 +1,34 @@
 //! The minutes of a held sitting, downloaded as DOCX.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use sangkien_kit::{ApiError, auth::Caller, service::ServiceContext};
 use sangkien_proto::{ErrorCode, Role, events::AuthorInfo};
 
 use super::{
-    panels::{members_of, panel_of},
-    sittings::{Attendee, VoteMethod, VoteView, sitting_of, sitting_view},
+    panel_of, sitting_of,
+    sittings::{Attendee, VoteMethod, VoteView, sitting_view},
 };
 use crate::{
     domain::panel::PanelRole,
     minutes::{Minutes, MinutesItem, MinutesMember, MinutesVote, number, render},
-    store::{cases, sittings::stage_result},
+    store::{
+        queries::{
+            cases_in, held_sittings_of_panel, members_of, results_of_cases, sitting_by_link,
+        },
+        sittings::stage_result,
+    },
 };
+
+/// Registers the routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/sittings/{id}/minutes", web::get().to(download_minutes))
+        .route(
+            "/shared/sittings/{id}/minutes",
+            web::get().to(shared_minutes),
+        );
+}
 
 /// The DOCX media type.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -23,7 +36,7 @@ pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordproces
 fn role_label(r: PanelRole, council: bool) -> &'static str {
     match (r, council) {
         (PanelRole::Chair, true) => "Chủ tịch Hội đồng",
-        (PanelRole::Chair, false) => "Tổ trưởng",
+        (PanelRole::Chair, false) => "Tổ trưởng Tổ thẩm định",
         (PanelRole::ViceChair, _) => "Phó Chủ tịch",
         (PanelRole::Secretary, _) => "Thư ký",
         (PanelRole::Member, _) => "Ủy viên",
@@ -86,8 +99,7 @@ pub async fn shared_minutes(
 ) -> Result<HttpResponse, ApiError> {
     sangkien_kit::links::verify_request(&req, &settings, &query, ctx.clock.now())?;
     let id = id.into_inner();
-    let s = crate::store::sittings::sitting::Entity::find_by_id(id)
-        .one(&ctx.db)
+    let s = sitting_by_link(&ctx.db, id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     // The link stands for a reader of the sitting's tenant, and for that sitting alone.
@@ -120,11 +132,7 @@ async fn minutes_of(
     let members = members_of(&p)?;
     // The minutes' number: this sitting's place among the panel's sittings held that year.
     let year = chrono::Datelike::year(&s.held_on);
-    let held = crate::store::sittings::sitting::Entity::find()
-        .filter(crate::store::sittings::sitting::Column::PanelId.eq(s.panel_id))
-        .filter(crate::store::sittings::sitting::Column::Status.eq("held"))
-        .all(&ctx.db)
-        .await?;
+    let held = held_sittings_of_panel(&ctx.db, s.tenant, s.panel_id).await?;
     let position = held
         .iter()
         .filter(|o| {
@@ -144,16 +152,9 @@ async fn minutes_of(
             .map(|m| m.full_name.clone())
             .unwrap_or_default()
     };
-    let found = cases::Entity::find()
-        .filter(cases::Column::Id.is_in(v.dossier_ids.clone()))
-        .order_by_asc(cases::Column::RegisterNumber)
-        .all(&ctx.db)
-        .await?;
-    let results = stage_result::Entity::find()
-        .filter(stage_result::Column::CaseId.is_in(v.dossier_ids.clone()))
-        .order_by_asc(stage_result::Column::DecidedAt)
-        .all(&ctx.db)
-        .await?;
+    let mut found = cases_in(&ctx.db, caller.tenant, &v.dossier_ids).await?;
+    found.sort_by_key(|c| c.register_number);
+    let results = results_of_cases(&ctx.db, &v.dossier_ids).await?;
     let mut items = Vec::new();
     for c in found {
         let authors: Vec<AuthorInfo> =

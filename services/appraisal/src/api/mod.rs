@@ -12,9 +12,79 @@ pub mod sheets;
 pub mod sittings;
 
 use actix_web::{HttpResponse, web};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use sangkien_kit::{ApiError, auth::Caller, diagnostics, service::ServiceContext};
+use sangkien_proto::{ErrorCode, Role};
+
+use crate::{
+    domain::conflicts::Conflict,
+    store::{cases as case_rows, panels::panel, queries, sittings::sitting},
+};
+
+/// Who sets up panels and assigns reviewers.
+pub const ORGANISERS: &[Role] = &[Role::CouncilSecretariat, Role::ReceivingOffice, Role::Admin];
+
+/// Who follows every case of the tenant.
+pub const CASE_READERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::CouncilChair,
+    Role::ReceivingOffice,
+    Role::Admin,
+];
+
+/// The case `id` of the caller's tenant, or 404: another body's case is simply not there.
+pub async fn case_of<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<case_rows::Model, ApiError> {
+    queries::case_in(db, caller.tenant, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// The panel `id` of the caller's tenant, or 404.
+pub async fn panel_of<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<panel::Model, ApiError> {
+    queries::panel_in(db, caller.tenant, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// The sitting `id` of the caller's tenant, or 404.
+pub async fn sitting_of<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<sitting::Model, ApiError> {
+    queries::sitting_in(db, caller.tenant, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
+}
+
+/// The refusal of a conflicted reviewer, naming the reason.
+pub fn conflicted(c: Conflict) -> ApiError {
+    let (vi, en) = c.reason();
+    ApiError::new(ErrorCode::ConflictOfInterest).with_detail(
+        format!("Người chấm {vi}, không được giao hoặc xem hồ sơ này"),
+        format!("The reviewer {en} and may neither be assigned nor open this dossier"),
+    )
+}
+
+/// The answer 422 with one field issue.
+pub fn field_error(field: &str, code: &str, vi: &str, en: &str) -> ApiError {
+    let mut issues = sangkien_kit::error::Issues::new();
+    issues.push(field, code, vi, en);
+    issues
+        .finish()
+        .err()
+        .unwrap_or_else(|| ApiError::new(ErrorCode::ValidationFailed))
+}
 
 /// Registers every route under `/api/v1/appraisal`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -26,6 +96,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sheets::configure(cfg);
     results::configure(cfg);
     sittings::configure(cfg);
+    minutes::configure(cfg);
     progress::configure(cfg);
     my::configure(cfg);
 }
@@ -90,29 +161,30 @@ pub async fn get_probe_receipt(
         my::my_sittings
     ),
     components(schemas(
+        crate::domain::status::CaseStatus,
         diagnostics::ProbeReceiptView,
         cases::CaseView,
         cases::CasePage,
         rubrics::RubricView,
-        panels::PanelInput,
-        panels::MembersInput,
+        panels::PanelCreate,
+        panels::PanelUpdate,
         panels::PanelView,
         panels::AutoAssignReport,
         panels::CaseReviewers,
         panels::CaseShort,
-        assignments::AssignInput,
-        assignments::ConflictInput,
+        assignments::AssignmentCreate,
+        assignments::ConflictCreate,
         assignments::AssignmentView,
-        sheets::ScoreInput,
-        sheets::SheetInput,
+        sheets::ScoreCreate,
+        sheets::SheetCreate,
         sheets::SheetView,
-        results::ResultInput,
+        results::ResultCreate,
         results::ResultView,
         results::OutcomeView,
-        sittings::SittingInput,
-        sittings::AttendanceInput,
+        sittings::SittingCreate,
+        sittings::AttendanceUpdate,
         sittings::VoteMethod,
-        sittings::VoteInput,
+        sittings::VoteUpdate,
         sittings::Attendee,
         sittings::VoteView,
         sittings::SittingView,

@@ -3,7 +3,6 @@
 //! sign-in name finds her work without knowing any id.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -16,17 +15,12 @@ use sangkien_kit::{
 };
 use sangkien_proto::Role;
 
-use super::{
-    panels::members_of,
-    results::stages_of,
-    sittings::{SittingView, role_name, sitting_view},
+use super::sittings::{SittingView, sitting_view};
+use crate::store::queries::{
+    assignments_page_of, cases_in, members_of, panels_in, sheets_of_reviewer, sittings_of_panels,
+    stages_of,
 };
-use crate::store::{
-    cases,
-    panels::{assignment, panel},
-    sheets::sheet,
-    sittings::sitting,
-};
+use crate::{domain::status::CaseStatus, store::queries::status_of};
 
 /// Who has assignments and sittings of their own.
 const PANEL_MEMBERS: &[Role] = &[Role::Reviewer, Role::CouncilChair];
@@ -55,8 +49,8 @@ pub struct MyAssignment {
     pub due_on: Option<chrono::NaiveDate>,
     /// `not_started`, `draft` or `submitted`.
     pub sheet_state: String,
-    /// The case's status (`open`, `withdrawn`, `concluded`).
-    pub case_status: String,
+    /// Where the case stands.
+    pub case_status: CaseStatus,
     pub assigned_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -107,25 +101,11 @@ pub async fn my_assignments(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(PANEL_MEMBERS)?;
     let limit = page.limit()?;
-    let mut q = assignment::Entity::find()
-        .filter(assignment::Column::Reviewer.eq(caller.user))
-        .order_by_desc(assignment::Column::Id);
-    if let Some(c) = page.cursor()? {
-        q = q.filter(assignment::Column::Id.lt(c));
-    }
-    let rows = q.limit(limit).all(&ctx.db).await?;
+    let rows = assignments_page_of(&ctx.db, caller.user, page.cursor()?, limit).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let case_ids: Vec<Uuid> = rows.iter().map(|r| r.case_id).collect();
-    let found = cases::Entity::find()
-        .filter(cases::Column::Tenant.eq(caller.tenant))
-        .filter(cases::Column::Id.is_in(case_ids.clone()))
-        .all(&ctx.db)
-        .await?;
-    let sheets = sheet::Entity::find()
-        .filter(sheet::Column::Reviewer.eq(caller.user))
-        .filter(sheet::Column::CaseId.is_in(case_ids))
-        .all(&ctx.db)
-        .await?;
+    let found = cases_in(&ctx.db, caller.tenant, &case_ids).await?;
+    let sheets = sheets_of_reviewer(&ctx.db, caller.user, &case_ids).await?;
     let mut items = Vec::new();
     for a in rows {
         let Some(c) = found.iter().find(|c| c.id == a.case_id) else {
@@ -145,7 +125,7 @@ pub async fn my_assignments(
             rubric: stage.as_ref().map(|s| s.rubric.clone()),
             due_on: stage.map(|s| s.to),
             sheet_state,
-            case_status: c.status.clone(),
+            case_status: status_of(c)?,
             assigned_at: a.assigned_at,
         });
     }
@@ -173,35 +153,23 @@ pub async fn my_sittings(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(PANEL_MEMBERS)?;
     let mut mine = Vec::new();
-    for p in panel::Entity::find()
-        .filter(panel::Column::Tenant.eq(caller.tenant))
-        .all(&ctx.db)
-        .await?
-    {
+    for p in panels_in(&ctx.db, caller.tenant, None, None).await? {
         if let Some(m) = members_of(&p)?
             .into_iter()
             .find(|m| m.user_id == caller.user)
         {
-            mine.push((p, role_name(m.role)));
+            mine.push((p, m.role.code()));
         }
     }
-    let rows = sitting::Entity::find()
-        .filter(sitting::Column::Tenant.eq(caller.tenant))
-        .filter(sitting::Column::PanelId.is_in(mine.iter().map(|(p, _)| p.id).collect::<Vec<_>>()))
-        .order_by_desc(sitting::Column::Id)
-        .all(&ctx.db)
-        .await?;
+    let panel_ids: Vec<Uuid> = mine.iter().map(|(p, _)| p.id).collect();
+    let rows = sittings_of_panels(&ctx.db, caller.tenant, &panel_ids).await?;
     let mut out = Vec::new();
     for s in rows {
         let Some((p, role)) = mine.iter().find(|(p, _)| p.id == s.panel_id) else {
             continue;
         };
         let view = sitting_view(s)?;
-        let found = cases::Entity::find()
-            .filter(cases::Column::Tenant.eq(caller.tenant))
-            .filter(cases::Column::Id.is_in(view.dossier_ids.clone()))
-            .all(&ctx.db)
-            .await?;
+        let found = cases_in(&ctx.db, caller.tenant, &view.dossier_ids).await?;
         let dossiers = view
             .dossier_ids
             .iter()

@@ -1,10 +1,7 @@
 //! Panels of a plan's field, and the automatic assignment of their reviewers.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, SqlErr,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel, SqlErr};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -19,28 +16,22 @@ use sangkien_kit::{
     service::ServiceContext,
 };
 use sangkien_proto::{
-    ErrorCode, Role,
+    ErrorCode,
     events::{PanelChanged, PanelMemberInfo},
 };
 
-use super::{
-    assignments::{parties_of, stage_kind_of},
-    results::publish,
-    sittings::role_name,
-};
+use super::{ORGANISERS, panel_of};
 use crate::{
     domain::{
         assignment::{Candidate, assign},
         panel::{Member, PanelKind, check_members},
     },
     store::{
-        cases,
-        panels::{assignment, panel},
+        panels::panel,
+        queries::{assignments_of_cases, members_of, open_cases_at, panels_in, parties_of},
     },
+    workflow::assignments::assign_automatically,
 };
-
-/// Who sets up panels and assigns reviewers.
-pub const ORGANISERS: &[Role] = &[Role::CouncilSecretariat, Role::ReceivingOffice, Role::Admin];
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -54,7 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A new panel.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PanelInput {
+pub struct PanelCreate {
     pub plan_id: Uuid,
     /// The plan's field code.
     pub field: String,
@@ -67,7 +58,7 @@ pub struct PanelInput {
 /// New members of a panel.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MembersInput {
+pub struct PanelUpdate {
     pub members: Vec<Member>,
 }
 
@@ -122,11 +113,6 @@ fn kind_str(kind: PanelKind) -> &'static str {
     }
 }
 
-/// The panel's members.
-pub fn members_of(p: &panel::Model) -> Result<Vec<Member>, ApiError> {
-    serde_json::from_str(&p.members).map_err(ApiError::internal)
-}
-
 fn view(p: panel::Model) -> Result<PanelView, ApiError> {
     Ok(PanelView {
         members: members_of(&p)?,
@@ -143,19 +129,6 @@ fn view(p: panel::Model) -> Result<PanelView, ApiError> {
     })
 }
 
-/// The panel `id` of the caller's tenant.
-pub async fn panel_of<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: Uuid,
-) -> Result<panel::Model, ApiError> {
-    panel::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|p| p.tenant == caller.tenant)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
 fn ok(status: actix_web::http::StatusCode, v: PanelView) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(("ETag", etag(v.version)))
@@ -167,7 +140,7 @@ fn ok(status: actix_web::http::StatusCode, v: PanelView) -> HttpResponse {
     post,
     path = "/api/v1/appraisal/panels",
     tag = "panels",
-    request_body = PanelInput,
+    request_body = PanelCreate,
     responses(
         (status = 201, description = "Created", body = PanelView),
         (status = 409, description = "The field already has this panel", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -178,7 +151,7 @@ fn ok(status: actix_web::http::StatusCode, v: PanelView) -> HttpResponse {
 pub async fn create_panel(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
-    body: web::Json<PanelInput>,
+    body: web::Json<PanelCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(ORGANISERS)?;
     let mut issues = Issues::new();
@@ -249,11 +222,14 @@ async fn announce<C: ConnectionTrait>(
             .map(|m| PanelMemberInfo {
                 user_id: m.user_id,
                 full_name: m.full_name,
-                panel_role: role_name(m.role).into(),
+                panel_role: m.role.code().into(),
             })
             .collect(),
     };
-    publish(ctx, txn, caller, &event).await
+    ctx.outbox
+        .publish(txn, ctx.clock.now(), caller, &event)
+        .await?;
+    Ok(())
 }
 
 /// Lists panels.
@@ -270,21 +246,16 @@ pub async fn list_panels(
     caller: Caller,
     filter: web::Query<PanelFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut q = panel::Entity::find()
-        .filter(panel::Column::Tenant.eq(caller.tenant))
-        .order_by_asc(panel::Column::Id);
-    if let Some(p) = filter.plan_id {
-        q = q.filter(panel::Column::PlanId.eq(p));
-    }
-    if let Some(f) = &filter.field {
-        q = q.filter(panel::Column::Field.eq(f.clone()));
-    }
-    let items = q
-        .all(&ctx.db)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect::<Result<Vec<_>, _>>()?;
+    let items = panels_in(
+        &ctx.db,
+        caller.tenant,
+        filter.plan_id,
+        filter.field.as_deref(),
+    )
+    .await?
+    .into_iter()
+    .map(view)
+    .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(items))
 }
 
@@ -312,7 +283,7 @@ pub async fn get_panel(
     path = "/api/v1/appraisal/panels/{id}",
     tag = "panels",
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Panel id")),
-    request_body = MembersInput,
+    request_body = PanelUpdate,
     responses(
         sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Saved", body = PanelView),
@@ -324,7 +295,7 @@ pub async fn update_panel(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<MembersInput>,
+    body: web::Json<PanelUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(ORGANISERS)?;
     let now = ctx.clock.now();
@@ -379,22 +350,9 @@ pub async fn auto_assign(
     let txn = begin_write(&ctx.db).await?;
     let p = panel_of(&txn, &caller, id.into_inner()).await?;
     let members = members_of(&p)?;
-    let open: Vec<cases::Model> = cases::Entity::find()
-        .filter(cases::Column::Tenant.eq(caller.tenant))
-        .filter(cases::Column::PlanId.eq(p.plan_id))
-        .filter(cases::Column::Field.eq(p.field.clone()))
-        .filter(cases::Column::Status.eq("open"))
-        .order_by_asc(cases::Column::RegisterNumber)
-        .all(&txn)
-        .await?
-        .into_iter()
-        .filter(|c| stage_kind_of(c).as_deref() == Some(p.kind.as_str()))
-        .collect();
-    let existing = assignment::Entity::find()
-        .filter(assignment::Column::Stage.eq(p.kind.clone()))
-        .filter(assignment::Column::CaseId.is_in(open.iter().map(|c| c.id).collect::<Vec<_>>()))
-        .all(&txn)
-        .await?;
+    let open = open_cases_at(&txn, caller.tenant, p.plan_id, &p.field, &p.kind).await?;
+    let ids: Vec<Uuid> = open.iter().map(|c| c.id).collect();
+    let existing = assignments_of_cases(&txn, &p.kind, &ids).await?;
     let mut inputs = Vec::new();
     for c in &open {
         let assigned: Vec<Uuid> = existing
@@ -414,20 +372,7 @@ pub async fn auto_assign(
         })
         .collect();
     let plan = assign(&inputs, &candidates);
-    for (case_id, reviewers) in &plan.assigned {
-        for r in reviewers {
-            assignment::Entity::insert(assignment::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                case_id: Set(*case_id),
-                reviewer: Set(*r),
-                stage: Set(p.kind.clone()),
-                assigned_by: Set(Uuid::nil()),
-                assigned_at: Set(now),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
-    }
+    assign_automatically(&txn, &p.kind, &plan.assigned, now).await?;
     for c in open
         .iter()
         .filter(|c| plan.assigned.iter().any(|(id, _)| *id == c.id))

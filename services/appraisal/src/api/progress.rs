@@ -2,7 +2,6 @@
 //! many sheets are in of how many needed ("2 of 3 sheets in").
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -10,14 +9,16 @@ use uuid::Uuid;
 use sangkien_kit::{ApiError, auth::Caller, clock::local_date, service::ServiceContext};
 use sangkien_proto::Role;
 
-use super::{
-    assignments::stage_kind_of,
-    panels::{members_of, panel_of},
-    results::{stages_of, submitted_outcomes},
-};
+use super::panel_of;
+use crate::{domain::status::CaseStatus, store::queries::status_of};
 use crate::{
-    domain::scoring::sheets_required,
-    store::{cases, panels::assignment, sheets::sheet, sittings::stage_result},
+    domain::{panel::Member, scoring::sheets_required},
+    store::{
+        panels::assignment,
+        queries::{
+            StageWork, members_of, stage_kind_of, stage_work, stages_of, submitted_outcomes,
+        },
+    },
 };
 
 /// Registers the route.
@@ -87,34 +88,17 @@ pub async fn panel_progress(
     let p = panel_of(&ctx.db, &caller, id.into_inner()).await?;
     let members = members_of(&p)?;
     let today = local_date(ctx.clock.now());
-    let all_cases = cases::Entity::find()
-        .filter(cases::Column::Tenant.eq(caller.tenant))
-        .filter(cases::Column::PlanId.eq(p.plan_id))
-        .filter(cases::Column::Field.eq(p.field.clone()))
-        .order_by_asc(cases::Column::RegisterNumber)
-        .all(&ctx.db)
-        .await?;
-    let ids: Vec<Uuid> = all_cases.iter().map(|c| c.id).collect();
-    let assignments = assignment::Entity::find()
-        .filter(assignment::Column::Stage.eq(p.kind.clone()))
-        .filter(assignment::Column::CaseId.is_in(ids.clone()))
-        .all(&ctx.db)
-        .await?;
-    let sheets = sheet::Entity::find()
-        .filter(sheet::Column::Stage.eq(p.kind.clone()))
-        .filter(sheet::Column::CaseId.is_in(ids.clone()))
-        .filter(sheet::Column::Status.eq("submitted"))
-        .all(&ctx.db)
-        .await?;
-    let results = stage_result::Entity::find()
-        .filter(stage_result::Column::Stage.eq(p.kind.clone()))
-        .filter(stage_result::Column::CaseId.is_in(ids))
-        .all(&ctx.db)
-        .await?;
+    let StageWork {
+        cases: all_cases,
+        assignments,
+        submitted: sheets,
+        results,
+    } = stage_work(&ctx.db, &p).await?;
     let mut cases_out = Vec::new();
     let mut overdue_of: Vec<Uuid> = Vec::new();
     for c in &all_cases {
-        let at_stage = c.status == "open" && stage_kind_of(c).as_deref() == Some(p.kind.as_str());
+        let at_stage = status_of(c)? == CaseStatus::Open
+            && stage_kind_of(c).as_deref() == Some(p.kind.as_str());
         let assigned: Vec<&assignment::Model> =
             assignments.iter().filter(|a| a.case_id == c.id).collect();
         if !at_stage && assigned.is_empty() {
@@ -154,7 +138,23 @@ pub async fn panel_progress(
             label: format!("{}/{required} phiếu đã nộp", outcomes.len()),
         });
     }
-    let reviewers = members
+    let reviewers = reviewers(&members, &assignments, &sheets, &overdue_of);
+    Ok(HttpResponse::Ok().json(PanelProgress {
+        panel_id: p.id,
+        kind: p.kind,
+        reviewers,
+        cases: cases_out,
+    }))
+}
+
+/// Each scoring member's assigned, submitted and overdue counts.
+fn reviewers(
+    members: &[Member],
+    assignments: &[assignment::Model],
+    submitted: &[crate::store::sheets::sheet::Model],
+    overdue_of: &[Uuid],
+) -> Vec<ReviewerProgress> {
+    members
         .iter()
         .filter(|m| m.role.scores())
         .map(|m| ReviewerProgress {
@@ -164,14 +164,8 @@ pub async fn panel_progress(
                 .iter()
                 .filter(|a| a.reviewer == m.user_id)
                 .count(),
-            submitted: sheets.iter().filter(|s| s.reviewer == m.user_id).count(),
+            submitted: submitted.iter().filter(|s| s.reviewer == m.user_id).count(),
             overdue: overdue_of.iter().filter(|r| **r == m.user_id).count(),
         })
-        .collect();
-    Ok(HttpResponse::Ok().json(PanelProgress {
-        panel_id: p.id,
-        kind: p.kind,
-        reviewers,
-        cases: cases_out,
-    }))
+        .collect()
 }

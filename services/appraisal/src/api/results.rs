@@ -3,42 +3,35 @@
 //! may see of it.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder,
-};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use sangkien_kit::{
-    ApiError,
-    audit::{self, AuditEntry},
-    auth::Caller,
-    db::begin_write,
-    error::Issues,
-    service::ServiceContext,
+    ApiError, auth::Caller, db::begin_write, error::Issues, service::ServiceContext,
 };
 use sangkien_proto::{
-    Envelope, ErrorCode, Event, Role,
-    events::{AuthorInfo, CaseConcluded, Grounds, StageInfo},
+    ErrorCode, Role,
+    events::{AuthorInfo, Grounds},
 };
 
-use super::{
-    assignments::{member_of_stage, stage_kind_of},
-    panels::ORGANISERS,
-};
+use super::{CASE_READERS, ORGANISERS, case_of, field_error};
+use crate::{domain::status::CaseStatus, store::queries::status_of};
 use crate::{
     domain::{
         council::council_required,
         panel::PanelRole,
-        scoring::{ResultRefused, SheetOutcome, StageResult, stage_result},
+        scoring::{ResultRefused, SheetOutcome, points, stage_result},
     },
     store::{
         cases,
-        sheets::{revision, sheet},
-        sittings::{person, stage_result as result_row},
+        queries::{
+            head_is_author, last_result, member_of_stage, results_of, scored_result, stage_kind_of,
+            stages_of, submitted_outcomes,
+        },
+        sittings::stage_result as result_row,
     },
+    workflow::results::{Recorded, record_stage_result},
 };
 
 /// Registers the routes.
@@ -51,7 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The appraisal team's result on a case.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ResultInput {
+pub struct ResultCreate {
     /// The chair's choice when the sheets disagree; when they agree, omitted or the same.
     #[serde(default)]
     pub passed: Option<bool>,
@@ -83,8 +76,8 @@ pub struct ResultView {
 /// What the author may see of the appraisal.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OutcomeView {
-    /// `open`, `concluded` or `withdrawn`.
-    pub status: String,
+    /// Where the case stands.
+    pub status: CaseStatus,
     /// Recommended for recognition, once concluded.
     pub recommended: Option<bool>,
     /// The conclusion's reasons.
@@ -92,11 +85,6 @@ pub struct OutcomeView {
     /// The average score, when `author_view.show_average` allows it.
     pub average: Option<f64>,
     pub grade: Option<String>,
-}
-
-/// Points in hundredths as shown.
-pub fn points(centi: i64) -> f64 {
-    centi as f64 / 100.0
 }
 
 fn result_view(r: result_row::Model) -> ResultView {
@@ -113,183 +101,6 @@ fn result_view(r: result_row::Model) -> ResultView {
     }
 }
 
-/// The case in the caller's tenant.
-pub async fn case_in_tenant<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: Uuid,
-) -> Result<cases::Model, ApiError> {
-    cases::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|c| c.tenant == caller.tenant)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
-/// The submitted sheets of a case's stage, in order of first submission.
-pub async fn submitted_outcomes<C: ConnectionTrait>(
-    db: &C,
-    case_id: Uuid,
-    stage: &str,
-) -> Result<Vec<(Uuid, SheetOutcome)>, ApiError> {
-    let sheets = sheet::Entity::find()
-        .filter(sheet::Column::CaseId.eq(case_id))
-        .filter(sheet::Column::Stage.eq(stage))
-        .filter(sheet::Column::Status.eq("submitted"))
-        .all(db)
-        .await?;
-    let firsts = revision::Entity::find()
-        .filter(revision::Column::SheetId.is_in(sheets.iter().map(|s| s.id).collect::<Vec<_>>()))
-        .filter(revision::Column::Revision.eq(1))
-        .order_by_asc(revision::Column::SubmittedAt)
-        .order_by_asc(revision::Column::Id)
-        .all(db)
-        .await?;
-    Ok(firsts
-        .iter()
-        .filter_map(|f| sheets.iter().find(|s| s.id == f.sheet_id))
-        .map(|s| {
-            (
-                s.reviewer,
-                SheetOutcome {
-                    total: s.total.unwrap_or(0),
-                    passed: s.passed.unwrap_or(false),
-                    grade: s.grade.clone(),
-                },
-            )
-        })
-        .collect())
-}
-
-/// True when an author of the case holds the signer's role: the recognising body's head.
-/// Then only the council may conclude, and the head may not sit on it.
-pub async fn head_is_author<C: ConnectionTrait>(
-    db: &C,
-    c: &cases::Model,
-) -> Result<bool, ApiError> {
-    let authors: Vec<AuthorInfo> = serde_json::from_str(&c.authors).map_err(ApiError::internal)?;
-    let mut ids: Vec<Uuid> = authors.iter().filter_map(|a| a.user_id).collect();
-    ids.push(c.owner);
-    Ok(person::Entity::find()
-        .filter(person::Column::UserId.is_in(ids))
-        .filter(person::Column::Signer.eq(true))
-        .filter(person::Column::Active.eq(true))
-        .one(db)
-        .await?
-        .is_some())
-}
-
-/// The stages of a case.
-pub fn stages_of(c: &cases::Model) -> Result<Vec<StageInfo>, ApiError> {
-    serde_json::from_str(&c.stages).map_err(ApiError::internal)
-}
-
-/// A result about to be recorded.
-pub struct Recorded<'a> {
-    pub result: StageResult,
-    /// The grounds in Vietnamese, as the author reads them.
-    pub reason: String,
-    /// The same grounds as facts, carried by `case.concluded`.
-    pub grounds: Grounds,
-    pub sitting_id: Option<Uuid>,
-    pub caller: &'a Caller,
-}
-
-/// Records a stage's result on the case, in `txn`, and moves the case on: to the next stage,
-/// or, after the last, concluded with `case.concluded` published through the outbox.
-pub async fn record_stage_result<C: ConnectionTrait>(
-    ctx: &ServiceContext,
-    txn: &C,
-    c: &cases::Model,
-    r: Recorded<'_>,
-) -> Result<result_row::Model, ApiError> {
-    let now = ctx.clock.now();
-    let stages = stages_of(c)?;
-    let stage = stage_kind_of(c).unwrap_or_default();
-    let row = result_row::Model {
-        id: Uuid::now_v7(),
-        case_id: c.id,
-        stage: stage.clone(),
-        passed: r.result.passed,
-        grade: r.result.grade.clone(),
-        average: r.result.average,
-        method: r.result.method.into(),
-        reason: r.reason.clone(),
-        sitting_id: r.sitting_id,
-        decided_by: r.caller.user,
-        decided_at: now,
-    };
-    result_row::Entity::insert(row.clone().into_active_model())
-        .exec_without_returning(txn)
-        .await?;
-    let next = c.stage + 1;
-    let last = usize::try_from(next).unwrap_or(usize::MAX) >= stages.len();
-    // A dossier that fails the appraisal team does not go on to the council.
-    let concludes = last || !r.result.passed;
-    let mut am = c.clone().into_active_model();
-    am.updated_at = Set(now);
-    if concludes {
-        am.status = Set("concluded".into());
-    } else {
-        am.stage = Set(next);
-    }
-    cases::Entity::update(am).exec(txn).await?;
-    if concludes {
-        let event = CaseConcluded {
-            dossier_id: c.id,
-            plan_id: c.plan_id,
-            field: c.field.clone(),
-            stage: stage.clone(),
-            recommended: r.result.passed,
-            reason: r.reason,
-            average_score: r.result.average.map(points),
-            grade: r.result.grade.clone(),
-            grounds: Some(r.grounds),
-        };
-        publish(ctx, txn, r.caller, &event).await?;
-    }
-    audit::record(
-        txn,
-        r.caller,
-        now,
-        AuditEntry {
-            action: if concludes {
-                "case.concluded"
-            } else {
-                "case.stage_passed"
-            },
-            subject_type: "case",
-            subject_id: c.id,
-            role: r
-                .caller
-                .roles
-                .first()
-                .map(|g| g.role.as_str())
-                .unwrap_or("reviewer"),
-            details: serde_json::json!({
-                "stage": stage, "passed": row.passed, "grade": row.grade,
-                "average": row.average.map(points), "method": row.method, "sitting": row.sitting_id,
-            }),
-        },
-    )
-    .await?;
-    Ok(row)
-}
-
-/// Enqueues `event` in the outbox inside `txn`.
-pub async fn publish<C: ConnectionTrait, E: Event + Serialize>(
-    ctx: &ServiceContext,
-    txn: &C,
-    caller: &Caller,
-    event: &E,
-) -> Result<(), ApiError> {
-    let now = ctx.clock.now();
-    let envelope = Envelope::new(event, caller.tenant, now, caller.request_id.clone(), None)
-        .map_err(ApiError::internal)?;
-    ctx.outbox.enqueue(txn, &envelope, now).await?;
-    Ok(())
-}
-
 fn refused(r: ResultRefused) -> ApiError {
     match r {
         ResultRefused::SheetsMissing { have, need } => ApiError::new(ErrorCode::InvalidTransition)
@@ -301,30 +112,18 @@ fn refused(r: ResultRefused) -> ApiError {
             "Các phiếu chấm không thống nhất: tổ trưởng (chủ tịch) quyết định trên ba phiếu",
             "The sheets disagree: the chair decides on the three",
         ),
-        ResultRefused::NotAnOutcomeOfTheSheets => {
-            let mut i = Issues::new();
-            i.push(
-                "passed",
-                "not_an_outcome_of_the_sheets",
-                "Kết quả chọn phải là kết quả của một trong ba phiếu",
-                "The result chosen must be the outcome of one of the three sheets",
-            );
-            i.finish()
-                .err()
-                .unwrap_or_else(|| ApiError::new(ErrorCode::ValidationFailed))
-        }
-        ResultRefused::ContradictsTheSheets => {
-            let mut i = Issues::new();
-            i.push(
-                "passed",
-                "contradicts_the_sheets",
-                "Các phiếu chấm thống nhất; kết quả không được khác các phiếu",
-                "The sheets agree; the result may not differ from them",
-            );
-            i.finish()
-                .err()
-                .unwrap_or_else(|| ApiError::new(ErrorCode::ValidationFailed))
-        }
+        ResultRefused::NotAnOutcomeOfTheSheets => field_error(
+            "passed",
+            "not_an_outcome_of_the_sheets",
+            "Kết quả chọn phải là kết quả của một trong ba phiếu",
+            "The result chosen must be the outcome of one of the three sheets",
+        ),
+        ResultRefused::ContradictsTheSheets => field_error(
+            "passed",
+            "contradicts_the_sheets",
+            "Các phiếu chấm thống nhất; kết quả không được khác các phiếu",
+            "The sheets agree; the result may not differ from them",
+        ),
     }
 }
 
@@ -337,7 +136,7 @@ fn refused(r: ResultRefused) -> ApiError {
     path = "/api/v1/appraisal/cases/{id}/result",
     tag = "cases",
     params(("id" = Uuid, Path, description = "Case id")),
-    request_body = ResultInput,
+    request_body = ResultCreate,
     responses(
         (status = 201, description = "Recorded", body = ResultView),
         (status = 403, description = "The sheets disagree and the caller is not the chair", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -350,47 +149,15 @@ pub async fn record_result(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<ResultInput>,
+    body: web::Json<ResultCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(&[
-        Role::CouncilSecretariat,
-        Role::ReceivingOffice,
-        Role::Admin,
-        Role::CouncilChair,
-        Role::Reviewer,
-    ])?;
+    caller.require_any(RESULT_RECORDERS)?;
     let mut issues = Issues::new();
     let reason = issues.text("reason", &body.reason, 4000);
     issues.finish()?;
     let txn = begin_write(&ctx.db).await?;
-    let c = case_in_tenant(&txn, &caller, id.into_inner()).await?;
-    if c.status != "open" {
-        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
-            "Hồ sơ không còn trong giai đoạn thẩm định",
-            "The case is no longer being appraised",
-        ));
-    }
-    let stage = stage_kind_of(&c).unwrap_or_default();
-    if stage == "council" {
-        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
-            "Hội đồng kết luận bằng biểu quyết tại phiên họp",
-            "The council concludes by its vote at a sitting",
-        ));
-    }
-    let member = member_of_stage(&txn, &c, caller.user).await?;
-    let by_chair = member.as_ref().is_some_and(|m| m.role == PanelRole::Chair);
-    let organiser = ORGANISERS.iter().any(|r| caller.has_role(*r));
-    if !organiser && !by_chair {
-        return Err(ApiError::new(ErrorCode::Forbidden));
-    }
-    let stages = stages_of(&c)?;
-    let is_last = usize::try_from(c.stage + 1).unwrap_or(usize::MAX) >= stages.len();
-    if council_required(is_last, is_last && head_is_author(&txn, &c).await?) {
-        return Err(ApiError::new(ErrorCode::CouncilRequired).with_detail(
-            "Chủ tịch (thủ trưởng cơ quan xét công nhận) là tác giả: lĩnh vực này phải có vòng Hội đồng sáng kiến, và người đó không được tham gia",
-            "The head of the recognising body is an author: this field needs a council stage, and the head may not sit on it",
-        ));
-    }
+    let c = case_of(&txn, &caller, id.into_inner()).await?;
+    let (stage, by_chair) = may_record(&txn, &caller, &c).await?;
     let sheets: Vec<SheetOutcome> = submitted_outcomes(&txn, c.id, &stage)
         .await?
         .into_iter()
@@ -398,25 +165,67 @@ pub async fn record_result(
         .collect();
     let choice = body.passed.map(|p| (p, body.grade.clone()));
     let result = stage_result(&sheets, choice, by_chair).map_err(refused)?;
-    let row = record_stage_result(
-        &ctx,
-        &txn,
-        &c,
-        Recorded {
-            result,
-            grounds: Grounds {
-                vote: None,
-                rule: Some("stage_result".into()),
-                text: reason.clone(),
-            },
-            reason,
-            sitting_id: None,
-            caller: &caller,
-        },
-    )
-    .await?;
+    let grounds = Grounds {
+        vote: None,
+        rule: Some("stage_result".into()),
+        text: reason.clone(),
+    };
+    let recorded = Recorded {
+        result,
+        grounds,
+        reason,
+        sitting_id: None,
+        caller: &caller,
+    };
+    let row = record_stage_result(&ctx, &txn, &c, recorded).await?;
     txn.commit().await?;
     Ok(HttpResponse::Created().json(result_view(row)))
+}
+
+/// Who may ask for a team's result (the team's chair among the reviewers).
+const RESULT_RECORDERS: &[Role] = &[
+    Role::CouncilSecretariat,
+    Role::ReceivingOffice,
+    Role::Admin,
+    Role::CouncilChair,
+    Role::Reviewer,
+];
+
+/// Whether the caller may record the result of case `c` now: it is open at an appraisal
+/// team's stage, the caller organises or chairs it, and the council is not required (the
+/// head of the body an author). Returns the stage and whether the chair records it.
+async fn may_record<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    c: &cases::Model,
+) -> Result<(String, bool), ApiError> {
+    if status_of(c)? != CaseStatus::Open {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Hồ sơ không còn trong giai đoạn thẩm định",
+            "The case is no longer being appraised",
+        ));
+    }
+    let stage = stage_kind_of(c).unwrap_or_default();
+    if stage == "council" {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Hội đồng kết luận bằng biểu quyết tại phiên họp",
+            "The council concludes by its vote at a sitting",
+        ));
+    }
+    let member = member_of_stage(db, c, caller.user).await?;
+    let by_chair = member.as_ref().is_some_and(|m| m.role == PanelRole::Chair);
+    let organiser = ORGANISERS.iter().any(|r| caller.has_role(*r));
+    if !organiser && !by_chair {
+        return Err(ApiError::new(ErrorCode::Forbidden));
+    }
+    let is_last = usize::try_from(c.stage + 1).unwrap_or(usize::MAX) >= stages_of(c)?.len();
+    if council_required(is_last, is_last && head_is_author(db, c).await?) {
+        return Err(ApiError::new(ErrorCode::CouncilRequired).with_detail(
+            "Chủ tịch (thủ trưởng cơ quan xét công nhận) là tác giả: lĩnh vực này phải có vòng Hội đồng sáng kiến, và người đó không được tham gia",
+            "The head of the recognising body is an author: this field needs a council stage, and the head may not sit on it",
+        ));
+    }
+    Ok((stage, by_chair))
 }
 
 /// The results recorded on a case, stage by stage.
@@ -433,13 +242,9 @@ pub async fn list_results(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_any(super::cases::CASE_READERS)?;
-    let c = case_in_tenant(&ctx.db, &caller, id.into_inner()).await?;
-    let rows = result_row::Entity::find()
-        .filter(result_row::Column::CaseId.eq(c.id))
-        .order_by_asc(result_row::Column::DecidedAt)
-        .all(&ctx.db)
-        .await?;
+    caller.require_any(CASE_READERS)?;
+    let c = case_of(&ctx.db, &caller, id.into_inner()).await?;
+    let rows = results_of(&ctx.db, c.id).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(result_view).collect::<Vec<_>>()))
 }
 
@@ -462,40 +267,28 @@ pub async fn get_outcome(
     settings: web::Data<sangkien_kit::Settings>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let c = case_in_tenant(&ctx.db, &caller, id.into_inner()).await?;
+    let c = case_of(&ctx.db, &caller, id.into_inner()).await?;
     let authors: Vec<AuthorInfo> = serde_json::from_str(&c.authors).map_err(ApiError::internal)?;
     let is_author =
         c.owner == caller.user || authors.iter().any(|a| a.user_id == Some(caller.user));
-    if !is_author
-        && !super::cases::CASE_READERS
-            .iter()
-            .any(|r| caller.has_role(*r))
-    {
+    if !is_author && !CASE_READERS.iter().any(|r| caller.has_role(*r)) {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
-    let last = result_row::Entity::find()
-        .filter(result_row::Column::CaseId.eq(c.id))
-        .order_by_desc(result_row::Column::DecidedAt)
-        .one(&ctx.db)
-        .await?;
-    let concluded = c.status == "concluded";
+    let last = last_result(&ctx.db, c.id).await?;
+    let status = status_of(&c)?;
+    let concluded = status == CaseStatus::Concluded;
     let show = settings.author_view.show_average;
     let (average, grade) = match (&last, concluded && show) {
+        // The grade and average come from the scored stage when the council only voted.
         (Some(r), true) => {
-            // The grade and average come from the scored stage when the council only voted.
-            let scored = result_row::Entity::find()
-                .filter(result_row::Column::CaseId.eq(c.id))
-                .filter(result_row::Column::Average.is_not_null())
-                .order_by_desc(result_row::Column::DecidedAt)
-                .one(&ctx.db)
-                .await?;
+            let scored = scored_result(&ctx.db, c.id).await?;
             let s = scored.as_ref().unwrap_or(r);
             (s.average.map(points), s.grade.clone())
         }
         _ => (None, None),
     };
     Ok(HttpResponse::Ok().json(OutcomeView {
-        status: c.status.clone(),
+        status,
         recommended: last.as_ref().filter(|_| concluded).map(|r| r.passed),
         reason: last.filter(|_| concluded).map(|r| r.reason),
         average,

@@ -221,30 +221,3 @@ pub async fn save_rubric(
     txn.commit().await?;
     Ok(HttpResponse::Created().json(stored_view(row)?))
 }
-
-/// The rubric `code` as a tenant uses it now: a shipped one, or the tenant's latest version.
-pub async fn current_rubric<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    tenant: Uuid,
-    code: &str,
-) -> Result<(Rubric, i32), ApiError> {
-    if let Some(r) = shipped::all().into_iter().find(|r| r.code == code) {
-        return Ok((r, 1));
-    }
-    let row = rubrics::Entity::find()
-        .filter(rubrics::Column::Tenant.eq(tenant))
-        .filter(rubrics::Column::Code.eq(code))
-        .order_by_desc(rubrics::Column::Version)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::NotFound).with_detail(
-                format!("Không có phiếu chấm «{code}»"),
-                format!("There is no rubric «{code}»"),
-            )
-        })?;
-    Ok((
-        serde_json::from_str(&row.definition).map_err(ApiError::internal)?,
-        row.version,
-    ))
-}

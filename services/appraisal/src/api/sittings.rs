@@ -6,10 +6,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -24,30 +21,25 @@ use sangkien_kit::{
     http::paging::{PageQuery, etag, next_cursor, require_if_match},
     service::ServiceContext,
 };
-use sangkien_proto::{
-    ErrorCode, Role,
-    events::{AttendeeInfo, AuthorInfo, Grounds, SittingHeld, VoteCount},
-};
+use sangkien_proto::{ErrorCode, Role};
 
-use super::{
-    assignments::stage_kind_of,
-    panels::{members_of, panel_of},
-    results::{Recorded, publish, record_stage_result, stages_of},
-};
+use super::{case_of, panel_of, sitting_of};
+pub use crate::domain::sitting::{Attendee, VoteMethod, VoteView};
+use crate::{domain::status::CaseStatus, store::queries::status_of};
 use crate::{
     domain::{
         council::{
             QuorumRule, Tally, carried, quorum_broken, tally_problem, two_thirds_required,
             voting_members,
         },
-        panel::{Member, PanelRole},
-        scoring::StageResult,
+        panel::Member,
     },
     store::{
         cases,
-        panels::panel,
-        sittings::{sitting, stage_result},
+        queries::{authors_of, cases_in, members_of, sittings_page, stage_kind_of, stages_of},
+        sittings::sitting,
     },
+    workflow::sittings::close_sitting as close,
 };
 
 /// Who runs sittings: the organisers and the council's chair.
@@ -71,21 +63,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/sittings/{id}/votes/{dossier_id}",
             web::put().to(record_vote),
         )
-        .route("/sittings/{id}/close", web::post().to(close_sitting))
-        .route(
-            "/sittings/{id}/minutes",
-            web::get().to(super::minutes::download_minutes),
-        )
-        .route(
-            "/shared/sittings/{id}/minutes",
-            web::get().to(super::minutes::shared_minutes),
-        );
+        .route("/sittings/{id}/close", web::post().to(close_sitting));
 }
 
 /// A sitting to schedule.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SittingInput {
+pub struct SittingCreate {
     pub panel_id: Uuid,
     /// Local date, inside the stage's window.
     pub held_on: chrono::NaiveDate,
@@ -123,25 +107,15 @@ pub struct SittingInput {
 /// Who is present.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AttendanceInput {
+pub struct AttendanceUpdate {
     /// Panel members present.
     pub present: Vec<Uuid>,
-}
-
-/// How the vote was taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VoteMethod {
-    /// Biểu quyết giơ tay.
-    ShowOfHands,
-    /// Bỏ phiếu kín.
-    SecretBallot,
 }
 
 /// A council's vote on one dossier.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VoteInput {
+pub struct VoteUpdate {
     pub method: VoteMethod,
     /// Members in favour (a council is at most a few dozen people).
     #[schema(maximum = 10000)]
@@ -152,28 +126,6 @@ pub struct VoteInput {
     /// Members abstaining.
     #[schema(maximum = 10000)]
     pub abstaining: usize,
-}
-
-/// A person present, with the panel role that decides what they are paid.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct Attendee {
-    pub user_id: Uuid,
-    pub full_name: String,
-    pub role: PanelRole,
-}
-
-/// A recorded vote, with what it means.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct VoteView {
-    pub method: VoteMethod,
-    pub in_favour: usize,
-    pub against: usize,
-    pub abstaining: usize,
-    /// Members who may vote on this dossier (authors among them may not).
-    pub members: usize,
-    /// Votes in favour needed: two thirds of `members`, rounded up.
-    pub required: usize,
-    pub carried: bool,
 }
 
 /// A sitting.
@@ -249,19 +201,6 @@ fn answer(status: actix_web::http::StatusCode, v: SittingView) -> HttpResponse {
         .json(v)
 }
 
-/// The sitting in the caller's tenant.
-pub async fn sitting_of<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-    id: Uuid,
-) -> Result<sitting::Model, ApiError> {
-    sitting::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|s| s.tenant == caller.tenant)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
-}
-
 fn still_scheduled(s: &sitting::Model) -> Result<(), ApiError> {
     if s.status != "scheduled" {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
@@ -272,21 +211,12 @@ fn still_scheduled(s: &sitting::Model) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Authors of a case who sit on the panel: they may not vote on it (the head of the body
-/// among them may not sit at all).
-fn authors_of(c: &cases::Model) -> Result<Vec<Uuid>, ApiError> {
-    let authors: Vec<AuthorInfo> = serde_json::from_str(&c.authors).map_err(ApiError::internal)?;
-    let mut ids: Vec<Uuid> = authors.iter().filter_map(|a| a.user_id).collect();
-    ids.push(c.owner);
-    Ok(ids)
-}
-
 /// Schedules a sitting of a panel inside its stage's window, for open cases at its stage.
 #[utoipa::path(
     post,
     path = "/api/v1/appraisal/sittings",
     tag = "sittings",
-    request_body = SittingInput,
+    request_body = SittingCreate,
     responses(
         (status = 201, description = "Scheduled", body = SittingView),
         (status = 422, description = "Every problem: date outside the stage, dossiers not at this stage", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -296,7 +226,7 @@ fn authors_of(c: &cases::Model) -> Result<Vec<Uuid>, ApiError> {
 pub async fn schedule_sitting(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
-    body: web::Json<SittingInput>,
+    body: web::Json<SittingCreate>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(CONVENERS)?;
     let now = ctx.clock.now();
@@ -339,11 +269,7 @@ pub async fn schedule_sitting(
     }
     let txn = begin_write(&ctx.db).await?;
     let p = panel_of(&txn, &caller, body.panel_id).await?;
-    let found = cases::Entity::find()
-        .filter(cases::Column::Tenant.eq(caller.tenant))
-        .filter(cases::Column::Id.is_in(body.dossier_ids.clone()))
-        .all(&txn)
-        .await?;
+    let found = cases_in(&txn, caller.tenant, &body.dossier_ids).await?;
     let mut window = None;
     for (i, id) in body.dossier_ids.iter().enumerate() {
         let field = format!("dossier_ids[{i}]");
@@ -362,7 +288,7 @@ pub async fn schedule_sitting(
         };
         let at_stage = c.plan_id == p.plan_id
             && c.field == p.field
-            && c.status == "open"
+            && status_of(c)? == CaseStatus::Open
             && stage_kind_of(c).as_deref() == Some(p.kind.as_str());
         if !at_stage {
             issues.push(
@@ -464,19 +390,15 @@ pub async fn list_sittings(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(CONVENERS)?;
     let limit = page.limit()?;
-    let mut q = sitting::Entity::find()
-        .filter(sitting::Column::Tenant.eq(caller.tenant))
-        .order_by_desc(sitting::Column::Id);
-    if let Some(p) = filter.panel_id {
-        q = q.filter(sitting::Column::PanelId.eq(p));
-    }
-    if let Some(p) = filter.plan_id {
-        q = q.filter(sitting::Column::PlanId.eq(p));
-    }
-    if let Some(c) = page.cursor()? {
-        q = q.filter(sitting::Column::Id.lt(c));
-    }
-    let rows = q.limit(limit).all(&ctx.db).await?;
+    let rows = sittings_page(
+        &ctx.db,
+        caller.tenant,
+        filter.panel_id,
+        filter.plan_id,
+        page.cursor()?,
+        limit,
+    )
+    .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     Ok(HttpResponse::Ok().json(SittingPage {
         next_cursor: next_cursor(&ids, limit),
@@ -512,7 +434,7 @@ pub async fn get_sitting(
     path = "/api/v1/appraisal/sittings/{id}/attendance",
     tag = "sittings",
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Sitting id")),
-    request_body = AttendanceInput,
+    request_body = AttendanceUpdate,
     responses(
         sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Recorded", body = SittingView),
@@ -526,7 +448,7 @@ pub async fn record_attendance(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<AttendanceInput>,
+    body: web::Json<AttendanceUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(CONVENERS)?;
     let now = ctx.clock.now();
@@ -609,7 +531,7 @@ fn voters(
         ("id" = Uuid, Path, description = "Sitting id"),
         ("dossier_id" = Uuid, Path, description = "A dossier discussed"),
     ),
-    request_body = VoteInput,
+    request_body = VoteUpdate,
     responses(
         sangkien_kit::http::contract::Conditional,
         (status = 200, description = "Recorded", body = SittingView),
@@ -623,7 +545,7 @@ pub async fn record_vote(
     ctx: web::Data<ServiceContext>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<VoteInput>,
+    body: web::Json<VoteUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(CONVENERS)?;
     let (id, dossier_id) = path.into_inner();
@@ -652,10 +574,7 @@ pub async fn record_vote(
             "Record the attendance before the vote",
         ));
     }
-    let c = cases::Entity::find_by_id(dossier_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let c = case_of(&txn, &caller, dossier_id).await?;
     let members = members_of(&panel_of(&txn, &caller, s.panel_id).await?)?;
     let (eligible, here) = voters(&members, &present, &c)?;
     let tally = Tally {
@@ -725,19 +644,6 @@ fn quorum_refusal(broken: &[QuorumRule]) -> ApiError {
     e
 }
 
-/// The sheets' result at the stage before the council, which gives the grade and average.
-async fn scored_result<C: ConnectionTrait>(
-    db: &C,
-    case_id: Uuid,
-) -> Result<Option<stage_result::Model>, ApiError> {
-    Ok(stage_result::Entity::find()
-        .filter(stage_result::Column::CaseId.eq(case_id))
-        .filter(stage_result::Column::Average.is_not_null())
-        .order_by_desc(stage_result::Column::DecidedAt)
-        .one(db)
-        .await?)
-}
-
 /// Closes the sitting: the quorum rules are checked (each broken rule named), a council's
 /// vote on every dossier decides it under the two-thirds rule, each case concludes
 /// (`case.concluded`), and `sitting.held` announces the attendance for the budget.
@@ -772,147 +678,20 @@ pub async fn close_sitting(
             format!("The sitting is on {}", s.held_on),
         ));
     }
-    let p: panel::Model = panel_of(&txn, &caller, s.panel_id).await?;
-    let members = members_of(&p)?;
+    let members = members_of(&panel_of(&txn, &caller, s.panel_id).await?)?;
     let present: Vec<Attendee> = serde_json::from_str(&s.attendance).map_err(ApiError::internal)?;
-    let council = s.kind == "council";
     let broken = quorum_broken(
-        council,
+        s.kind == "council",
         &members.iter().map(|m| m.role).collect::<Vec<_>>(),
         &present.iter().map(|a| a.role).collect::<Vec<_>>(),
     );
     if !broken.is_empty() {
         return Err(quorum_refusal(&broken));
     }
-    let dossier_ids: Vec<Uuid> =
-        serde_json::from_str(&s.dossier_ids).map_err(ApiError::internal)?;
-    let votes: BTreeMap<Uuid, VoteView> =
-        serde_json::from_str(&s.votes).map_err(ApiError::internal)?;
-    let cases_here = cases::Entity::find()
-        .filter(cases::Column::Id.is_in(dossier_ids.clone()))
-        .all(&txn)
-        .await?;
-    if council {
-        let mut issues = Issues::new();
-        for (i, d) in dossier_ids.iter().enumerate() {
-            let open_here = cases_here.iter().any(|c| {
-                c.id == *d && c.status == "open" && stage_kind_of(c).as_deref() == Some("council")
-            });
-            if open_here && !votes.contains_key(d) {
-                issues.push(
-                    format!("votes[{i}]"),
-                    "vote_missing",
-                    "Chưa biểu quyết hồ sơ này",
-                    "This dossier has not been voted on",
-                );
-            }
-        }
-        issues.finish()?;
-        for c in &cases_here {
-            let Some(v) = votes.get(&c.id) else { continue };
-            if c.status != "open" || stage_kind_of(c).as_deref() != Some("council") {
-                continue; // withdrawn meanwhile: nothing to conclude
-            }
-            let scored = scored_result(&txn, c.id).await?;
-            let vote = VoteCount {
-                held_on: s.held_on,
-                members: count(v.members),
-                in_favour: count(v.in_favour),
-                against: count(v.against),
-                abstaining: count(v.abstaining),
-                required: count(v.required),
-                carried: v.carried,
-            };
-            let grounds = Grounds {
-                vote: Some(vote),
-                rule: Some("two_thirds".into()),
-                text: String::new(),
-            };
-            let reason = grounds.text(sangkien_proto::Lang::Vi);
-            record_stage_result(
-                &ctx,
-                &txn,
-                c,
-                Recorded {
-                    result: StageResult {
-                        passed: v.carried,
-                        grade: scored
-                            .as_ref()
-                            .and_then(|r| r.grade.clone())
-                            .filter(|_| v.carried),
-                        average: scored.as_ref().and_then(|r| r.average),
-                        method: "vote",
-                    },
-                    reason,
-                    grounds,
-                    sitting_id: Some(s.id),
-                    caller: &caller,
-                },
-            )
-            .await?;
-        }
-    }
-    let mut am = s.clone().into_active_model();
-    am.status = Set("held".into());
-    am.held_at = Set(Some(now));
-    am.version = Set(s.version + 1);
-    let updated = sitting::Entity::update(am).exec(&txn).await?;
-    publish(
-        &ctx,
-        &txn,
-        &caller,
-        &SittingHeld {
-            sitting_id: s.id,
-            panel_id: s.panel_id,
-            plan_id: s.plan_id,
-            field: s.field.clone(),
-            stage: s.kind.clone(),
-            held_on: s.held_on,
-            attendees: present
-                .iter()
-                .map(|a| AttendeeInfo {
-                    user_id: a.user_id,
-                    full_name: a.full_name.clone(),
-                    panel_role: role_name(a.role).into(),
-                })
-                .collect(),
-            dossier_ids,
-        },
-    )
-    .await?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "sitting.held",
-            subject_type: "sitting",
-            subject_id: s.id,
-            role: role.as_str(),
-            details: serde_json::json!({ "present": present.len(), "members": members.len(), "votes": votes }),
-        },
-    )
-    .await?;
+    let updated = close(&ctx, &txn, &caller, role, &s, members.len()).await?;
     txn.commit().await?;
     Ok(answer(
         actix_web::http::StatusCode::OK,
         sitting_view(updated)?,
     ))
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// The snake_case name of a panel role, as events carry it.
-pub fn role_name(r: PanelRole) -> &'static str {
-    match r {
-        PanelRole::Chair => "chair",
-        PanelRole::ViceChair => "vice_chair",
-        PanelRole::Secretary => "secretary",
-        PanelRole::Member => "member",
-        PanelRole::Expert => "expert",
-        PanelRole::TradeUnion => "trade_union",
-        PanelRole::Other => "other",
-    }
 }

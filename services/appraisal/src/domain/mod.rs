@@ -9,3 +9,5 @@ pub mod rubric;
 pub mod scoring;
 pub mod sheet;
 pub mod shipped;
+pub mod sitting;
+pub mod status;

@@ -29,6 +29,19 @@ pub enum PanelRole {
 }
 
 impl PanelRole {
+    /// The snake_case code of the role, as events and the wire carry it.
+    pub fn code(self) -> &'static str {
+        match self {
+            PanelRole::Chair => "chair",
+            PanelRole::ViceChair => "vice_chair",
+            PanelRole::Secretary => "secretary",
+            PanelRole::Member => "member",
+            PanelRole::Expert => "expert",
+            PanelRole::TradeUnion => "trade_union",
+            PanelRole::Other => "other",
+        }
+    }
+
     /// True when the member scores dossiers.
     pub fn scores(self) -> bool {
         !matches!(self, PanelRole::Secretary)

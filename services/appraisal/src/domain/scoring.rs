@@ -21,6 +21,11 @@ impl SheetOutcome {
     }
 }
 
+/// Points in hundredths as shown (and as events carry them): `1234` is 12.34 points.
+pub fn points(centi: Centi) -> f64 {
+    centi as f64 / 100.0
+}
+
 /// True when two sheets disagree on the outcome: one passes and one fails, or the grades
 /// differ.
 pub fn disagree(a: &SheetOutcome, b: &SheetOutcome) -> bool {

@@ -47,6 +47,8 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+sangkien_kit::tenant_scoped!(Column::Tenant);
+
 /// Creates `cases`.
 pub struct CreateCases;
 

@@ -2,6 +2,7 @@
 
 pub mod cases;
 pub mod panels;
+pub mod queries;
 pub mod readers;
 pub mod rubrics;
 pub mod sheets;

@@ -30,6 +30,8 @@ pub mod panel {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// A reviewer assigned to a case at a stage.

@@ -25,6 +25,8 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+sangkien_kit::tenant_scoped!(Column::Tenant);
+
 /// Creates `rubrics`.
 pub struct CreateRubrics;
 

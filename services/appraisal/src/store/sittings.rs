@@ -55,6 +55,8 @@ pub mod sitting {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// The result of one stage on one case.
@@ -114,6 +116,8 @@ pub mod person {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+
+    sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 
 /// Adds what the minutes print and the sitting did not record: start and end times, the body
