@@ -13,7 +13,9 @@ export interface paths {
         };
         /**
          * The public keys that verify access tokens (RFC 7517, Ed25519 keys of RFC 8037).
-         * @description Who may call it: anyone (no token).
+         * @description Khóa công khai để kiểm tra chữ ký của mã truy cập.
+         *
+         *     Who may call it: anyone (no token).
          */
         get: operations["gateway_jwks"];
         put?: never;
@@ -33,7 +35,9 @@ export interface paths {
         };
         /**
          * Lists the tenant's cases in register order.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Danh sách hồ sơ đang thẩm định theo số vào sổ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_list_cases"];
         put?: never;
@@ -53,7 +57,9 @@ export interface paths {
         };
         /**
          * Reads a case.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
+         * @description Xem một hồ sơ thẩm định.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
          */
         get: operations["appraisal_get_case"];
         put?: never;
@@ -73,14 +79,18 @@ export interface paths {
         };
         /**
          * The case's reviewers, each with the name and unit the panel gives them.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         * @description Người chấm của hồ sơ, kèm họ tên và đơn vị.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_list_assignments"];
         put?: never;
         /**
          * Assigns a reviewer of the stage's panel to the case; a conflicted reviewer is refused
          *     with the reason, and the refusal is recorded.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         * @description Phân công một thành viên chấm hồ sơ; người có xung đột lợi ích bị từ chối kèm lý do.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
          */
         post: operations["appraisal_assign_reviewer"];
         delete?: never;
@@ -101,7 +111,9 @@ export interface paths {
         /**
          * A panel member declares a conflict on a case: they are taken off it and can no longer be
          *     assigned or open it.
-         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         * @description Thành viên tự khai xung đột lợi ích với hồ sơ và rút khỏi hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
          */
         post: operations["appraisal_declare_conflict"];
         delete?: never;
@@ -120,7 +132,9 @@ export interface paths {
         /**
          * The author's view of the appraisal: never the individual sheets; the conclusion with its
          *     reasons, and the average and grade where the body's settings show them.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Kết quả thẩm định dành cho tác giả: kết luận và lý do, không có phiếu chấm riêng.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_get_outcome"];
         put?: never;
@@ -145,7 +159,15 @@ export interface paths {
          *     outcome when the first two agree; when they disagree, the third sheet is needed and the
          *     team's chair chooses one of the three outcomes. A passing result sends the case on to the
          *     council; otherwise, or after the last stage, the case concludes (`case.concluded`).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`, `council_chair`, `reviewer`.
+         * @description Ghi kết quả của tổ thẩm định từ các phiếu chấm đã nộp.
+         *
+         *
+         *
+         *     Completes asynchronously: When the case concludes, `case.concluded` puts it on decision's pending list shortly after (`GET /api/v1/decision/decisions/pending`).
+         *
+         *     Hoàn tất sau khi trả lời: Khi hồ sơ có kết luận, sự kiện `case.concluded` đưa hồ sơ vào danh sách chờ quyết định ngay sau đó (`GET /api/v1/decision/decisions/pending`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`, `council_chair`, `reviewer`.
          */
         post: operations["appraisal_record_result"];
         delete?: never;
@@ -163,7 +185,9 @@ export interface paths {
         };
         /**
          * The results recorded on a case, stage by stage.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Kết quả từng vòng thẩm định của hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_list_results"];
         put?: never;
@@ -186,7 +210,9 @@ export interface paths {
          * Saves the caller's sheet for the case's current stage: a draft (only what is scored is
          *     checked) or a submission (every item, range and step checked, every problem listed).
          *     A submitted sheet is revised by submitting again; every revision is kept.
-         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         * @description Lưu hoặc nộp phiếu chấm của người gọi cho vòng hiện tại.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
          */
         put: operations["appraisal_save_sheet"];
         post?: never;
@@ -206,7 +232,9 @@ export interface paths {
         /**
          * The case's sheets: all for the organisers and the chair; for a reviewer their own, and
          *     the others' submitted sheets once their own is submitted.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
+         * @description Các phiếu chấm của hồ sơ mà người gọi được xem.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `reviewer`, `admin`.
          */
         get: operations["appraisal_list_sheets"];
         put?: never;
@@ -226,7 +254,9 @@ export interface paths {
         };
         /**
          * The dossiers assigned to the signed-in reviewer, newest assignment first.
-         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         * @description Hồ sơ được phân công cho người chấm đang đăng nhập.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
          */
         get: operations["appraisal_my_assignments"];
         put?: never;
@@ -247,7 +277,9 @@ export interface paths {
         /**
          * The sittings of the panels the signed-in member sits on, newest first, each with its
          *     dossiers (read them in intake: members of a council sitting on a dossier may).
-         * @description Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
+         * @description Các phiên họp của hội đồng, tổ mà người đang đăng nhập là thành viên, kèm hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `reviewer`, `council_chair`.
          */
         get: operations["appraisal_my_sittings"];
         put?: never;
@@ -267,13 +299,23 @@ export interface paths {
         };
         /**
          * Lists panels.
-         * @description Who may call it: anyone signed in.
+         * @description Danh sách hội đồng và tổ thẩm định.
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["appraisal_list_panels"];
         put?: never;
         /**
          * Sets up the panel of a plan's field at a stage.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         * @description Thành lập hội đồng hoặc tổ thẩm định cho một lĩnh vực, một vòng.
+         *
+         *
+         *
+         *     Completes asynchronously: Decision learns the panel from `panel.changed` shortly after; the estimate's expected sittings and fees count it once it has.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ quyết định biết hội đồng, tổ qua sự kiện `panel.changed` ngay sau đó; dự toán tính các phiên họp dự kiến khi đã nhận.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
          */
         post: operations["appraisal_create_panel"];
         delete?: never;
@@ -291,12 +333,22 @@ export interface paths {
         };
         /**
          * Reads a panel.
-         * @description Who may call it: anyone signed in.
+         * @description Xem một hội đồng hoặc tổ thẩm định.
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["appraisal_get_panel"];
         /**
          * Replaces a panel's members (`If-Match` required).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         * @description Thay đổi thành viên của hội đồng, tổ (`If-Match`).
+         *
+         *
+         *
+         *     Completes asynchronously: Decision learns the panel from `panel.changed` shortly after; the estimate's expected sittings and fees count it once it has.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ quyết định biết hội đồng, tổ qua sự kiện `panel.changed` ngay sau đó; dự toán tính các phiên họp dự kiến khi đã nhận.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
          */
         put: operations["appraisal_update_panel"];
         post?: never;
@@ -318,7 +370,9 @@ export interface paths {
         /**
          * Gives every open case of the panel's field and stage two reviewers of the panel, least
          *     loaded first, never a conflicted one; reports the cases it could not complete.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         * @description Phân công tự động hai người chấm cho mỗi hồ sơ, ít việc trước, tránh xung đột lợi ích.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
          */
         post: operations["appraisal_auto_assign"];
         delete?: never;
@@ -337,7 +391,9 @@ export interface paths {
         /**
          * The panel's progress: every scoring member with their load, every dossier at or past the
          *     panel's stage with its sheets.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Tiến độ chấm của hội đồng, tổ: từng thành viên, từng hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_panel_progress"];
         put?: never;
@@ -357,7 +413,9 @@ export interface paths {
         };
         /**
          * Whether a diagnostic probe sent by intake has reached appraisal.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Gói thử chẩn đoán đã đến dịch vụ thẩm định chưa.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["appraisal_get_probe_receipt"];
         put?: never;
@@ -377,7 +435,9 @@ export interface paths {
         };
         /**
          * Lists the latest version of every rubric: the shipped ones, then the body's own.
-         * @description Who may call it: anyone signed in.
+         * @description Các bộ tiêu chí chấm điểm (phiên bản mới nhất).
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["appraisal_list_rubrics"];
         put?: never;
@@ -385,7 +445,9 @@ export interface paths {
          * Saves a rubric of the body: a new code starts at version 1, an existing one gets the next
          *     version; earlier versions stay as they were for the sheets scored with them. Checked
          *     first: items add up, bands cover the range, thresholds are reachable.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         * @description Lưu bộ tiêu chí chấm điểm của cơ quan (phiên bản mới).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
          */
         post: operations["appraisal_save_rubric"];
         delete?: never;
@@ -403,7 +465,9 @@ export interface paths {
         };
         /**
          * Reads a rubric (the latest version, or `?version=`).
-         * @description Who may call it: anyone signed in.
+         * @description Xem một bộ tiêu chí chấm điểm.
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["appraisal_get_rubric"];
         put?: never;
@@ -424,7 +488,9 @@ export interface paths {
         /**
          * The minutes of a held sitting by signed link (`sangkien_kit::links`), without a token:
          *     what the provincial DOST system downloads from a nomination package.
-         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         * @description Biên bản phiên họp qua liên kết có chữ ký (cho hệ thống của Sở KH&CN).
+         *
+         *     Who may call it: the holder of a signed link (`expires`, `signature`).
          */
         get: operations["appraisal_shared_minutes"];
         put?: never;
@@ -444,13 +510,17 @@ export interface paths {
         };
         /**
          * Lists sittings, newest first.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Danh sách phiên họp, mới trước.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_list_sittings"];
         put?: never;
         /**
          * Schedules a sitting of a panel inside its stage's window, for open cases at its stage.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Lên lịch phiên họp của hội đồng, tổ trong thời hạn của vòng.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         post: operations["appraisal_schedule_sitting"];
         delete?: never;
@@ -468,7 +538,9 @@ export interface paths {
         };
         /**
          * Reads a sitting; the ETag is its version.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Xem một phiên họp.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_get_sitting"];
         put?: never;
@@ -489,7 +561,9 @@ export interface paths {
         get?: never;
         /**
          * Records who is present (`If-Match`), each with their panel role.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Ghi thành phần có mặt của phiên họp (`If-Match`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         put: operations["appraisal_record_attendance"];
         post?: never;
@@ -512,7 +586,15 @@ export interface paths {
          * Closes the sitting: the quorum rules are checked (each broken rule named), a council's
          *     vote on every dossier decides it under the two-thirds rule, each case concludes
          *     (`case.concluded`), and `sitting.held` announces the attendance for the budget.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Kết thúc phiên họp: kiểm tra số thành viên có mặt, biểu quyết theo đa số hai phần ba, kết luận từng hồ sơ.
+         *
+         *
+         *
+         *     Completes asynchronously: Each concluded case reaches decision's pending list through `case.concluded`, and `sitting.held` books the sitting's attendance into the budget, both shortly after the answer.
+         *
+         *     Hoàn tất sau khi trả lời: Mỗi hồ sơ có kết luận vào danh sách chờ quyết định qua sự kiện `case.concluded`, và sự kiện `sitting.held` ghi thành phần phiên họp vào kinh phí, ngay sau khi trả lời.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         post: operations["appraisal_close_sitting"];
         delete?: never;
@@ -531,7 +613,9 @@ export interface paths {
         /**
          * Minutes (biên bản) of a held sitting: attendance by panel role, each dossier with its
          *     scores, vote and conclusion, signed off by the secretary and the chair.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Biên bản phiên họp dạng DOCX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         get: operations["appraisal_download_minutes"];
         put?: never;
@@ -553,7 +637,9 @@ export interface paths {
         /**
          * Records the council's vote on one dossier of the sitting (`If-Match`): the counts in
          *     favour, against and abstaining, never more than the members present who may vote.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
+         * @description Ghi kết quả biểu quyết của hội đồng về một hồ sơ (`If-Match`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `council_chair`, `receiving_office`, `admin`.
          */
         put: operations["appraisal_record_vote"];
         post?: never;
@@ -574,7 +660,9 @@ export interface paths {
         put?: never;
         /**
          * Signs in and returns an access token and a refresh token.
-         * @description Who may call it: anyone (no token).
+         * @description Đăng nhập bằng tên đăng nhập và mật khẩu; trả cặp mã truy cập và mã làm mới.
+         *
+         *     Who may call it: anyone (no token).
          */
         post: operations["gateway_login"];
         delete?: never;
@@ -594,7 +682,9 @@ export interface paths {
         put?: never;
         /**
          * Signs out: the refresh token's family is revoked. Answers 204 whatever the token was.
-         * @description Who may call it: anyone (no token).
+         * @description Đăng xuất: thu hồi mã làm mới của phiên.
+         *
+         *     Who may call it: anyone (no token).
          */
         post: operations["gateway_logout"];
         delete?: never;
@@ -612,7 +702,9 @@ export interface paths {
         };
         /**
          * The signed-in user, with their roles.
-         * @description Who may call it: anyone signed in.
+         * @description Người đang đăng nhập: tên, đơn vị, vai trò.
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["gateway_me"];
         put?: never;
@@ -634,7 +726,9 @@ export interface paths {
         put?: never;
         /**
          * Changes one's own password; every session of the user ends and a new pair is returned.
-         * @description Who may call it: anyone signed in.
+         * @description Đổi mật khẩu của người đang đăng nhập; các phiên khác bị đăng xuất.
+         *
+         *     Who may call it: anyone signed in.
          */
         post: operations["gateway_change_password"];
         delete?: never;
@@ -654,7 +748,9 @@ export interface paths {
         put?: never;
         /**
          * Exchanges a refresh token for a new pair. A token presented twice ends its whole family.
-         * @description Who may call it: anyone (no token).
+         * @description Đổi mã làm mới lấy cặp mã mới (mã cũ hết hiệu lực).
+         *
+         *     Who may call it: anyone (no token).
          */
         post: operations["gateway_refresh"];
         delete?: never;
@@ -674,7 +770,9 @@ export interface paths {
         put?: never;
         /**
          * Issues an access token to a service account (OAuth 2 client credentials, JSON body).
-         * @description Who may call it: anyone (no token).
+         * @description Cấp mã truy cập cho tài khoản dịch vụ (hệ thống của Sở KH&CN).
+         *
+         *     Who may call it: anyone (no token).
          */
         post: operations["gateway_client_token"];
         delete?: never;
@@ -692,12 +790,16 @@ export interface paths {
         };
         /**
          * Reads the recognising body's profile; 404 until the admin sets it.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`, `council_secretariat`, `signer`.
+         * @description Thông tin của cơ quan công nhận (tên, địa danh, người ký).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`, `council_secretariat`, `signer`.
          */
         get: operations["decision_get_profile"];
         /**
          * Sets the body profile (`If-Match` once it exists): every problem is listed at once.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Cập nhật thông tin của cơ quan công nhận (`If-Match` khi đã có).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         put: operations["decision_put_profile"];
         post?: never;
@@ -716,7 +818,9 @@ export interface paths {
         };
         /**
          * One estimate version with its lines.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Xem một phiên bản dự toán và các dòng của nó.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_get_estimate"];
         put?: never;
@@ -739,7 +843,9 @@ export interface paths {
         /**
          * Approves the estimate once every line is appraised: it is locked and becomes the ceiling;
          *     the version it revises is superseded.
-         * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
+         * @description Phê duyệt dự toán khi mọi dòng đã được thẩm định.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `finance_office`.
          */
         post: operations["decision_approve_estimate"];
         delete?: never;
@@ -760,7 +866,9 @@ export interface paths {
          *     contents of Circular 03/2019/TT-BTC with quantity × rate = amount and each rate's legal
          *     basis, the appraised amount beside the requested one, the finance office's adjustments with
          *     reasons, the total in figures and in words. A draft is marked `DỰ THẢO`.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Dự toán kinh phí dạng DOCX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_budget_estimate_document"];
         put?: never;
@@ -780,7 +888,9 @@ export interface paths {
         };
         /**
          * The same estimate as an XLSX report (A4 landscape, one page wide, signature lines).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Dự toán kinh phí dạng XLSX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_budget_estimate_document_xlsx"];
         put?: never;
@@ -802,7 +912,9 @@ export interface paths {
         put?: never;
         /**
          * Adds a line to a draft.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Thêm một dòng vào dự toán nháp.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         post: operations["decision_add_line"];
         delete?: never;
@@ -821,13 +933,17 @@ export interface paths {
         get?: never;
         /**
          * Changes a line of a draft; its appraisal starts again.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Sửa một dòng của dự toán nháp; dòng được thẩm định lại.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         put: operations["decision_edit_line"];
         post?: never;
         /**
          * Removes a line of a draft.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Xóa một dòng của dự toán nháp.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         delete: operations["decision_remove_line"];
         options?: never;
@@ -845,7 +961,9 @@ export interface paths {
         get?: never;
         /**
          * Records the decision on one line of a draft.
-         * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
+         * @description Thẩm định một dòng: chấp thuận, điều chỉnh có lý do hoặc không chấp thuận.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `finance_office`.
          */
         put: operations["decision_appraise_line"];
         post?: never;
@@ -867,7 +985,9 @@ export interface paths {
         /**
          * Opens a revision of the approved estimate: a new draft version with the same lines, to be
          *     appraised again; the approved one stays the ceiling until the revision is approved.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Mở bản điều chỉnh của dự toán đã phê duyệt.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         post: operations["decision_revise"];
         delete?: never;
@@ -887,7 +1007,9 @@ export interface paths {
         put?: never;
         /**
          * Books an entered expense.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`.
+         * @description Ghi một khoản chi đã thực hiện.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`.
          */
         post: operations["decision_enter_expense"];
         delete?: never;
@@ -905,13 +1027,23 @@ export interface paths {
         };
         /**
          * The history of a plan's estimate, every version.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Các phiên bản dự toán của kế hoạch.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_list_estimates"];
         put?: never;
         /**
          * Drafts the plan's first estimate from its stage windows and the panels announced for it.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Lập dự toán đầu tiên của kế hoạch từ các thời hạn và các hội đồng, tổ đã thành lập.
+         *
+         *
+         *
+         *     Completes asynchronously: The lines for expected sittings come from the stage windows and the panels decision has learnt through events; a panel set up a moment ago may not be counted yet.
+         *
+         *     Hoàn tất sau khi trả lời: Các dòng của phiên họp dự kiến lấy từ thời hạn các vòng và các hội đồng, tổ mà dịch vụ quyết định đã nhận qua sự kiện; hội đồng vừa thành lập có thể chưa được tính.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         post: operations["decision_draft_estimate"];
         delete?: never;
@@ -929,7 +1061,9 @@ export interface paths {
         };
         /**
          * Estimate against actual per line.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Tình hình thực hiện dự toán theo từng dòng.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_budget_execution"];
         put?: never;
@@ -949,7 +1083,9 @@ export interface paths {
         };
         /**
          * The same as XLSX.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Tình hình thực hiện dự toán dạng XLSX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_budget_execution_xlsx"];
         put?: never;
@@ -969,7 +1105,9 @@ export interface paths {
         };
         /**
          * A plan's expenses, oldest first.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Các khoản chi của kế hoạch, cũ trước.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_list_expenses"];
         put?: never;
@@ -989,13 +1127,17 @@ export interface paths {
         };
         /**
          * The settlement of the plan's year.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Quyết toán kinh phí năm của kế hoạch.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_get_budget_settlement"];
         put?: never;
         /**
          * Settles the year: snapshots the execution report; no expense is accepted afterwards.
-         * @description Who may call it (roles; the service may narrow it to its resources): `finance_office`.
+         * @description Quyết toán năm: chốt số liệu thực hiện, không nhận thêm khoản chi.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `finance_office`.
          */
         post: operations["decision_settle_budget"];
         delete?: never;
@@ -1013,7 +1155,9 @@ export interface paths {
         };
         /**
          * The settlement as XLSX.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Quyết toán kinh phí dạng XLSX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_budget_settlement_xlsx"];
         put?: never;
@@ -1033,12 +1177,16 @@ export interface paths {
         };
         /**
          * The body's profile (404 until an admin sets it; the national maxima apply meanwhile).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Thông tin ngân sách của cơ quan (nghị quyết định mức áp dụng).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_get_budget_profile"];
         /**
          * Sets the body's profile; a change needs `If-Match`.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Cập nhật thông tin ngân sách của cơ quan (`If-Match` khi đã có).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         put: operations["decision_put_budget_profile"];
         post?: never;
@@ -1057,13 +1205,17 @@ export interface paths {
         };
         /**
          * The rates the caller's body sees: the national maxima and its own resolutions.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Các định mức chi: mức tối đa của Trung ương và nghị quyết của tỉnh.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_list_rates"];
         put?: never;
         /**
          * Enters a provincial resolution's rate.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Nhập định mức chi theo nghị quyết của tỉnh.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["decision_create_rate"];
         delete?: never;
@@ -1081,7 +1233,9 @@ export interface paths {
         };
         /**
          * The rate that applies to each line and payee role on a date, for the body's profile.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
+         * @description Định mức áp dụng cho từng nội dung chi vào một ngày.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `finance_office`, `signer`, `admin`.
          */
         get: operations["decision_applicable_rates"];
         put?: never;
@@ -1102,7 +1256,9 @@ export interface paths {
         /**
          * Lists decisions, newest first, without their items; an author sees only the issued
          *     decisions on her own initiatives.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
+         * @description Danh sách quyết định, mới trước.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_list_decisions"];
         put?: never;
@@ -1110,7 +1266,9 @@ export interface paths {
          * Drafts the decision of a plan's field from every concluded case not yet in a decision:
          *     recommended ones recognised, the others refused with the conclusion's reason
          *     (`Idempotency-Key` accepted).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Dự thảo quyết định công nhận của một lĩnh vực từ các hồ sơ đã có kết luận.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         post: operations["decision_draft_decision"];
         delete?: never;
@@ -1128,7 +1286,9 @@ export interface paths {
         };
         /**
          * Lists what awaits a decision in a plan's field.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         * @description Hồ sơ đã có kết luận đang chờ đưa vào quyết định.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
          */
         get: operations["decision_pending"];
         put?: never;
@@ -1148,12 +1308,16 @@ export interface paths {
         };
         /**
          * Reads a decision with its items; the ETag is its version.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
+         * @description Xem một quyết định và danh sách kèm theo.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_get_decision"];
         /**
          * Changes a draft's title and proposal (`If-Match`).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Sửa trích yếu và tờ trình của dự thảo (`If-Match`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         put: operations["decision_update_decision"];
         post?: never;
@@ -1161,7 +1325,9 @@ export interface paths {
          * Deletes a draft (`If-Match`): its dossiers go back to the pending list for a new draft. A
          *     signed decision is a legal document and is never deleted (`decision_issued`); the audit log
          *     keeps what the draft held.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Xóa dự thảo quyết định (`If-Match`); quyết định đã ký không bao giờ bị xóa.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         delete: operations["decision_delete_draft"];
         options?: never;
@@ -1179,7 +1345,9 @@ export interface paths {
         /**
          * The certificates of an issued decision's recognised initiatives, one per author; an
          *     author sees only those of their own initiatives.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
+         * @description Giấy chứng nhận của các sáng kiến được công nhận trong quyết định.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_list_certificates"];
         put?: never;
@@ -1199,7 +1367,9 @@ export interface paths {
         };
         /**
          * The certificate (giấy chứng nhận sáng kiến) of one recognised initiative, as DOCX.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
+         * @description Giấy chứng nhận sáng kiến dạng DOCX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_download_certificate"];
         put?: never;
@@ -1220,7 +1390,9 @@ export interface paths {
         /**
          * The decision as DOCX (Decree 30/2020 layout); a draft prints blanks for number and date.
          *     An author downloads an issued decision that decides on her initiative.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
+         * @description Quyết định dạng DOCX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`, `author`.
          */
         get: operations["decision_download_decision"];
         put?: never;
@@ -1243,7 +1415,9 @@ export interface paths {
          * Sets one dossier of a draft recognised or refused with a written reason (`If-Match`); a
          *     dossier not yet in it is added only when concluded in the same plan and field and in no
          *     other decision.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Công nhận hoặc không công nhận một hồ sơ trong dự thảo, có lý do (`If-Match`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         put: operations["decision_edit_item"];
         post?: never;
@@ -1266,7 +1440,15 @@ export interface paths {
          * Signs a draft (`If-Match`): the caller must be a signer configured in the body profile;
          *     the decision takes the next number of the register, becomes immutable, and
          *     `decision.issued` tells intake each dossier's outcome.
-         * @description Who may call it (roles; the service may narrow it to its resources): `signer`.
+         * @description Ký quyết định (`If-Match`): cấp số, quyết định không thể sửa nữa.
+         *
+         *
+         *
+         *     Completes asynchronously: `decision.issued` tells intake each dossier's outcome shortly after: the dossier shows it once intake has it.
+         *
+         *     Hoàn tất sau khi trả lời: Sự kiện `decision.issued` báo cho dịch vụ tiếp nhận kết quả của từng hồ sơ ngay sau đó.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `signer`.
          */
         post: operations["decision_sign_decision"];
         delete?: never;
@@ -1284,14 +1466,24 @@ export interface paths {
         };
         /**
          * Lists the tenant's nominations, newest first.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         * @description Danh sách đề nghị công nhận gửi Sở KH&CN, mới trước.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
          */
         get: operations["decision_list_nominations"];
         put?: never;
         /**
          * Nominates initiatives recognised by an issued decision as typical, to be sent to the
          *     provincial DOST system (Sở KH&CN); the sender sends it until acknowledged.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Đề nghị Sở KH&CN xét các sáng kiến tiêu biểu đã được công nhận.
+         *
+         *
+         *
+         *     Completes asynchronously: The sender delivers the package to the province in the background until it is acknowledged: poll `GET /api/v1/decision/nominations/{id}` for its sending state.
+         *
+         *     Hoàn tất sau khi trả lời: Bộ phận gửi chuyển bộ hồ sơ đến Sở KH&CN ở phía sau cho đến khi Sở xác nhận: hỏi lại `GET /api/v1/decision/nominations/{id}` để biết tình trạng gửi.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         post: operations["decision_create_nomination"];
         delete?: never;
@@ -1309,7 +1501,9 @@ export interface paths {
         };
         /**
          * Reads a nomination with its sending state and result; the ETag is its version.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         * @description Xem một đề nghị, tình trạng gửi và kết quả.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
          */
         get: operations["decision_get_nomination"];
         put?: never;
@@ -1329,7 +1523,9 @@ export interface paths {
         };
         /**
          * The package as it is sent now (its links signed afresh).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
+         * @description Bộ hồ sơ đề nghị như được gửi đi.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `signer`, `admin`.
          */
         get: operations["decision_get_package"];
         put?: never;
@@ -1354,7 +1550,15 @@ export interface paths {
          *     registered with the DOST, say): the council secretariat gives the reason, with `If-Match`;
          *     the nomination is `pending` again and the sender takes it at once, with the same
          *     `Idempotency-Key`. The refusal stays in the audit log.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
+         * @description Gửi lại đề nghị đã bị Sở từ chối, có lý do (`If-Match`).
+         *
+         *
+         *
+         *     Completes asynchronously: The sender delivers the package to the province in the background until it is acknowledged: poll `GET /api/v1/decision/nominations/{id}` for its sending state.
+         *
+         *     Hoàn tất sau khi trả lời: Bộ phận gửi chuyển bộ hồ sơ đến Sở KH&CN ở phía sau cho đến khi Sở xác nhận: hỏi lại `GET /api/v1/decision/nominations/{id}` để biết tình trạng gửi.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`.
          */
         post: operations["decision_resend_nomination"];
         delete?: never;
@@ -1376,7 +1580,9 @@ export interface paths {
          * The province's service account reports its result on a nomination: one outcome per
          *     nominated dossier. Recorded, audited and published as `nomination.result_reported`; the
          *     same report sent again is answered as the first time.
-         * @description Who may call it (roles; the service may narrow it to its resources): `province`.
+         * @description Sở KH&CN báo kết quả xét đề nghị, từng hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `province`.
          */
         post: operations["decision_report_result"];
         delete?: never;
@@ -1394,7 +1600,9 @@ export interface paths {
         };
         /**
          * Whether a diagnostic probe sent by intake has reached decision.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Gói thử chẩn đoán đã đến dịch vụ quyết định chưa.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["decision_get_probe_receipt"];
         put?: never;
@@ -1414,7 +1622,9 @@ export interface paths {
         };
         /**
          * The issued decision as DOCX, by signed link; the link stands for that decision alone.
-         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         * @description Quyết định đã ký dạng DOCX, qua liên kết có chữ ký.
+         *
+         *     Who may call it: the holder of a signed link (`expires`, `signature`).
          */
         get: operations["decision_shared_decision_document"];
         put?: never;
@@ -1434,7 +1644,9 @@ export interface paths {
         };
         /**
          * Lists the audit log of a tenant.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Nhật ký thao tác trên danh bạ (đơn vị, người dùng, vai trò).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_list_audit"];
         put?: never;
@@ -1456,7 +1668,9 @@ export interface paths {
         put?: never;
         /**
          * Creates a service account; its client secret is generated and shown once.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Tạo tài khoản dịch vụ cho hệ thống bên ngoài; bí mật chỉ hiện một lần.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["gateway_create_service_account"];
         delete?: never;
@@ -1476,7 +1690,9 @@ export interface paths {
         put?: never;
         /**
          * Replaces a service account's client secret (shown once); the old one stops working.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Cấp bí mật mới cho tài khoản dịch vụ; bí mật cũ hết hiệu lực.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["gateway_rotate_secret"];
         delete?: never;
@@ -1494,13 +1710,17 @@ export interface paths {
         };
         /**
          * Lists tenants: all for system admins, one's own otherwise.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Danh sách cơ quan công nhận sáng kiến trên hệ thống.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_list_tenants"];
         put?: never;
         /**
          * Creates a tenant.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Tạo cơ quan công nhận sáng kiến (xã, sở, ngành).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["gateway_create_tenant"];
         delete?: never;
@@ -1518,7 +1738,9 @@ export interface paths {
         };
         /**
          * Reads a tenant.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Xem một cơ quan.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_get_tenant"];
         put?: never;
@@ -1528,7 +1750,9 @@ export interface paths {
         head?: never;
         /**
          * Renames or deactivates a tenant (`If-Match` required).
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Sửa tên hoặc trạng thái của một cơ quan (`If-Match`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         patch: operations["gateway_update_tenant"];
         trace?: never;
@@ -1542,13 +1766,23 @@ export interface paths {
         };
         /**
          * Lists the units of a tenant, searchable by code and name (with or without marks).
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Danh sách đơn vị của cơ quan.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_list_units"];
         put?: never;
         /**
          * Creates a unit.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Tạo đơn vị (phòng, trường, xã, hội đồng, hợp tác xã…).
+         *
+         *
+         *
+         *     Completes asynchronously: Intake and appraisal learn the change from the directory's events a moment later: a person or unit created just now may be unknown to them for a few seconds.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ tiếp nhận và thẩm định biết thay đổi qua sự kiện của danh bạ ngay sau đó: người, đơn vị vừa tạo có thể chưa có ở đó trong vài giây.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["gateway_create_unit"];
         delete?: never;
@@ -1566,7 +1800,9 @@ export interface paths {
         };
         /**
          * Reads a unit.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Xem một đơn vị.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_get_unit"];
         put?: never;
@@ -1576,7 +1812,15 @@ export interface paths {
         head?: never;
         /**
          * Moves, renames, re-kinds or deactivates a unit (`If-Match` required).
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Sửa tên, loại hoặc đơn vị cấp trên của một đơn vị (`If-Match`).
+         *
+         *
+         *
+         *     Completes asynchronously: Intake and appraisal learn the change from the directory's events a moment later: a person or unit created just now may be unknown to them for a few seconds.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ tiếp nhận và thẩm định biết thay đổi qua sự kiện của danh bạ ngay sau đó: người, đơn vị vừa tạo có thể chưa có ở đó trong vài giây.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         patch: operations["gateway_update_unit"];
         trace?: never;
@@ -1591,13 +1835,23 @@ export interface paths {
         /**
          * Lists users and service accounts, searchable by sign-in name, e-mail and full name (with
          *     or without Vietnamese marks).
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Danh sách người dùng của cơ quan.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_list_users"];
         put?: never;
         /**
          * Creates a user, with a generated password shown once unless one is given.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Tạo người dùng với mật khẩu tạm và vai trò ban đầu.
+         *
+         *
+         *
+         *     Completes asynchronously: Intake and appraisal learn the change from the directory's events a moment later: a person or unit created just now may be unknown to them for a few seconds.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ tiếp nhận và thẩm định biết thay đổi qua sự kiện của danh bạ ngay sau đó: người, đơn vị vừa tạo có thể chưa có ở đó trong vài giây.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["gateway_create_user"];
         delete?: never;
@@ -1615,7 +1869,9 @@ export interface paths {
         };
         /**
          * Reads a user with their grants.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Xem một người dùng và các vai trò được giao.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_get_user"];
         put?: never;
@@ -1626,7 +1882,15 @@ export interface paths {
         /**
          * Renames, changes the e-mail of, or (de)activates a user (`If-Match` required).
          *     Deactivation revokes every refresh token at once.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Sửa họ tên, thư điện tử, đơn vị hoặc khóa/mở tài khoản (`If-Match`).
+         *
+         *
+         *
+         *     Completes asynchronously: Intake and appraisal learn the change from the directory's events a moment later: a person or unit created just now may be unknown to them for a few seconds.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ tiếp nhận và thẩm định biết thay đổi qua sự kiện của danh bạ ngay sau đó: người, đơn vị vừa tạo có thể chưa có ở đó trong vài giây.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         patch: operations["gateway_update_user"];
         trace?: never;
@@ -1642,7 +1906,15 @@ export interface paths {
         put?: never;
         /**
          * Grants a role on a unit; it appears in the user's next access token.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Giao một vai trò cho người dùng tại một đơn vị.
+         *
+         *
+         *
+         *     Completes asynchronously: Intake and appraisal learn the change from the directory's events a moment later: a person or unit created just now may be unknown to them for a few seconds.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ tiếp nhận và thẩm định biết thay đổi qua sự kiện của danh bạ ngay sau đó: người, đơn vị vừa tạo có thể chưa có ở đó trong vài giây.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["gateway_add_grant"];
         delete?: never;
@@ -1664,7 +1936,15 @@ export interface paths {
         /**
          * Takes a role away; access tokens carrying it stop working at once (a refresh gives one
          *     without it).
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Thu hồi một vai trò đã giao.
+         *
+         *
+         *
+         *     Completes asynchronously: Intake and appraisal learn the change from the directory's events a moment later: a person or unit created just now may be unknown to them for a few seconds.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ tiếp nhận và thẩm định biết thay đổi qua sự kiện của danh bạ ngay sau đó: người, đơn vị vừa tạo có thể chưa có ở đó trong vài giây.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         delete: operations["gateway_remove_grant"];
         options?: never;
@@ -1683,7 +1963,9 @@ export interface paths {
         put?: never;
         /**
          * Sets a person's password (given, or generated and shown once); ends their sessions.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Đặt lại mật khẩu tạm cho một người dùng.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["gateway_reset_password"];
         delete?: never;
@@ -1702,7 +1984,9 @@ export interface paths {
         /**
          * Counts a plan's dossiers by field and status: the secretariat and admins see every field,
          *     a receiving office the fields it receives.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
+         * @description Thống kê hồ sơ của kế hoạch theo lĩnh vực và trạng thái.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `receiving_office`, `admin`.
          */
         get: operations["intake_dashboard"];
         put?: never;
@@ -1723,13 +2007,17 @@ export interface paths {
         /**
          * Lists the dossiers the caller may see: their own, their unit's as unit head, their
          *     field's as receiving office, all received ones as secretariat, all as admin.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Danh sách hồ sơ người gọi được xem, lọc theo năm, kế hoạch, lĩnh vực, đơn vị, trạng thái, từ khóa.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
          */
         get: operations["intake_list_dossiers"];
         put?: never;
         /**
          * Starts a dossier in a field of a published plan (`Idempotency-Key` accepted).
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         * @description Lập hồ sơ (bản nháp) trong một lĩnh vực của kế hoạch đã ban hành.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`.
          */
         post: operations["intake_create_dossier"];
         delete?: never;
@@ -1747,13 +2035,17 @@ export interface paths {
         };
         /**
          * Reads a dossier.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
+         * @description Xem hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
         get: operations["intake_get_dossier"];
         /**
          * Replaces the form of a draft (or of a returned or to-be-corrected dossier); `If-Match`
          *     required.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         * @description Sửa đơn đề nghị của hồ sơ nháp, bị trả lại hoặc cần bổ sung (`If-Match`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`.
          */
         put: operations["intake_update_dossier"];
         post?: never;
@@ -1772,13 +2064,17 @@ export interface paths {
         };
         /**
          * Lists the files a dossier has now.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
+         * @description Danh sách tệp đính kèm của hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
         get: operations["intake_list_attachments"];
         put?: never;
         /**
          * Uploads one file to a dossier the author may still edit. The body is the file itself.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         * @description Tải lên một tệp đính kèm (nội dung yêu cầu là chính tệp).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`.
          */
         post: operations["intake_upload_attachment"];
         delete?: never;
@@ -1796,7 +2092,9 @@ export interface paths {
         };
         /**
          * Downloads a file of the dossier, streamed (also a file of an earlier version).
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
+         * @description Tải về một tệp đính kèm của hồ sơ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`, `reviewer`, `council_chair`.
          */
         get: operations["intake_download_attachment"];
         put?: never;
@@ -1804,7 +2102,9 @@ export interface paths {
         /**
          * Removes a file from a dossier the author may still edit. A file that belongs to a
          *     submitted version stays stored for that version.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         * @description Gỡ một tệp đính kèm khỏi hồ sơ còn được sửa.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`.
          */
         delete: operations["intake_remove_attachment"];
         options?: never;
@@ -1823,7 +2123,9 @@ export interface paths {
         put?: never;
         /**
          * The unit head confirms the dossier; it goes to the receiving office.
-         * @description Who may call it (roles; the service may narrow it to its resources): `unit_head`.
+         * @description Thủ trưởng đơn vị xác nhận hồ sơ; hồ sơ chuyển đến bộ phận tiếp nhận.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `unit_head`.
          */
         post: operations["intake_confirm"];
         delete?: never;
@@ -1841,7 +2143,9 @@ export interface paths {
         };
         /**
          * The dossier's history: who did what, when, with which reason.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Lịch sử hồ sơ: ai làm gì, lúc nào, lý do.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
          */
         get: operations["intake_history"];
         put?: never;
@@ -1861,7 +2165,9 @@ export interface paths {
         };
         /**
          * The receipt of a registered dossier.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Giấy biên nhận của hồ sơ đã vào sổ.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
          */
         get: operations["intake_receipt"];
         put?: never;
@@ -1884,7 +2190,9 @@ export interface paths {
          *     biên nhận hồ sơ): number, date received, name, authors, unit, field, plan, the papers
          *     received by name, who received it, the office and its place. Whoever may read the dossier
          *     may download it: the office that keeps it and the dossier's authors.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Giấy biên nhận hồ sơ dạng DOCX để in.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
          */
         get: operations["intake_receipt_docx"];
         put?: never;
@@ -1908,7 +2216,15 @@ export interface paths {
          * The receiving office registers the dossier: it takes the next register number of the
          *     plan's field, the receipt states when the result is due (three months on), and
          *     `dossier.received` opens the appraisal case.
-         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
+         * @description Bộ phận tiếp nhận vào sổ hồ sơ: cấp số, ngày nhận, hạn trả kết quả.
+         *
+         *
+         *
+         *     Completes asynchronously: The appraisal case opens when appraisal receives `dossier.received`: poll `GET /api/v1/appraisal/cases` (or a reviewer's `GET /api/v1/appraisal/my/assignments`) until it appears.
+         *
+         *     Hoàn tất sau khi trả lời: Hồ sơ thẩm định được mở khi dịch vụ thẩm định nhận sự kiện `dossier.received`: hỏi lại `GET /api/v1/appraisal/cases` cho đến khi hồ sơ xuất hiện.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
          */
         post: operations["intake_register"];
         delete?: never;
@@ -1928,7 +2244,9 @@ export interface paths {
         put?: never;
         /**
          * The receiving office asks for corrections with a deadline (one month when none given).
-         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
+         * @description Bộ phận tiếp nhận yêu cầu bổ sung, sửa đổi hồ sơ có thời hạn.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
          */
         post: operations["intake_request_correction"];
         delete?: never;
@@ -1948,7 +2266,9 @@ export interface paths {
         put?: never;
         /**
          * The unit head returns the dossier to its author with a reason.
-         * @description Who may call it (roles; the service may narrow it to its resources): `unit_head`.
+         * @description Thủ trưởng đơn vị trả lại hồ sơ cho tác giả kèm lý do.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `unit_head`.
          */
         post: operations["intake_return_to_author"];
         delete?: never;
@@ -1971,7 +2291,9 @@ export interface paths {
          *     the receiving office. Only inside the field's receive window (local dates, the whole
          *     last day included) unless the office reopened it for this dossier. The submitted version
          *     is kept unchanged. `Idempotency-Key` accepted.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         * @description Nộp hồ sơ trong thời hạn tiếp nhận của lĩnh vực.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`.
          */
         post: operations["intake_submit"];
         delete?: never;
@@ -1989,7 +2311,9 @@ export interface paths {
         };
         /**
          * Lists the submitted versions, oldest first.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Các phiên bản đã nộp của hồ sơ, cũ trước.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
          */
         get: operations["intake_list_versions"];
         put?: never;
@@ -2009,7 +2333,9 @@ export interface paths {
         };
         /**
          * Reads one submitted version.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
+         * @description Xem một phiên bản đã nộp.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`, `unit_head`, `receiving_office`, `council_secretariat`, `admin`.
          */
         get: operations["intake_get_version"];
         put?: never;
@@ -2032,7 +2358,9 @@ export interface paths {
         /**
          * The field's receiving office reopens the receive window for one dossier, with a reason,
          *     until a date. The exception is recorded.
-         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
+         * @description Mở lại thời hạn tiếp nhận cho một hồ sơ, có lý do và hạn mới.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `receiving_office`.
          */
         post: operations["intake_reopen_window"];
         delete?: never;
@@ -2052,7 +2380,15 @@ export interface paths {
         put?: never;
         /**
          * The author withdraws the dossier, before its conclusion, with a reason.
-         * @description Who may call it (roles; the service may narrow it to its resources): `author`.
+         * @description Tác giả rút hồ sơ trước khi có kết luận, kèm lý do.
+         *
+         *
+         *
+         *     Completes asynchronously: Appraisal closes the dossier's case when it receives `dossier.withdrawn`, shortly after.
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ thẩm định đóng hồ sơ thẩm định khi nhận sự kiện `dossier.withdrawn`, ngay sau đó.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `author`.
          */
         post: operations["intake_withdraw"];
         delete?: never;
@@ -2070,13 +2406,17 @@ export interface paths {
         };
         /**
          * Lists the tenant's plans, newest first.
-         * @description Who may call it: anyone signed in.
+         * @description Danh sách kế hoạch của cơ quan, mới trước.
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["intake_list_plans"];
         put?: never;
         /**
          * Drafts a plan.
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         * @description Soạn kế hoạch (bản nháp).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
          */
         post: operations["intake_create_plan"];
         delete?: never;
@@ -2094,12 +2434,16 @@ export interface paths {
         };
         /**
          * Reads a plan.
-         * @description Who may call it: anyone signed in.
+         * @description Xem kế hoạch.
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["intake_get_plan"];
         /**
          * Replaces a draft plan (`If-Match` required).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         * @description Sửa kế hoạch nháp (`If-Match`).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
          */
         put: operations["intake_update_plan"];
         post?: never;
@@ -2118,14 +2462,24 @@ export interface paths {
         };
         /**
          * Lists a plan's amendments, oldest first.
-         * @description Who may call it: anyone signed in.
+         * @description Các lần sửa đổi kế hoạch đã ban hành.
+         *
+         *     Who may call it: anyone signed in.
          */
         get: operations["intake_list_amendments"];
         put?: never;
         /**
          * Amends a published plan with a reason; a field that already has dossiers cannot be
          *     removed (`If-Match` required).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         * @description Sửa đổi kế hoạch đã ban hành, có lý do (`If-Match`).
+         *
+         *
+         *
+         *     Completes asynchronously: Appraisal and decision learn the plan's fields and stages from `plan.published` shortly after: set up panels and estimates once they have (a 404 or 422 meanwhile means: wait and retry).
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ thẩm định và quyết định biết các lĩnh vực, các vòng của kế hoạch qua sự kiện `plan.published` ngay sau đó: thành lập hội đồng, lập dự toán sau khi các dịch vụ đã nhận.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
          */
         post: operations["intake_amend_plan"];
         delete?: never;
@@ -2145,7 +2499,15 @@ export interface paths {
         put?: never;
         /**
          * Publishes a draft plan: its windows open on their dates (`If-Match` required).
-         * @description Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
+         * @description Ban hành kế hoạch: các thời hạn tiếp nhận mở theo ngày đã định (`If-Match`).
+         *
+         *
+         *
+         *     Completes asynchronously: Appraisal and decision learn the plan's fields and stages from `plan.published` shortly after: set up panels and estimates once they have (a 404 or 422 meanwhile means: wait and retry).
+         *
+         *     Hoàn tất sau khi trả lời: Dịch vụ thẩm định và quyết định biết các lĩnh vực, các vòng của kế hoạch qua sự kiện `plan.published` ngay sau đó: thành lập hội đồng, lập dự toán sau khi các dịch vụ đã nhận.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `council_secretariat`, `admin`.
          */
         post: operations["intake_publish_plan"];
         delete?: never;
@@ -2164,7 +2526,9 @@ export interface paths {
         /**
          * The register of a plan's field: every registered dossier the caller may see, by register
          *     number, with date received, name, authors, unit, status and result.
-         * @description Who may call it (roles; the service may narrow it to its resources): `receiving_office`, `council_secretariat`, `admin`.
+         * @description Sổ tiếp nhận hồ sơ của một lĩnh vực, dạng XLSX.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `receiving_office`, `council_secretariat`, `admin`.
          */
         get: operations["intake_download_register"];
         put?: never;
@@ -2186,7 +2550,9 @@ export interface paths {
         put?: never;
         /**
          * Sends a probe through the event path.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Gửi gói thử qua đường sự kiện (chẩn đoán).
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         post: operations["intake_send_probe"];
         delete?: never;
@@ -2204,7 +2570,9 @@ export interface paths {
         };
         /**
          * Reads a probe.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Xem gói thử đã gửi.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["intake_get_probe"];
         put?: never;
@@ -2224,7 +2592,9 @@ export interface paths {
         };
         /**
          * The files of a dossier, by signed link (no token).
-         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         * @description Tệp của hồ sơ, qua liên kết có chữ ký (không cần đăng nhập).
+         *
+         *     Who may call it: the holder of a signed link (`expires`, `signature`).
          */
         get: operations["intake_shared_attachments"];
         put?: never;
@@ -2244,7 +2614,9 @@ export interface paths {
         };
         /**
          * Downloads one file of a dossier by signed link (no token), streamed.
-         * @description Who may call it: the holder of a signed link (`expires`, `signature`).
+         * @description Tải một tệp của hồ sơ qua liên kết có chữ ký.
+         *
+         *     Who may call it: the holder of a signed link (`expires`, `signature`).
          */
         get: operations["intake_shared_download"];
         put?: never;
@@ -2264,7 +2636,9 @@ export interface paths {
         };
         /**
          * Lists the caller's tenant's actions recorded by this service, oldest first.
-         * @description Who may call it (roles; the service may narrow it to its resources): `admin`.
+         * @description Nhật ký thao tác của một dịch vụ: ai làm gì, lúc nào.
+         *
+         *     Who may call it (roles; the service may narrow it to its resources): `admin`.
          */
         get: operations["gateway_list"];
         put?: never;
@@ -2313,7 +2687,7 @@ export interface components {
             reason?: string | null;
         };
         /** @description A reviewer to assign. */
-        AssignInput: {
+        AssignmentCreate: {
             /**
              * Format: uuid
              * @description The reviewer's account (a scoring member of the stage's panel).
@@ -2357,7 +2731,7 @@ export interface components {
             uploaded_at: string;
         };
         /** @description Who is present. */
-        AttendanceInput: {
+        AttendanceUpdate: {
             /** @description Panel members present. */
             present: string[];
         };
@@ -2534,6 +2908,13 @@ export interface components {
             /** @description How many more it needs. */
             missing: number;
         };
+        /**
+         * @description Where an appraisal case stands: `open` — Đang thẩm định (being appraised); `concluded` —
+         *     Đã kết luận (the last stage, or a failed one, recorded its result); `withdrawn` — Đã rút
+         *     (the author withdrew the dossier).
+         * @enum {string}
+         */
+        CaseStatus: "open" | "concluded" | "withdrawn";
         /** @description A case. */
         CaseView: {
             authors: components["schemas"]["AuthorInfo"][];
@@ -2562,8 +2943,8 @@ export interface components {
              */
             stage: number;
             stages: components["schemas"]["StageInfo"][];
-            /** @description `open` or `withdrawn`. */
-            status: string;
+            /** @description Where the case stands. */
+            status: components["schemas"]["CaseStatus"];
         };
         /** @description A certificate of an issued decision. */
         CertificateView: {
@@ -2592,7 +2973,7 @@ export interface components {
             grant_type: string;
         };
         /** @description A declared conflict. */
-        ConflictInput: {
+        ConflictCreate: {
             /** @description Why (kept and shown to the secretariat). */
             reason: string;
         };
@@ -3227,10 +3608,6 @@ export interface components {
              */
             user_id: string;
         };
-        /** @description New members of a panel. */
-        MembersInput: {
-            members: components["schemas"]["Member"][];
-        };
         /** @description One dossier assigned to the caller. */
         MyAssignment: {
             /** Format: date-time */
@@ -3240,8 +3617,8 @@ export interface components {
              * @description The case (same id as the dossier).
              */
             case_id: string;
-            /** @description The case's status (`open`, `withdrawn`, `concluded`). */
-            case_status: string;
+            /** @description Where the case stands. */
+            case_status: components["schemas"]["CaseStatus"];
             /**
              * Format: uuid
              * @description The dossier to read in intake (`GET /api/v1/intake/dossiers/{id}`).
@@ -3362,8 +3739,8 @@ export interface components {
             reason?: string | null;
             /** @description Recommended for recognition, once concluded. */
             recommended?: boolean | null;
-            /** @description `open`, `concluded` or `withdrawn`. */
-            status: string;
+            /** @description Where the case stands. */
+            status: components["schemas"]["CaseStatus"];
         };
         /** @description What is sent: one nomination of typical initiatives. */
         Package: {
@@ -3473,7 +3850,7 @@ export interface components {
             totals: number[];
         };
         /** @description A new panel. */
-        PanelInput: {
+        PanelCreate: {
             /** @description The plan's field code. */
             field: string;
             kind: components["schemas"]["PanelKind"];
@@ -3502,6 +3879,10 @@ export interface components {
          * @enum {string}
          */
         PanelRole: "chair" | "vice_chair" | "secretary" | "member" | "expert" | "trade_union" | "other";
+        /** @description New members of a panel. */
+        PanelUpdate: {
+            members: components["schemas"]["Member"][];
+        };
         /** @description A panel. */
         PanelView: {
             field: string;
@@ -3826,7 +4207,7 @@ export interface components {
             reason: string;
         };
         /** @description The appraisal team's result on a case. */
-        ResultInput: {
+        ResultCreate: {
             /** @description The grade chosen with `passed`, when the rubric grades. */
             grade?: string | null;
             /** @description The chair's choice when the sheets disagree; when they agree, omitted or the same. */
@@ -3912,7 +4293,7 @@ export interface components {
             version: number;
         };
         /** @description One scored item. */
-        ScoreInput: {
+        ScoreCreate: {
             /** @description Why. */
             comment?: string | null;
             /** @description The criterion code, or `criterion.sub_item`. */
@@ -3975,10 +4356,10 @@ export interface components {
             size: number;
         };
         /** @description A sheet as saved by its reviewer. */
-        SheetInput: {
+        SheetCreate: {
             /** @description Overall comment. */
             comment?: string | null;
-            scores: components["schemas"]["ScoreInput"][];
+            scores: components["schemas"]["ScoreCreate"][];
             /** @description True to submit (every item needed); false to keep a draft. */
             submit?: boolean;
         };
@@ -3997,7 +4378,7 @@ export interface components {
             rubric_code: string;
             /** Format: int32 */
             rubric_version: number;
-            scores: components["schemas"]["ScoreInput"][];
+            scores: components["schemas"]["ScoreCreate"][];
             stage: string;
             /** @description `draft` or `submitted`. */
             status: string;
@@ -4025,7 +4406,7 @@ export interface components {
             user_id: string;
         };
         /** @description A sitting to schedule. */
-        SittingInput: {
+        SittingCreate: {
             /**
              * @description The recognising body the panel serves, for the minutes' body block
              *     (`ỦY BAN NHÂN DÂN HUYỆN VĨNH TƯỜNG`).
@@ -4342,8 +4723,13 @@ export interface components {
             /** Format: uuid */
             submitted_by: string;
         };
+        /**
+         * @description How the vote was taken.
+         * @enum {string}
+         */
+        VoteMethod: "show_of_hands" | "secret_ballot";
         /** @description A council's vote on one dossier. */
-        VoteInput: {
+        VoteUpdate: {
             /** @description Members abstaining. */
             abstaining: number;
             /** @description Members against. */
@@ -4352,11 +4738,6 @@ export interface components {
             in_favour: number;
             method: components["schemas"]["VoteMethod"];
         };
-        /**
-         * @description How the vote was taken.
-         * @enum {string}
-         */
-        VoteMethod: "show_of_hands" | "secret_ballot";
         /** @description A recorded vote, with what it means. */
         VoteView: {
             abstaining: number;
@@ -4463,7 +4844,7 @@ export interface operations {
                 /** @description Field code. */
                 field?: string;
                 /** @description `open` or `withdrawn`. */
-                status?: string;
+                status?: components["schemas"]["CaseStatus"];
             };
             header?: {
                 /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
@@ -4793,7 +5174,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AssignInput"];
+                "application/json": components["schemas"]["AssignmentCreate"];
             };
         };
         responses: {
@@ -4942,7 +5323,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConflictInput"];
+                "application/json": components["schemas"]["ConflictCreate"];
             };
         };
         responses: {
@@ -5189,7 +5570,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ResultInput"];
+                "application/json": components["schemas"]["ResultCreate"];
             };
         };
         responses: {
@@ -5445,7 +5826,20 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SheetInput"];
+                /**
+                 * @example {
+                 *       "comment": "Đề nghị công nhận.",
+                 *       "scores": [
+                 *         {
+                 *           "comment": "Cách làm mới ở cấp trường.",
+                 *           "item": "novelty",
+                 *           "points": 25
+                 *         }
+                 *       ],
+                 *       "submit": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["SheetCreate"];
             };
         };
         responses: {
@@ -5983,7 +6377,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PanelInput"];
+                "application/json": components["schemas"]["PanelCreate"];
             };
         };
         responses: {
@@ -6232,7 +6626,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MembersInput"];
+                "application/json": components["schemas"]["PanelUpdate"];
             };
         };
         responses: {
@@ -7284,7 +7678,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SittingInput"];
+                "application/json": components["schemas"]["SittingCreate"];
             };
         };
         responses: {
@@ -7535,7 +7929,16 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttendanceInput"];
+                /**
+                 * @example {
+                 *       "present": [
+                 *         "0191c7d2-5a3e-7c1b-9f00-3b2d6e8a4c21",
+                 *         "0191c7d2-5a3e-7c1b-9f00-3b2d6e8a4c22",
+                 *         "0191c7d2-5a3e-7c1b-9f00-3b2d6e8a4c23"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["AttendanceUpdate"];
             };
         };
         responses: {
@@ -7977,7 +8380,15 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["VoteInput"];
+                /**
+                 * @example {
+                 *       "abstaining": 0,
+                 *       "against": 1,
+                 *       "in_favour": 5,
+                 *       "method": "show_of_hands"
+                 *     }
+                 */
+                "application/json": components["schemas"]["VoteUpdate"];
             };
         };
         responses: {
@@ -8147,6 +8558,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "login": "gv.lan",
+                 *       "password": "mật-khẩu-của-tôi"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginRequest"];
             };
         };
@@ -13376,6 +13793,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "dossier_ids": [
+                 *         "0191c7d2-5a3e-7c1b-9f00-3b2d6e8a4c31"
+                 *       ],
+                 *       "reason": "Sáng kiến đã áp dụng ở ba trường, có thể nhân rộng toàn tỉnh."
+                 *     }
+                 */
                 "application/json": components["schemas"]["NominationInput"];
             };
         };
@@ -16715,6 +17140,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "field": "education",
+                 *       "plan_id": "0191c7d2-5a3e-7c1b-9f00-3b2d6e8a4c11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DossierCreate"];
             };
         };
@@ -16960,6 +17391,36 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "application_area": "Giáo dục và Đào tạo",
+                 *       "applied_where": "Trường THCS Vĩnh Tường, năm học 2025–2026: điểm trung bình môn tăng 0,6.",
+                 *       "authors": [
+                 *         {
+                 *           "contribution_percent": 70,
+                 *           "full_name": "Nguyễn Thị Lan",
+                 *           "qualification": "Cử nhân Sư phạm Lịch sử",
+                 *           "title": "Giáo viên",
+                 *           "workplace": "Trường THCS Vĩnh Tường"
+                 *         },
+                 *         {
+                 *           "contribution_percent": 30,
+                 *           "full_name": "Trần Văn Minh",
+                 *           "qualification": "Thạc sĩ Giáo dục học",
+                 *           "title": "Tổ trưởng chuyên môn",
+                 *           "workplace": "Trường THCS Vĩnh Tường"
+                 *         }
+                 *       ],
+                 *       "benefits_by_author": "Tiết kiệm 15 phút mỗi tiết ôn tập.",
+                 *       "benefits_by_participants": "Tổ Sử – Địa đánh giá học sinh nhớ bài lâu hơn.",
+                 *       "conditions": "Máy chiếu, giấy A3, bút màu.",
+                 *       "declaration": true,
+                 *       "essence": "Học sinh lập bản đồ tư duy cho mỗi bài theo bốn bước; giáo viên chấm theo thang điểm chung.",
+                 *       "first_applied_on": "2025-09-05",
+                 *       "kind": "technical",
+                 *       "name": "Ứng dụng bản đồ tư duy trong dạy học môn Lịch sử lớp 8"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Form"];
             };
         };
@@ -18162,6 +18623,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "deadline": "2026-10-31",
+                 *       "reason": "Thiếu bản xác nhận kết quả áp dụng."
+                 *     }
+                 */
                 "application/json": components["schemas"]["CorrectionRequest"];
             };
         };
@@ -18313,6 +18780,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Bổ sung ý kiến xác nhận của tổ chuyên môn."
+                 *     }
+                 */
                 "application/json": components["schemas"]["Reason"];
             };
         };
@@ -18972,6 +19444,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Tác giả chuyển công tác."
+                 *     }
+                 */
                 "application/json": components["schemas"]["Reason"];
             };
         };
