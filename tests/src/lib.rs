@@ -306,7 +306,7 @@ impl TestSystem {
             req = req.json(&b);
         }
         let answer = Answer::read(req.send().await?).await?;
-        contract::check(&method_name, path, answer.status)?;
+        contract::check(&method_name, path, answer.status, &answer.headers)?;
         Ok(answer)
     }
 

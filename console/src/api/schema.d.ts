@@ -5181,6 +5181,8 @@ export interface operations {
             /** @description Assigned */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5330,6 +5332,8 @@ export interface operations {
             /** @description Declared; any assignment removed */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5577,6 +5581,8 @@ export interface operations {
             /** @description Recorded */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6384,6 +6390,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6531,6 +6541,8 @@ export interface operations {
             /** @description The panel; ETag is its version */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6633,6 +6645,8 @@ export interface operations {
             /** @description Saved */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7186,6 +7200,8 @@ export interface operations {
             /** @description Saved as a new version */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7685,6 +7701,10 @@ export interface operations {
             /** @description Scheduled */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7823,6 +7843,8 @@ export interface operations {
             /** @description The sitting */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7945,6 +7967,8 @@ export interface operations {
             /** @description Recorded */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8116,6 +8140,8 @@ export interface operations {
             /** @description Held; the cases concluded */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8395,6 +8421,8 @@ export interface operations {
             /** @description Recorded */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9187,6 +9215,8 @@ export interface operations {
             /** @description The profile; ETag is its version */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9282,6 +9312,8 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9893,6 +9925,8 @@ export interface operations {
                 headers: {
                     /** @description The estimate's new version */
                     ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10522,6 +10556,8 @@ export interface operations {
                 headers: {
                     /** @description The revision's version */
                     ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10662,6 +10698,8 @@ export interface operations {
             /** @description The expense booked */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10904,6 +10942,8 @@ export interface operations {
                 headers: {
                     /** @description The estimate's version */
                     ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11439,6 +11479,8 @@ export interface operations {
             /** @description The year settled (quyết toán) */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12025,6 +12067,8 @@ export interface operations {
             /** @description The rate entered */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12376,6 +12420,10 @@ export interface operations {
             /** @description Drafted */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12620,6 +12668,8 @@ export interface operations {
             /** @description The decision */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12731,6 +12781,8 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13379,6 +13431,8 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13550,6 +13604,8 @@ export interface operations {
             /** @description Issued, numbered */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13808,6 +13864,10 @@ export interface operations {
             /** @description Nominated; waiting to be sent */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -13955,6 +14015,8 @@ export interface operations {
             /** @description The nomination */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14171,6 +14233,8 @@ export interface operations {
             /** @description Pending again */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14338,6 +14402,8 @@ export interface operations {
             /** @description Recorded */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14825,6 +14891,10 @@ export interface operations {
             /** @description Created, with the client secret */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -14961,6 +15031,8 @@ export interface operations {
             /** @description The new secret */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15156,6 +15228,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15290,6 +15366,8 @@ export interface operations {
             /** @description The tenant; ETag is its version */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15390,6 +15468,8 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15644,6 +15724,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15778,6 +15862,8 @@ export interface operations {
             /** @description The unit; ETag is its version */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -15878,6 +15964,8 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16145,6 +16233,10 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16279,6 +16371,8 @@ export interface operations {
             /** @description The user; ETag is its version */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16379,6 +16473,8 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16539,6 +16635,8 @@ export interface operations {
             /** @description Granted */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -16773,6 +16871,8 @@ export interface operations {
             /** @description Set; sessions ended */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17153,6 +17253,10 @@ export interface operations {
             /** @description Draft created */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17287,6 +17391,8 @@ export interface operations {
             /** @description The dossier; ETag is its version */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17428,6 +17534,8 @@ export interface operations {
             /** @description Saved */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17715,6 +17823,8 @@ export interface operations {
             /** @description Stored */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -17860,6 +17970,8 @@ export interface operations {
             /** @description The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG) */
             200: {
                 headers: {
+                    /** @description The file's SHA-256 in quotes (a strong tag): the same bytes while it stays the same */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18081,6 +18193,8 @@ export interface operations {
             /** @description Confirmed */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18512,6 +18626,8 @@ export interface operations {
             /** @description Registered; the receipt */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18636,6 +18752,8 @@ export interface operations {
             /** @description Sent back for correction */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18792,6 +18910,8 @@ export interface operations {
             /** @description Returned to the author */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -18948,6 +19068,8 @@ export interface operations {
             /** @description Submitted */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19313,6 +19435,8 @@ export interface operations {
             /** @description Reopened for this dossier */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -19456,6 +19580,8 @@ export interface operations {
             /** @description Withdrawn */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19710,6 +19836,10 @@ export interface operations {
             /** @description Drafted */
             201: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19846,6 +19976,8 @@ export interface operations {
             /** @description The plan; ETag is its version */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -19946,6 +20078,8 @@ export interface operations {
             /** @description Saved */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20219,6 +20353,8 @@ export interface operations {
             /** @description Amended; `plan.published` sent again */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20390,6 +20526,8 @@ export interface operations {
             /** @description Published; `plan.published` sent */
             200: {
                 headers: {
+                    /** @description The version just read or written (`W/"<version>"`): send it as `If-Match` with the next change */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -20646,6 +20784,8 @@ export interface operations {
             /** @description Probe recorded and queued for publication */
             201: {
                 headers: {
+                    /** @description The path of what was created (or of the list it joined): follow it to read it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -21022,6 +21162,8 @@ export interface operations {
             /** @description The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG) */
             200: {
                 headers: {
+                    /** @description The file's SHA-256 in quotes (a strong tag): the same bytes while it stays the same */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -122,7 +122,7 @@ pub async fn list_tenants(
     tag = "directory",
     request_body = TenantCreate,
     responses(
-        (status = 201, description = "Created", body = TenantView),
+        (status = 201, description = "Created", body = TenantView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 403, description = "Not a system admin", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, all listed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -187,7 +187,7 @@ pub async fn create_tenant(
     tag = "directory",
     params(("id" = Uuid, Path, description = "Tenant id")),
     responses(
-        (status = 200, description = "The tenant; ETag is its version", body = TenantView),
+        (status = 200, description = "The tenant; ETag is its version", body = TenantView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such tenant", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -216,7 +216,7 @@ pub async fn get_tenant(
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Tenant id")),
     request_body = TenantUpdate,
     responses(
-        (status = 200, description = "Updated", body = TenantView),
+        (status = 200, description = "Updated", body = TenantView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 412, description = "Changed since read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),

@@ -168,7 +168,7 @@ pub async fn list_units(
     tag = "directory",
     request_body = UnitCreate,
     responses(
-        (status = 201, description = "Created", body = UnitView),
+        (status = 201, description = "Created", body = UnitView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "Tenant or parent not found", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Code taken in the tenant", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, all listed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -251,7 +251,7 @@ pub async fn create_unit(
     tag = "directory",
     params(("id" = Uuid, Path, description = "Unit id")),
     responses(
-        (status = 200, description = "The unit; ETag is its version", body = UnitView),
+        (status = 200, description = "The unit; ETag is its version", body = UnitView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such unit", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -279,7 +279,7 @@ pub async fn get_unit(
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Unit id")),
     request_body = UnitUpdate,
     responses(
-        (status = 200, description = "Updated", body = UnitView),
+        (status = 200, description = "Updated", body = UnitView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "The new parent is below the unit", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),

@@ -340,7 +340,7 @@ async fn create_account(
     tag = "directory",
     request_body = UserCreate,
     responses(
-        (status = 201, description = "Created", body = CreatedUser),
+        (status = 201, description = "Created", body = CreatedUser, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "Tenant or a grant's unit not found", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sign-in name or e-mail taken", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, all listed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -401,7 +401,7 @@ pub async fn create_user(
     tag = "directory",
     request_body = ServiceAccountCreate,
     responses(
-        (status = 201, description = "Created, with the client secret", body = CreatedUser),
+        (status = 201, description = "Created, with the client secret", body = CreatedUser, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 409, description = "Client id taken", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, all listed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -510,7 +510,7 @@ pub async fn list_users(
     tag = "directory",
     params(("id" = Uuid, Path, description = "User id")),
     responses(
-        (status = 200, description = "The user; ETag is its version", body = UserView),
+        (status = 200, description = "The user; ETag is its version", body = UserView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such user", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -536,7 +536,7 @@ pub async fn get_user(
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "User id")),
     request_body = UserUpdate,
     responses(
-        (status = 200, description = "Updated", body = UserView),
+        (status = 200, description = "Updated", body = UserView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "E-mail taken, or one's own deactivation", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -649,7 +649,7 @@ pub async fn update_user(
     params(("id" = Uuid, Path, description = "User id")),
     request_body = PasswordReset,
     responses(
-        (status = 200, description = "Set; sessions ended", body = CreatedUser),
+        (status = 200, description = "Set; sessions ended", body = CreatedUser, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "One's own account (change it with the current password), or a service account", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The password breaks the policy", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -700,7 +700,7 @@ pub async fn reset_password(
     path = "/api/v1/directory/service-accounts/{id}/secret",
     tag = "directory",
     params(("id" = Uuid, Path, description = "Service account id")),
-    responses((status = 200, description = "The new secret", body = CreatedUser)),
+    responses((status = 200, description = "The new secret", body = CreatedUser, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change")))),
     security(("bearer" = []))
 )]
 pub async fn rotate_secret(
@@ -789,7 +789,7 @@ async fn grants_changed<C: ConnectionTrait>(
     params(("id" = Uuid, Path, description = "User id")),
     request_body = GrantCreate,
     responses(
-        (status = 201, description = "Granted", body = GrantView),
+        (status = 201, description = "Granted", body = GrantView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "User or unit not found", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already granted", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -828,6 +828,7 @@ pub async fn add_grant(
     )
     .await?;
     let user_id = u.id;
+    let location = format!("/api/v1/directory/users/{user_id}");
     grants_changed(&txn, &state, &caller, u, now).await?;
     state.outbox.commit(txn).await?;
     // Tokens carrying a role no longer granted stop standing now, not at their expiry.
@@ -837,7 +838,10 @@ pub async fn add_grant(
         .next()
         .and_then(GrantView::from_model)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("grant not stored")))?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(sangkien_kit::http::with_location(
+        HttpResponse::Created().json(view),
+        &location,
+    ))
 }
 
 /// Takes a role away; access tokens carrying it stop working at once (a refresh gives one

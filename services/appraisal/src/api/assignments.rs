@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError, auth::Caller, db::begin_write, error::Issues, service::ServiceContext,
 };
@@ -66,7 +67,7 @@ pub struct AssignmentView {
     params(("id" = Uuid, Path, description = "Case id")),
     request_body = AssignmentCreate,
     responses(
-        (status = 201, description = "Assigned", body = AssignmentView),
+        (status = 201, description = "Assigned", body = AssignmentView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 403, description = "`conflict_of_interest` naming the reason (recorded)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already assigned", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a scoring member of the stage's panel", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -111,14 +112,18 @@ pub async fn assign_reviewer(
     let row = writes::assign(&ctx, &txn, &caller, new).await?;
     crate::readers::announce(&ctx, &txn, &caller, &c).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(AssignmentView {
-        reviewer: row.reviewer,
-        reviewer_name: Some(member.full_name.clone()),
-        reviewer_unit_id: Some(member.unit_id),
-        stage: row.stage,
-        assigned_by: row.assigned_by,
-        assigned_at: row.assigned_at,
-    }))
+    let location = format!("/api/v1/appraisal/cases/{}/assignments", c.id);
+    Ok(with_location(
+        HttpResponse::Created().json(AssignmentView {
+            reviewer: row.reviewer,
+            reviewer_name: Some(member.full_name.clone()),
+            reviewer_unit_id: Some(member.unit_id),
+            stage: row.stage,
+            assigned_by: row.assigned_by,
+            assigned_at: row.assigned_at,
+        }),
+        &location,
+    ))
 }
 
 /// The case's reviewers, each with the name and unit the panel gives them.
@@ -167,7 +172,7 @@ pub async fn list_assignments(
     tag = "cases",
     params(("id" = Uuid, Path, description = "Case id")),
     request_body = ConflictCreate,
-    responses((status = 201, description = "Declared; any assignment removed")),
+    responses((status = 201, description = "Declared; any assignment removed", headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it")))),
     security(("bearer" = []))
 )]
 pub async fn declare_conflict(
@@ -187,5 +192,8 @@ pub async fn declare_conflict(
     writes::declare_conflict(&ctx, &txn, &caller, &c, &reason).await?;
     crate::readers::announce(&ctx, &txn, &caller, &c).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({ "case_id": c.id, "reason": reason })))
+    Ok(with_location(
+        HttpResponse::Created().json(serde_json::json!({ "case_id": c.id, "reason": reason })),
+        &format!("/api/v1/appraisal/cases/{}/assignments", c.id),
+    ))
 }

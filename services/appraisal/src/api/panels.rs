@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -142,7 +143,7 @@ fn ok(status: actix_web::http::StatusCode, v: PanelView) -> HttpResponse {
     tag = "panels",
     request_body = PanelCreate,
     responses(
-        (status = 201, description = "Created", body = PanelView),
+        (status = 201, description = "Created", body = PanelView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 409, description = "The field already has this panel", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the members", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -200,7 +201,11 @@ pub async fn create_panel(
     )
     .await?;
     txn.commit().await?;
-    Ok(ok(actix_web::http::StatusCode::CREATED, view(model)?))
+    let location = format!("/api/v1/appraisal/panels/{}", model.id);
+    Ok(with_location(
+        ok(actix_web::http::StatusCode::CREATED, view(model)?),
+        &location,
+    ))
 }
 
 /// Publishes `panel.changed` with the members as they now stand (the budget estimates
@@ -265,7 +270,7 @@ pub async fn list_panels(
     path = "/api/v1/appraisal/panels/{id}",
     tag = "panels",
     params(("id" = Uuid, Path, description = "Panel id")),
-    responses((status = 200, description = "The panel; ETag is its version", body = PanelView)),
+    responses((status = 200, description = "The panel; ETag is its version", body = PanelView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change")))),
     security(("bearer" = []))
 )]
 pub async fn get_panel(
@@ -286,7 +291,7 @@ pub async fn get_panel(
     request_body = PanelUpdate,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Saved", body = PanelView),
+        (status = 200, description = "Saved", body = PanelView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
     ),
     security(("bearer" = []))
 )]

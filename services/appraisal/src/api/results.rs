@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError, auth::Caller, db::begin_write, error::Issues, service::ServiceContext,
 };
@@ -138,7 +139,7 @@ fn refused(r: ResultRefused) -> ApiError {
     params(("id" = Uuid, Path, description = "Case id")),
     request_body = ResultCreate,
     responses(
-        (status = 201, description = "Recorded", body = ResultView),
+        (status = 201, description = "Recorded", body = ResultView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 403, description = "The sheets disagree and the caller is not the chair", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Sheets missing, a council stage, closed, or the council is required", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the request", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -179,7 +180,10 @@ pub async fn record_result(
     };
     let row = record_stage_result(&ctx, &txn, &c, recorded).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(result_view(row)))
+    Ok(with_location(
+        HttpResponse::Created().json(result_view(row)),
+        &format!("/api/v1/appraisal/cases/{}/results", c.id),
+    ))
 }
 
 /// Who may ask for a team's result (the team's chair among the reviewers).

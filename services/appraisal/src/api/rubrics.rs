@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -146,7 +147,7 @@ pub async fn get_rubric(
     tag = "rubrics",
     request_body = Rubric,
     responses(
-        (status = 201, description = "Saved as a new version", body = RubricView),
+        (status = 201, description = "Saved as a new version", body = RubricView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 409, description = "The code belongs to a shipped rubric", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the rubric", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -219,5 +220,9 @@ pub async fn save_rubric(
     )
     .await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(stored_view(row)?))
+    let location = format!("/api/v1/appraisal/rubrics/{}", row.code);
+    Ok(with_location(
+        HttpResponse::Created().json(stored_view(row)?),
+        &location,
+    ))
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -218,7 +219,7 @@ fn still_scheduled(s: &sitting::Model) -> Result<(), ApiError> {
     tag = "sittings",
     request_body = SittingCreate,
     responses(
-        (status = 201, description = "Scheduled", body = SittingView),
+        (status = 201, description = "Scheduled", body = SittingView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 422, description = "Every problem: date outside the stage, dossiers not at this stage", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -367,9 +368,10 @@ pub async fn schedule_sitting(
         crate::readers::announce(&ctx, &txn, &caller, c).await?;
     }
     txn.commit().await?;
-    Ok(answer(
-        actix_web::http::StatusCode::CREATED,
-        sitting_view(model)?,
+    let location = format!("/api/v1/appraisal/sittings/{}", model.id);
+    Ok(with_location(
+        answer(actix_web::http::StatusCode::CREATED, sitting_view(model)?),
+        &location,
     ))
 }
 
@@ -415,7 +417,7 @@ pub async fn list_sittings(
     path = "/api/v1/appraisal/sittings/{id}",
     tag = "sittings",
     params(("id" = Uuid, Path, description = "Sitting id")),
-    responses((status = 200, description = "The sitting", body = SittingView)),
+    responses((status = 200, description = "The sitting", body = SittingView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change")))),
     security(("bearer" = []))
 )]
 pub async fn get_sitting(
@@ -437,7 +439,7 @@ pub async fn get_sitting(
     request_body = AttendanceUpdate,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Recorded", body = SittingView),
+        (status = 200, description = "Recorded", body = SittingView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "The sitting is closed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Someone listed is not a member", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -534,7 +536,7 @@ fn voters(
     request_body = VoteUpdate,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Recorded", body = SittingView),
+        (status = 200, description = "Recorded", body = SittingView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Closed, not a council, or attendance not recorded", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "More votes than voters present", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -654,7 +656,7 @@ fn quorum_refusal(broken: &[QuorumRule]) -> ApiError {
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Sitting id")),
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Held; the cases concluded", body = SittingView),
+        (status = 200, description = "Held; the cases concluded", body = SittingView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Quorum not met (each rule named), before its date, or already closed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Dossiers without a vote", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError, Settings,
     audit::{self, AuditEntry},
@@ -201,7 +202,7 @@ pub async fn list_nominations(
     tag = "nominations",
     params(("id" = Uuid, Path, description = "Nomination id")),
     responses(
-        (status = 200, description = "The nomination", body = NominationView),
+        (status = 200, description = "The nomination", body = NominationView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such nomination", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -248,7 +249,7 @@ pub async fn get_package(
     tag = "nominations",
     request_body = NominationInput,
     responses(
-        (status = 201, description = "Nominated; waiting to be sent", body = NominationView),
+        (status = 201, description = "Nominated; waiting to be sent", body = NominationView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 409, description = "A dossier is already nominated", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not recognised, unknown or repeated dossiers; no reason", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -371,7 +372,8 @@ pub async fn create_nomination(
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nomination vanished")))?;
     let v = view_of(&txn, n).await?;
     ctx.outbox.commit(txn).await?;
-    Ok(answer(StatusCode::CREATED, v))
+    let location = format!("/api/v1/decision/nominations/{}", v.id);
+    Ok(with_location(answer(StatusCode::CREATED, v), &location))
 }
 
 fn already_nominated(ids: &[Uuid]) -> ApiError {
@@ -396,7 +398,7 @@ fn already_nominated(ids: &[Uuid]) -> ApiError {
     params(("id" = Uuid, Path, description = "Nomination id")),
     request_body = NominationResultInput,
     responses(
-        (status = 200, description = "Recorded", body = NominationView),
+        (status = 200, description = "Recorded", body = NominationView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such nomination", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Rejected, or another result already reported", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Outcomes do not cover each nominated dossier once", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -578,7 +580,7 @@ pub struct ResendInput {
     request_body = ResendInput,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Pending again", body = NominationView),
+        (status = 200, description = "Pending again", body = NominationView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "`nomination_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not refused by the province (`invalid_transition`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or one too long", body = sangkien_proto::Problem, content_type = "application/problem+json"),

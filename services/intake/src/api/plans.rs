@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::AuditEntry,
@@ -269,7 +270,7 @@ pub async fn list_plans(
     tag = "plans",
     request_body = PlanInput,
     responses(
-        (status = 201, description = "Drafted", body = PlanView),
+        (status = 201, description = "Drafted", body = PlanView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 403, description = "Not the council secretariat or an admin", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the plan", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -316,9 +317,10 @@ pub async fn create_plan(
     )
     .await?;
     txn.commit().await?;
-    Ok(ok_with_etag(
-        actix_web::http::StatusCode::CREATED,
-        view(model)?,
+    let location = format!("/api/v1/intake/plans/{}", model.id);
+    Ok(with_location(
+        ok_with_etag(actix_web::http::StatusCode::CREATED, view(model)?),
+        &location,
     ))
 }
 
@@ -329,7 +331,7 @@ pub async fn create_plan(
     tag = "plans",
     params(("id" = Uuid, Path, description = "Plan id")),
     responses(
-        (status = 200, description = "The plan; ETag is its version", body = PlanView),
+        (status = 200, description = "The plan; ETag is its version", body = PlanView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such plan", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -355,7 +357,7 @@ pub async fn get_plan(
     request_body = PlanInput,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Saved", body = PlanView),
+        (status = 200, description = "Saved", body = PlanView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Already published: amend it instead", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -416,7 +418,7 @@ pub async fn update_plan(
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Plan id")),
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Published; `plan.published` sent", body = PlanView),
+        (status = 200, description = "Published; `plan.published` sent", body = PlanView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Already published", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -476,7 +478,7 @@ pub async fn publish_plan(
     request_body = PlanAmendment,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Amended; `plan.published` sent again", body = PlanView),
+        (status = 200, description = "Amended; `plan.published` sent again", body = PlanView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Not published, or a field with dossiers removed", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),

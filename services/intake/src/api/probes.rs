@@ -83,7 +83,7 @@ fn validate(body: &ProbeCreate) -> Result<String, ApiError> {
     tag = "diagnostics",
     request_body = ProbeCreate,
     responses(
-        (status = 201, description = "Probe recorded and queued for publication", body = ProbeView),
+        (status = 201, description = "Probe recorded and queued for publication", body = ProbeView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 401, description = "Not signed in", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid note", body = sangkien_proto::Problem, content_type = "application/problem+json"),

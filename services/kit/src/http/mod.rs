@@ -22,3 +22,31 @@ pub fn no_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensio
         let _ = stream.set_nodelay(true);
     }
 }
+
+/// `res` with `Location: location`: a 201 names what it created (RFC 9110 §15.3.2), so a
+/// client follows the link instead of rebuilding the URL from the body (issue 14, item 1).
+/// Every route answering 201 sends it; the e2e contract check fails on a 201 without it.
+pub fn with_location(mut res: actix_web::HttpResponse, location: &str) -> actix_web::HttpResponse {
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(location) {
+        res.headers_mut()
+            .insert(actix_web::http::header::LOCATION, value);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_created_answer_carries_its_location() {
+        let res = super::with_location(
+            actix_web::HttpResponse::Created().finish(),
+            "/api/v1/appraisal/panels/p-1",
+        );
+        assert_eq!(
+            res.headers()
+                .get(actix_web::http::header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some("/api/v1/appraisal/panels/p-1")
+        );
+    }
+}

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -213,7 +214,7 @@ fn revision_in_draft() -> ApiError {
     tag = "budget",
     params(("plan_id" = Uuid, Path, description = "Plan id")),
     responses(
-        (status = 201, description = "The first estimate, drafted from the plan's stages and panels", body = EstimateView, headers(("ETag" = String, description = "The estimate's version"))),
+        (status = 201, description = "The first estimate, drafted from the plan's stages and panels", body = EstimateView, headers(("ETag" = String, description = "The estimate's version"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The plan already has an estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A drafted line breaks a cap (`rate_above_cap`, `rate_not_in_force`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -349,7 +350,11 @@ pub async fn draft_estimate(
     })
     .await?;
     txn.commit().await?;
-    answer_estimate(&ctx.db, StatusCode::CREATED, e).await
+    let location = format!("/api/v1/decision/budget/estimates/{}", e.id);
+    Ok(with_location(
+        answer_estimate(&ctx.db, StatusCode::CREATED, e).await?,
+        &location,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -528,7 +533,7 @@ fn line_json(l: &line::Model) -> serde_json::Value {
     params(("id" = Uuid, Path, description = "Estimate id"), ("If-Match" = String, Header, description = "The ETag last read (`W/\"<version>\"`)")),
     request_body = LineInput,
     responses(
-        (status = 201, description = "The estimate with the line added", body = EstimateView, headers(("ETag" = String, description = "The estimate's new version"))),
+        (status = 201, description = "The estimate with the line added", body = EstimateView, headers(("ETag" = String, description = "The estimate's new version"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "No such estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`estimate_locked` or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 412, description = "The estimate changed since it was read", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -581,7 +586,11 @@ pub async fn add_line(
     })
     .await?;
     txn.commit().await?;
-    answer_estimate(&ctx.db, StatusCode::CREATED, e).await
+    let location = format!("/api/v1/decision/budget/estimates/{}", e.id);
+    Ok(with_location(
+        answer_estimate(&ctx.db, StatusCode::CREATED, e).await?,
+        &location,
+    ))
 }
 
 async fn line_in<C: ConnectionTrait>(
@@ -709,7 +718,7 @@ pub async fn remove_line(
     params(("id" = Uuid, Path, description = "Estimate id")),
     request_body = RevisionInput,
     responses(
-        (status = 201, description = "A draft revision copied from the approved estimate", body = EstimateView, headers(("ETag" = String, description = "The revision's version"))),
+        (status = 201, description = "A draft revision copied from the approved estimate", body = EstimateView, headers(("ETag" = String, description = "The revision's version"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "No such estimate", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not the approved estimate (`invalid_transition`), a revision already drafted (`conflict`) or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -794,5 +803,9 @@ pub async fn revise(
     })
     .await?;
     txn.commit().await?;
-    answer_estimate(&ctx.db, StatusCode::CREATED, e).await
+    let location = format!("/api/v1/decision/budget/estimates/{}", e.id);
+    Ok(with_location(
+        answer_estimate(&ctx.db, StatusCode::CREATED, e).await?,
+        &location,
+    ))
 }

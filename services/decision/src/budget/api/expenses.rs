@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -76,7 +77,7 @@ fn voucher_taken(v: &str) -> ApiError {
     tag = "budget",
     request_body = ExpenseInput,
     responses(
-        (status = 201, description = "The expense booked", body = ExpenseView),
+        (status = 201, description = "The expense booked", body = ExpenseView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`voucher_taken` or `year_settled`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -203,7 +204,11 @@ pub async fn enter_expense(
     })
     .await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(ExpenseView::from(m)))
+    let location = format!("/api/v1/decision/budget/plans/{}/expenses", m.plan_id);
+    Ok(with_location(
+        HttpResponse::Created().json(ExpenseView::from(m)),
+        &location,
+    ))
 }
 
 /// A plan's expenses, oldest first.

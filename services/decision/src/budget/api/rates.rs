@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -165,7 +166,7 @@ pub async fn applicable_rates(
     tag = "budget",
     request_body = RateInput,
     responses(
-        (status = 201, description = "The rate entered", body = RateView),
+        (status = 201, description = "The rate entered", body = RateView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 422, description = "Every problem, including a rate above the national maximum", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 400, description = "The body is not valid JSON of this shape (`malformed_body`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or bad bearer token", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -270,7 +271,10 @@ pub async fn create_rate(
     })
     .await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(view))
+    Ok(with_location(
+        HttpResponse::Created().json(view),
+        "/api/v1/decision/budget/rates",
+    ))
 }
 
 /// The body's profile (404 until an admin sets it; the national maxima apply meanwhile).

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -198,7 +199,7 @@ pub async fn execution_xlsx(
     params(("plan_id" = Uuid, Path, description = "Plan id")),
     request_body = SettlementInput,
     responses(
-        (status = 201, description = "The year settled (quyết toán)", body = SettlementView),
+        (status = 201, description = "The year settled (quyết toán)", body = SettlementView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 404, description = "`plan_not_found`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`year_settled`, or nothing approved to settle (`invalid_transition`)", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -269,7 +270,11 @@ pub async fn settle(
     txn.commit().await?;
     let mut report = report;
     report.settled = true;
-    Ok(HttpResponse::Created().json(view(m, report)))
+    let location = format!("/api/v1/decision/budget/plans/{}/settlement", m.plan_id);
+    Ok(with_location(
+        HttpResponse::Created().json(view(m, report)),
+        &location,
+    ))
 }
 
 fn view(m: settlement::Model, report: ExecutionReport) -> SettlementView {

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
@@ -142,7 +143,7 @@ pub async fn list_decisions(
     tag = "decisions",
     params(("id" = Uuid, Path, description = "Decision id")),
     responses(
-        (status = 200, description = "The decision", body = super::views::DecisionView),
+        (status = 200, description = "The decision", body = super::views::DecisionView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -173,7 +174,7 @@ fn text(issues: &mut Issues, field: &str, value: &str, max: usize) -> String {
     request_body = DraftInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
     responses(
-        (status = 201, description = "Drafted", body = super::views::DecisionView),
+        (status = 201, description = "Drafted", body = super::views::DecisionView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 422, description = "Every problem; `no_concluded_dossiers` when nothing is left to decide", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -296,6 +297,7 @@ pub async fn draft_decision(
     )
     .await?;
     let view = decision_view(&txn, d, false).await?;
+    let location = format!("/api/v1/decision/decisions/{}", view.id);
     if let Some(i) = &idem {
         let json = serde_json::to_value(&view).map_err(ApiError::internal)?;
         let tag = sangkien_kit::http::paging::etag(view.version);
@@ -305,7 +307,7 @@ pub async fn draft_decision(
             Remembered {
                 status: 201,
                 body: &json,
-                location: None,
+                location: Some(&location),
                 etag: Some(&tag),
             },
             now,
@@ -313,7 +315,7 @@ pub async fn draft_decision(
         .await?;
     }
     txn.commit().await?;
-    Ok(answer(StatusCode::CREATED, &view))
+    Ok(with_location(answer(StatusCode::CREATED, &view), &location))
 }
 
 /// Changes a draft's title and proposal (`If-Match`).
@@ -325,7 +327,7 @@ pub async fn draft_decision(
     request_body = DecisionUpdate,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Changed", body = super::views::DecisionView),
+        (status = 200, description = "Changed", body = super::views::DecisionView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Signed: `decision_issued`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

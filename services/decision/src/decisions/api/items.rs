@@ -48,7 +48,7 @@ pub struct ItemInput {
     request_body = ItemInput,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Changed", body = super::views::DecisionView),
+        (status = 200, description = "Changed", body = super::views::DecisionView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Signed: `decision_issued`", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason missing; dossier not concluded, of another plan or field, or in another decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),

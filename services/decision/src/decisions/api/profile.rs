@@ -50,7 +50,7 @@ fn answer(v: &ProfileView) -> HttpResponse {
     path = "/api/v1/decision/body-profile",
     tag = "decisions",
     responses(
-        (status = 200, description = "The profile; ETag is its version", body = ProfileView),
+        (status = 200, description = "The profile; ETag is its version", body = ProfileView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "Not configured yet", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -79,7 +79,7 @@ pub async fn get_profile(
     tag = "decisions",
     request_body = BodyProfile,
     responses(
-        (status = 200, description = "Stored", body = ProfileView),
+        (status = 200, description = "Stored", body = ProfileView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 412, description = "Stale If-Match", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing on an existing profile", body = sangkien_proto::Problem, content_type = "application/problem+json"),

@@ -110,7 +110,7 @@ async fn take_number<C: ConnectionTrait>(
     params(sangkien_kit::http::contract::IfMatch, ("id" = Uuid, Path, description = "Decision id")),
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Issued, numbered", body = super::views::DecisionView),
+        (status = 200, description = "Issued, numbered", body = super::views::DecisionView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "`decision_issued` (already signed), `body_profile_missing`, `signer_not_configured`, or an empty decision", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

@@ -124,7 +124,7 @@ fn upload_error(e: UploadError, per_file: u64, remaining: u64) -> ApiError {
     params(("id" = Uuid, Path, description = "Dossier id"), UploadName),
     request_body(content = inline(sangkien_kit::http::contract::Binary), content_type = "application/octet-stream", description = "The file's bytes (PDF, DOCX, XLSX, JPEG, PNG)"),
     responses(
-        (status = 201, description = "Stored", body = AttachmentView),
+        (status = 201, description = "Stored", body = AttachmentView, headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 409, description = "The dossier is not editable now", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The dossier holds its 20 files already", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the per-file or per-dossier limit", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -310,7 +310,7 @@ pub(crate) fn disposition(label: &str, content_type: &str) -> String {
         ("attachment" = Uuid, Path, description = "Attachment id"),
     ),
     responses(
-        (status = 200, description = "The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG)", content_type = "application/octet-stream", body = inline(sangkien_kit::http::contract::Binary)),
+        (status = 200, description = "The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG)", content_type = "application/octet-stream", body = inline(sangkien_kit::http::contract::Binary), headers(("ETag" = String, description = "The file's SHA-256 in quotes (a strong tag): the same bytes while it stays the same"))),
         (status = 404, description = "No such file", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))

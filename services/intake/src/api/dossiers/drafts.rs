@@ -134,7 +134,7 @@ fn with_etag(status: actix_web::http::StatusCode, v: &DossierView) -> HttpRespon
     request_body = DossierCreate,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation")),
     responses(
-        (status = 201, description = "Draft created", body = DossierView),
+        (status = 201, description = "Draft created", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"), ("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 403, description = "Not an author", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published plan or field", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the form", body = sangkien_proto::Problem, content_type = "application/problem+json"),
@@ -379,7 +379,7 @@ pub async fn visible_dossiers<C: sea_orm::ConnectionTrait>(
     tag = "dossiers",
     params(("id" = Uuid, Path, description = "Dossier id")),
     responses(
-        (status = 200, description = "The dossier; ETag is its version", body = DossierView),
+        (status = 200, description = "The dossier; ETag is its version", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 404, description = "No such dossier, or not yours to see", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -404,7 +404,7 @@ pub async fn get_dossier(
     request_body = Form,
     responses(
         sangkien_kit::http::contract::Conditional,
-        (status = 200, description = "Saved", body = DossierView),
+        (status = 200, description = "Saved", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Not editable now", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every problem of the form", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),

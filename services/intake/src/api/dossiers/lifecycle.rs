@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
     audit::AuditEntry,
@@ -212,7 +213,7 @@ async fn check_window<C: ConnectionTrait>(
         ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe submission"),
     ),
     responses(
-        (status = 200, description = "Submitted", body = DossierView),
+        (status = 200, description = "Submitted", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "`window_closed` naming the window, or not submittable now", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Every gap of the form", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -308,7 +309,7 @@ pub async fn submit(
     tag = "dossiers",
     params(("id" = Uuid, Path, description = "Dossier id")),
     responses(
-        (status = 200, description = "Confirmed", body = DossierView),
+        (status = 200, description = "Confirmed", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 403, description = "Not the head of the author's unit", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not waiting for confirmation", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -356,7 +357,7 @@ pub async fn confirm(
     params(("id" = Uuid, Path, description = "Dossier id")),
     request_body = Reason,
     responses(
-        (status = 200, description = "Returned to the author", body = DossierView),
+        (status = 200, description = "Returned to the author", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Not waiting for confirmation", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -476,7 +477,7 @@ fn receipt_of(loaded: &Loaded, d: &dossier::Model) -> Result<Option<Receipt>, Ap
     tag = "dossiers",
     params(("id" = Uuid, Path, description = "Dossier id")),
     responses(
-        (status = 200, description = "Registered; the receipt", body = Receipt),
+        (status = 200, description = "Registered; the receipt", body = Receipt, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 403, description = "Not the field's receiving office", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not confirmed by the unit head", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -568,7 +569,7 @@ pub async fn register(
     params(("id" = Uuid, Path, description = "Dossier id")),
     request_body = CorrectionRequest,
     responses(
-        (status = 200, description = "Sent back for correction", body = DossierView),
+        (status = 200, description = "Sent back for correction", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Not waiting for the office", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or a deadline in the past", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -637,7 +638,7 @@ pub async fn request_correction(
     params(("id" = Uuid, Path, description = "Dossier id")),
     request_body = Reason,
     responses(
-        (status = 200, description = "Withdrawn", body = DossierView),
+        (status = 200, description = "Withdrawn", body = DossierView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),
         (status = 409, description = "Already concluded", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -702,7 +703,7 @@ pub async fn withdraw(
     params(("id" = Uuid, Path, description = "Dossier id")),
     request_body = WindowExceptionInput,
     responses(
-        (status = 201, description = "Reopened for this dossier"),
+        (status = 201, description = "Reopened for this dossier", headers(("Location" = String, description = "The path of what was created (or of the list it joined): follow it to read it"))),
         (status = 403, description = "Not the field's receiving office", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 422, description = "No reason, or a date in the past", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     ),
@@ -772,12 +773,15 @@ pub async fn reopen_window(
     )
     .await?;
     txn.commit().await?;
-    Ok(HttpResponse::Created().json(serde_json::json!({
-        "id": id,
-        "dossier_id": d.id,
-        "until": body.until,
-        "reason": reason,
-    })))
+    Ok(with_location(
+        HttpResponse::Created().json(serde_json::json!({
+            "id": id,
+            "dossier_id": d.id,
+            "until": body.until,
+            "reason": reason,
+        })),
+        &format!("/api/v1/intake/dossiers/{}", d.id),
+    ))
 }
 
 /// The receipt of a registered dossier.

@@ -98,7 +98,7 @@ pub async fn shared_attachments(
         SignedQuery,
     ),
     responses(
-        (status = 200, description = "The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG)", content_type = "application/octet-stream", body = inline(sangkien_kit::http::contract::Binary)),
+        (status = 200, description = "The file, with the media type it was typed as (PDF, DOCX, XLSX, JPEG, PNG)", content_type = "application/octet-stream", body = inline(sangkien_kit::http::contract::Binary), headers(("ETag" = String, description = "The file's SHA-256 in quotes (a strong tag): the same bytes while it stays the same"))),
         (status = 403, description = "Signature does not match", body = sangkien_proto::Problem, content_type = "application/problem+json"),
         (status = 410, description = "The link has expired", body = sangkien_proto::Problem, content_type = "application/problem+json"),
     )
