@@ -2909,9 +2909,7 @@ export interface components {
             missing: number;
         };
         /**
-         * @description Where an appraisal case stands: `open` — Đang thẩm định (being appraised); `concluded` —
-         *     Đã kết luận (the last stage, or a failed one, recorded its result); `withdrawn` — Đã rút
-         *     (the author withdrew the dossier).
+         * @description `open` — Đang thẩm định. `concluded` — Đã kết luận. `withdrawn` — Đã rút.
          * @enum {string}
          */
         CaseStatus: "open" | "concluded" | "withdrawn";
@@ -3039,6 +3037,11 @@ export interface components {
             items: components["schemas"]["DecisionView"][];
             next_cursor?: string | null;
         };
+        /**
+         * @description `draft` — Dự thảo. `issued` — Đã ban hành.
+         * @enum {string}
+         */
+        DecisionStatus: "draft" | "issued";
         /** @description New title and proposal of a draft. */
         DecisionUpdate: {
             proposal: string;
@@ -3071,8 +3074,8 @@ export interface components {
              * @description Local date of signature.
              */
             signed_on?: string | null;
-            /** @description `draft` or `issued`. */
-            status: string;
+            /** @description Draft, or issued (signed and numbered). */
+            status: components["schemas"]["DecisionStatus"];
             title: string;
             /** Format: date-time */
             updated_at: string;
@@ -3202,6 +3205,11 @@ export interface components {
          * @enum {string}
          */
         ErrorCode: "validation_failed" | "malformed_body" | "invalid_path" | "invalid_query" | "invalid_header" | "payload_too_large" | "unsupported_media_type" | "not_found" | "method_not_allowed" | "unauthenticated" | "forbidden" | "conflict" | "precondition_failed" | "precondition_required" | "idempotency_key_reused" | "rate_limited" | "upstream_unavailable" | "upstream_timeout" | "service_unavailable" | "internal" | "invalid_credentials" | "invalid_refresh_token" | "username_taken" | "email_taken" | "code_taken" | "grant_exists" | "tenant_not_found" | "unit_not_found" | "user_not_found" | "grant_not_found" | "probe_not_found" | "plan_not_found" | "dossier_not_found" | "attachment_not_found" | "invalid_transition" | "conflict_of_interest" | "window_closed" | "stage_closed" | "quorum_not_met" | "council_required" | "rate_above_cap" | "rate_not_in_force" | "voucher_taken" | "estimate_locked" | "year_settled" | "decision_not_found" | "decision_issued" | "body_profile_missing" | "signer_not_configured" | "link_invalid" | "link_expired" | "nomination_not_found" | "already_nominated";
+        /**
+         * @description `draft` — Dự thảo. `approved` — Đã phê duyệt. `superseded` — Đã được thay thế.
+         * @enum {string}
+         */
+        EstimateStatus: "draft" | "approved" | "superseded";
         /** @description One version in a plan's estimate history. */
         EstimateSummary: {
             /** Format: date-time */
@@ -3217,7 +3225,7 @@ export interface components {
             previous_id?: string | null;
             /** Format: int32 */
             revision: number;
-            status: string;
+            status: components["schemas"]["EstimateStatus"];
             /** Format: int64 */
             total: number;
         };
@@ -3242,8 +3250,8 @@ export interface components {
             previous_id?: string | null;
             /** Format: int32 */
             revision: number;
-            /** @description `draft`, `approved` or `superseded`. */
-            status: string;
+            /** @description Draft, approved or superseded. */
+            status: components["schemas"]["EstimateStatus"];
             /**
              * Format: int64
              * @description Sum of the drafted amounts.
@@ -3539,6 +3547,11 @@ export interface components {
             /** @description Every published key. */
             keys: components["schemas"]["Jwk"][];
         };
+        /**
+         * @description `pending` — Chờ thẩm định. `approved` — Chấp thuận. `adjusted` — Điều chỉnh. `rejected` — Không chấp thuận.
+         * @enum {string}
+         */
+        LineAppraisal: "pending" | "approved" | "adjusted" | "rejected";
         /** @description A line as the secretariat enters it. */
         LineInput: {
             description: string;
@@ -3564,8 +3577,8 @@ export interface components {
              * @description `quantity × unit_amount`, whole đồng.
              */
             amount: number;
-            /** @description `pending`, `approved`, `adjusted` or `rejected`. */
-            appraisal: string;
+            /** @description Pending, approved, adjusted or rejected by the finance office. */
+            appraisal: components["schemas"]["LineAppraisal"];
             appraisal_reason?: string | null;
             /** Format: int64 */
             approved_amount?: number | null;
@@ -3696,6 +3709,11 @@ export interface components {
             /** Format: date-time */
             reported_at: string;
         };
+        /**
+         * @description `pending` — Chờ tỉnh tiếp nhận. `sent` — Đã gửi tỉnh. `rejected` — Tỉnh từ chối. `result_reported` — Đã có kết quả.
+         * @enum {string}
+         */
+        NominationStatus: "pending" | "sent" | "rejected" | "result_reported";
         /** @description A nomination as its readers see it. */
         NominationView: {
             /**
@@ -3720,10 +3738,10 @@ export interface components {
             /** Format: date-time */
             sent_at?: string | null;
             /**
-             * @description `pending` (waiting to be acknowledged), `sent`, `rejected` (a person must look at
-             *     `last_error`) or `result_reported`.
+             * @description Pending (waiting to be acknowledged), sent, rejected (a person must look at
+             *     `last_error`) or result reported.
              */
-            status: string;
+            status: components["schemas"]["NominationStatus"];
             /** Format: int32 */
             version: number;
         };
@@ -3974,7 +3992,7 @@ export interface components {
             title: string;
             /**
              * Format: int32
-             * @description The year it organises.
+             * @description The year it organises (2000–2100; 422 `out_of_range` outside).
              */
             year: number;
         };
@@ -3984,6 +4002,11 @@ export interface components {
             /** @description Pass as `cursor` for the next page; absent on the last. */
             next_cursor?: string | null;
         };
+        /**
+         * @description `draft` — Dự thảo. `published` — Đã ban hành.
+         * @enum {string}
+         */
+        PlanStatus: "draft" | "published";
         /** @description A plan. */
         PlanView: {
             /** Format: date-time */
@@ -3995,8 +4018,8 @@ export interface components {
             issued_on: string;
             /** Format: date-time */
             published_at?: string | null;
-            /** @description `draft` or `published`. */
-            status: string;
+            /** @description Draft, or published (open to dossiers). */
+            status: components["schemas"]["PlanStatus"];
             symbol: string;
             title: string;
             /** Format: int32 */
@@ -13176,6 +13199,7 @@ export interface operations {
     decision_download_certificate: {
         parameters: {
             query?: {
+                /** @description The author's place, from 0; a place past the list answers 404. */
                 author?: number;
             };
             header?: {
@@ -19724,8 +19748,8 @@ export interface operations {
                 q?: string;
                 /** @description Only this year. */
                 year?: number;
-                /** @description `draft` or `published`. */
-                status?: string;
+                /** @description Only plans in this status. */
+                status?: components["schemas"]["PlanStatus"];
             };
             header?: {
                 /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */

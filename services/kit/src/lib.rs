@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod closed_set;
 pub mod context;
 pub mod db;
 pub mod diagnostics;

@@ -5,6 +5,7 @@
 //! finance office's adjustments with their reasons, and the total in figures and in words.
 //! Built only from what is passed in, so the same estimate gives the same bytes.
 
+use crate::budget::domain::status::{EstimateStatus, LineAppraisal};
 use chrono::{DateTime, NaiveDate, Utc};
 use sangkien_papers::{
     Authority, Letterhead, OfficialPaper, Signature, TableSpec,
@@ -29,8 +30,8 @@ pub struct EstimateLine {
     pub amount: i64,
     /// The legal basis of the rate applied (empty when no rate was named).
     pub legal_basis: String,
-    /// `pending`, `approved`, `adjusted` or `rejected`.
-    pub appraisal: String,
+    /// Where the finance office's appraisal left it.
+    pub appraisal: LineAppraisal,
     pub approved_amount: Option<i64>,
     pub appraisal_reason: Option<String>,
 }
@@ -47,8 +48,8 @@ pub struct EstimatePaper {
     pub plan_symbol: String,
     pub year: i32,
     pub revision: i32,
-    /// `draft`, `approved`, `superseded`.
-    pub status: String,
+    /// Draft, approved or superseded: a draft is printed as one.
+    pub status: EstimateStatus,
     /// The approval date, else the drafting date.
     pub dated: NaiveDate,
     pub lines: Vec<EstimateLine>,
@@ -93,11 +94,11 @@ pub enum Row {
 /// What the finance office allowed of `l`: its approved amount once appraised (0 when
 /// rejected), `None` while pending.
 pub fn appraised(l: &EstimateLine) -> Option<i64> {
-    match l.appraisal.as_str() {
-        "approved" => Some(l.approved_amount.unwrap_or(l.amount)),
-        "adjusted" => l.approved_amount,
-        "rejected" => Some(0),
-        _ => None,
+    match l.appraisal {
+        LineAppraisal::Approved => Some(l.approved_amount.unwrap_or(l.amount)),
+        LineAppraisal::Adjusted => l.approved_amount,
+        LineAppraisal::Rejected => Some(0),
+        LineAppraisal::Pending => None,
     }
 }
 
@@ -147,9 +148,11 @@ pub fn rows(lines: &[EstimateLine]) -> Option<Vec<Row>> {
                 rate: l.unit_amount,
                 requested: l.amount,
                 appraised: appraised(l),
-                note: match l.appraisal.as_str() {
-                    "adjusted" | "rejected" => l.appraisal_reason.clone().unwrap_or_default(),
-                    _ => String::new(),
+                note: match l.appraisal {
+                    LineAppraisal::Adjusted | LineAppraisal::Rejected => {
+                        l.appraisal_reason.clone().unwrap_or_default()
+                    }
+                    LineAppraisal::Pending | LineAppraisal::Approved => String::new(),
                 },
             });
         }
@@ -285,7 +288,12 @@ pub fn estimate_paper(e: &EstimatePaper) -> Option<OfficialPaper> {
     let changed: Vec<&EstimateLine> = e
         .lines
         .iter()
-        .filter(|l| matches!(l.appraisal.as_str(), "adjusted" | "rejected"))
+        .filter(|l| {
+            matches!(
+                l.appraisal,
+                LineAppraisal::Adjusted | LineAppraisal::Rejected
+            )
+        })
         .collect();
     if !changed.is_empty() {
         blocks.push(Block::Heading(
@@ -317,7 +325,7 @@ pub fn estimate_paper(e: &EstimatePaper) -> Option<OfficialPaper> {
         },
         kind: "Dự toán kinh phí".into(),
         summary: title(e),
-        draft: e.status == "draft",
+        draft: e.status == EstimateStatus::Draft,
         blocks,
         recipients: vec!["Cơ quan tài chính cùng cấp".into(), e.archive_line.clone()],
         signatures: vec![Signature {
@@ -446,7 +454,7 @@ pub(crate) mod tests {
             unit_amount: r,
             amount: q * r,
             legal_basis: "Thông tư 03/2019/TT-BTC, Điều 4".into(),
-            appraisal: appraisal.into(),
+            appraisal: LineAppraisal::parse(appraisal).unwrap_or(LineAppraisal::Pending),
             approved_amount: ok,
             appraisal_reason: why.map(String::from),
         };
@@ -458,7 +466,7 @@ pub(crate) mod tests {
             plan_symbol: "163/KH-UBND".into(),
             year: 2022,
             revision: 1,
-            status: "approved".into(),
+            status: EstimateStatus::Approved,
             dated: NaiveDate::from_ymd_opt(2022, 2, 20).unwrap_or_default(),
             lines: vec![
                 line(

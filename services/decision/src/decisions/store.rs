@@ -164,6 +164,13 @@ pub mod decision {
 
     impl ActiveModelBehavior for ActiveModel {}
 
+    impl Model {
+        /// The decision's status; `None` for a code this version does not know.
+        pub fn state(&self) -> Option<crate::decisions::domain::status::DecisionStatus> {
+            crate::decisions::domain::status::DecisionStatus::parse(&self.status)
+        }
+    }
+
     sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 

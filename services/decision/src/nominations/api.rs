@@ -2,6 +2,7 @@
 //! typical; the secretariat, the signer and admins follow them and see the package; the
 //! province's service account reports its result.
 
+use crate::nominations::domain::NominationStatus;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -88,9 +89,9 @@ pub struct NominationResultView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NominationView {
     pub id: Uuid,
-    /// `pending` (waiting to be acknowledged), `sent`, `rejected` (a person must look at
-    /// `last_error`) or `result_reported`.
-    pub status: String,
+    /// Pending (waiting to be acknowledged), sent, rejected (a person must look at
+    /// `last_error`) or result reported.
+    pub status: NominationStatus,
     pub reason: String,
     pub dossier_ids: Vec<Uuid>,
     pub created_by: Uuid,
@@ -127,7 +128,7 @@ pub async fn view_of<C: ConnectionTrait>(
         .map_err(ApiError::internal)?;
     Ok(NominationView {
         id: n.id,
-        status: n.status,
+        status: NominationStatus::stored(&n.status)?,
         reason: n.reason,
         dossier_ids,
         created_by: n.created_by,
@@ -324,7 +325,7 @@ pub async fn create_nomination(
         id: Set(id),
         tenant: Set(caller.tenant),
         reason: Set(reason.clone()),
-        status: Set("pending".into()),
+        status: Set(NominationStatus::Pending.code().into()),
         created_by: Set(caller.user),
         created_at: Set(now),
         attempts: Set(0),
@@ -475,7 +476,7 @@ pub async fn report_result(
         );
     }
     issues.finish()?;
-    if n.status == "result_reported" {
+    if n.state() == Some(NominationStatus::ResultReported) {
         let kept: Option<NominationResultView> = n
             .result
             .as_deref()
@@ -492,7 +493,7 @@ pub async fn report_result(
             "A different result was already reported for this nomination",
         ));
     }
-    if n.status == "rejected" {
+    if n.state() == Some(NominationStatus::Rejected) {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Đề nghị đã bị Sở KH&CN từ chối tiếp nhận",
             "The province refused to take this nomination",
@@ -506,7 +507,7 @@ pub async fn report_result(
     };
     let before = n.status.clone();
     let mut m = n.clone().into_active_model();
-    m.status = Set("result_reported".into());
+    m.status = Set(NominationStatus::ResultReported.code().into());
     m.result = Set(Some(
         serde_json::to_string(&kept).map_err(ApiError::internal)?,
     ));
@@ -604,7 +605,7 @@ pub async fn resend_nomination(
     let reason = issues.text("reason", &input.reason, 2000);
     issues.finish()?;
     sangkien_kit::http::paging::require_if_match(&req, n.version)?;
-    if n.status != "rejected" {
+    if n.state() != Some(NominationStatus::Rejected) {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Chỉ gửi lại đề nghị đã bị Sở KH&CN từ chối tiếp nhận",
             "Only a nomination the province refused can be sent again",
@@ -618,7 +619,7 @@ pub async fn resend_nomination(
         )
         .filter(nomination::Column::Id.eq(n.id))
         .filter(nomination::Column::Version.eq(n.version))
-        .filter(nomination::Column::Status.eq("rejected"))
+        .filter(nomination::Column::Status.eq(NominationStatus::Rejected.code()))
         .exec(&txn)
         .await?;
     if claimed.rows_affected == 0 {
@@ -628,7 +629,7 @@ pub async fn resend_nomination(
         ));
     }
     let mut m = n.clone().into_active_model();
-    m.status = Set("pending".into());
+    m.status = Set(NominationStatus::Pending.code().into());
     m.next_attempt_at = Set(Some(now));
     m.last_error = Set(None);
     // A fresh start for the backoff, which grows with the attempts (the audit keeps the count).

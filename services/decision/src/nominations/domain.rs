@@ -5,6 +5,20 @@ use std::{collections::BTreeSet, time::Duration};
 
 use uuid::Uuid;
 
+sangkien_kit::closed_set! {
+    /// Where a nomination to the province stands.
+    pub enum NominationStatus {
+        /// Chờ tỉnh tiếp nhận — waiting to be sent, or sent and not yet acknowledged.
+        Pending = ("pending", "Chờ tỉnh tiếp nhận"),
+        /// Đã gửi tỉnh — the province acknowledged the package.
+        Sent = ("sent", "Đã gửi tỉnh"),
+        /// Tỉnh từ chối — the province refused the package; a person must look at it.
+        Rejected = ("rejected", "Tỉnh từ chối"),
+        /// Đã có kết quả — the province reported its result.
+        ResultReported = ("result_reported", "Đã có kết quả"),
+    }
+}
+
 /// The pause after the `failures`-th failed sending in a row: `base`, doubled after each
 /// further failure, never more than `max` (so a province down for a day is tried again
 /// within `max` of coming back, without being hammered meanwhile).
@@ -80,6 +94,15 @@ pub fn result_covers_each_nominated_dossier_once(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_nomination_status_reads_back_from_its_code_and_has_a_vietnamese_label() {
+        for s in NominationStatus::ALL {
+            assert_eq!(NominationStatus::parse(s.code()), Some(*s));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(NominationStatus::parse("queued"), None);
+    }
 
     #[test]
     fn backoff_doubles_from_the_base_and_stops_at_the_cap() {

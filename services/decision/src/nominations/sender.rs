@@ -4,6 +4,7 @@
 //! than 408/429 stops the sending for a person to read the reason. Every sending is audited;
 //! the acknowledgement is published as `nomination.sent`.
 
+use crate::nominations::domain::NominationStatus;
 use sangkien_kit::ExposeSecret;
 use std::time::Duration;
 
@@ -96,7 +97,7 @@ impl Sender {
     pub async fn send_due(&self) -> anyhow::Result<usize> {
         let now = self.clock.now();
         let due = nomination::Entity::find()
-            .filter(nomination::Column::Status.eq("pending"))
+            .filter(nomination::Column::Status.eq(NominationStatus::Pending.code()))
             .filter(nomination::Column::NextAttemptAt.lte(now))
             .order_by_asc(nomination::Column::NextAttemptAt)
             .limit(10)
@@ -128,7 +129,7 @@ impl Sender {
             .col_expr(nomination::Column::Version, Expr::value(n.version + 1))
             .filter(nomination::Column::Id.eq(n.id))
             .filter(nomination::Column::Version.eq(n.version))
-            .filter(nomination::Column::Status.eq("pending"))
+            .filter(nomination::Column::Status.eq(NominationStatus::Pending.code()))
             .exec(&self.db)
             .await?;
         Ok((r.rows_affected == 1).then_some(n.version + 1))
@@ -207,8 +208,8 @@ impl Sender {
         let (action, details, event) = match outcome {
             Outcome::Acknowledged(receipt) => {
                 // A result reported while the acknowledgement was lost stays reported.
-                if n.status == "pending" {
-                    m.status = Set("sent".into());
+                if n.state() == Some(NominationStatus::Pending) {
+                    m.status = Set(NominationStatus::Sent.code().into());
                 }
                 m.receipt_id = Set(Some(receipt.clone()));
                 m.sent_at = Set(Some(now));
@@ -229,7 +230,7 @@ impl Sender {
                 )
             }
             Outcome::Rejected(reason) => {
-                m.status = Set("rejected".into());
+                m.status = Set(NominationStatus::Rejected.code().into());
                 m.next_attempt_at = Set(None);
                 m.last_error = Set(Some(reason.clone()));
                 (

@@ -139,6 +139,13 @@ pub mod nomination {
 
     impl ActiveModelBehavior for ActiveModel {}
 
+    impl Model {
+        /// The nomination's status; `None` for a code this version does not know.
+        pub fn state(&self) -> Option<crate::nominations::domain::NominationStatus> {
+            crate::nominations::domain::NominationStatus::parse(&self.status)
+        }
+    }
+
     sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 

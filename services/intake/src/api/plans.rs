@@ -1,6 +1,7 @@
 //! Plans: drafted and published by the council secretariat (or an admin), amended with a
 //! recorded reason, read by everyone of the tenant.
 
+use crate::domain::plan::PlanStatus;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use sea_orm::{
@@ -58,7 +59,8 @@ pub struct PlanInput {
     pub title: String,
     /// Date of issue.
     pub issued_on: NaiveDate,
-    /// The year it organises.
+    /// The year it organises (2000–2100; 422 `out_of_range` outside).
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Its fields.
     pub fields: Vec<FieldSpec>,
@@ -82,8 +84,8 @@ pub struct PlanView {
     pub title: String,
     pub issued_on: NaiveDate,
     pub year: i32,
-    /// `draft` or `published`.
-    pub status: String,
+    /// Draft, or published (open to dossiers).
+    pub status: PlanStatus,
     pub fields: Vec<FieldSpec>,
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -115,8 +117,8 @@ pub struct AmendmentView {
 pub struct PlanFilter {
     /// Only this year.
     pub year: Option<i32>,
-    /// `draft` or `published`.
-    pub status: Option<String>,
+    /// Only plans in this status.
+    pub status: Option<PlanStatus>,
 }
 
 /// The fields stored with a plan.
@@ -132,7 +134,7 @@ fn view(p: plan::Model) -> Result<PlanView, ApiError> {
         title: p.title,
         issued_on: p.issued_on,
         year: p.year,
-        status: p.status,
+        status: PlanStatus::stored(&p.status)?,
         version: p.version,
         created_at: p.created_at,
         published_at: p.published_at,
@@ -237,13 +239,13 @@ pub async fn list_plans(
     let limit = page.limit()?;
     let mut q = plan::Entity::find_in(caller.tenant).order_by_desc(plan::Column::Id);
     if !PLAN_EDITORS.iter().any(|r| caller.has_role(*r)) {
-        q = q.filter(plan::Column::Status.eq("published"));
+        q = q.filter(plan::Column::Status.eq(PlanStatus::Published.code()));
     }
     if let Some(y) = filter.year {
         q = q.filter(plan::Column::Year.eq(y));
     }
     if let Some(s) = &filter.status {
-        q = q.filter(plan::Column::Status.eq(s.clone()));
+        q = q.filter(plan::Column::Status.eq(s.code()));
     }
     if let Some(c) = page.cursor()? {
         q = q.filter(plan::Column::Id.lt(c));
@@ -291,7 +293,7 @@ pub async fn create_plan(
         title: title.clone(),
         issued_on: body.issued_on,
         year: body.year,
-        status: "draft".into(),
+        status: PlanStatus::Draft.code().into(),
         fields: serde_json::to_string(&body.fields).map_err(ApiError::internal)?,
         version: 1,
         created_by: caller.user,
@@ -342,7 +344,8 @@ pub async fn get_plan(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let p = plan_of(&ctx.db, &caller, id.into_inner()).await?;
-    if p.status != "published" && !PLAN_EDITORS.iter().any(|r| caller.has_role(*r)) {
+    if p.state() != Some(PlanStatus::Published) && !PLAN_EDITORS.iter().any(|r| caller.has_role(*r))
+    {
         return Err(not_found());
     }
     Ok(ok_with_etag(actix_web::http::StatusCode::OK, view(p)?))
@@ -375,7 +378,7 @@ pub async fn update_plan(
     let txn = begin_write(&ctx.db).await?;
     let p = plan_of(&txn, &caller, id.into_inner()).await?;
     require_if_match(&req, p.version)?;
-    if p.status != "draft" {
+    if p.state() != Some(PlanStatus::Draft) {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Kế hoạch đã ban hành; hãy sửa đổi kèm lý do",
             "The plan is published; amend it with a reason",
@@ -434,13 +437,13 @@ pub async fn publish_plan(
     let txn = begin_write(&ctx.db).await?;
     let p = plan_of(&txn, &caller, id.into_inner()).await?;
     require_if_match(&req, p.version)?;
-    if p.status != "draft" {
+    if p.state() != Some(PlanStatus::Draft) {
         return Err(ApiError::new(ErrorCode::InvalidTransition)
             .with_detail("Kế hoạch đã được ban hành", "The plan is already published"));
     }
     let fields = fields_of(&p)?;
     let mut m = p.clone().into_active_model();
-    m.status = Set("published".into());
+    m.status = Set(PlanStatus::Published.code().into());
     m.published_at = Set(Some(now));
     m.version = Set(p.version + 1);
     m.updated_at = Set(now);
@@ -500,7 +503,7 @@ pub async fn amend_plan(
     let txn = begin_write(&ctx.db).await?;
     let p = plan_of(&txn, &caller, id.into_inner()).await?;
     require_if_match(&req, p.version)?;
-    if p.status != "published" {
+    if p.state() != Some(PlanStatus::Published) {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Chỉ sửa đổi kế hoạch đã ban hành; bản nháp thì lưu lại",
             "Only a published plan is amended; save a draft instead",

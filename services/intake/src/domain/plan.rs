@@ -11,6 +11,17 @@ use sangkien_kit::error::Issues;
 
 use super::window::Window;
 
+sangkien_kit::closed_set! {
+    /// Where a plan stands: a draft its editors still change, or published — open to
+    /// dossiers, changed only by a recorded amendment.
+    pub enum PlanStatus {
+        /// Dự thảo — only its editors see and change it.
+        Draft = ("draft", "Dự thảo"),
+        /// Đã ban hành — published: authors file dossiers under it.
+        Published = ("published", "Đã ban hành"),
+    }
+}
+
 /// Who appraises at a stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -149,6 +160,15 @@ fn check_stages(f: &FieldSpec, issues: &mut Issues, i: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_plan_status_reads_back_from_its_code_and_has_a_vietnamese_label() {
+        for s in PlanStatus::ALL {
+            assert_eq!(PlanStatus::parse(s.code()), Some(*s));
+            assert!(!s.label().is_empty());
+        }
+        assert_eq!(PlanStatus::parse("archived"), None);
+    }
     use chrono::NaiveDate;
 
     fn w(m1: u32, d1: u32, m2: u32, d2: u32) -> Window {

@@ -35,6 +35,13 @@ pub mod plan {
 
     impl ActiveModelBehavior for ActiveModel {}
 
+    impl Model {
+        /// The plan's status; `None` for a code this version does not know.
+        pub fn state(&self) -> Option<crate::domain::plan::PlanStatus> {
+            crate::domain::plan::PlanStatus::parse(&self.status)
+        }
+    }
+
     sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 

@@ -1,6 +1,8 @@
 //! Finance appraisal (thẩm định dự toán): the finance office approves, adjusts with a reason,
 //! or rejects each line, then approves the estimate, which locks it and makes it the ceiling.
 
+use crate::budget::domain::status::EstimateStatus;
+use crate::budget::domain::status::LineAppraisal;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde::Deserialize;
@@ -155,7 +157,7 @@ pub async fn appraise_line(
     }
     let approved_amount = decision.approved_amount(before.amount);
     let mut am = before.clone().into_active_model();
-    am.appraisal = Set(decision.as_str().into());
+    am.appraisal = Set(decision.outcome().code().into());
     am.approved_amount = Set(Some(approved_amount));
     am.appraisal_reason = Set(reason.clone());
     am.appraised_by = Set(Some(caller.user));
@@ -167,9 +169,9 @@ pub async fn appraise_line(
         subject_id: line_id,
         role: role.as_str(),
         details: serde_json::json!({
-            "estimate_id": e.id, "decision": decision.as_str(), "drafted": before.amount,
+            "estimate_id": e.id, "decision": decision.outcome().code(), "drafted": before.amount,
             "before": { "appraisal": before.appraisal, "approved_amount": before.approved_amount },
-            "after": { "appraisal": decision.as_str(), "approved_amount": approved_amount }, "reason": reason,
+            "after": { "appraisal": decision.outcome().code(), "approved_amount": approved_amount }, "reason": reason,
         }),
     })
     .await?;
@@ -211,7 +213,7 @@ pub async fn approve(
     let pending: Vec<FieldIssue> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| l.appraisal == "pending")
+        .filter(|(_, l)| LineAppraisal::parse(&l.appraisal) == Some(LineAppraisal::Pending))
         .map(|(i, l)| FieldIssue {
             field: format!("lines[{i}]"),
             code: "not_appraised".into(),
@@ -234,15 +236,15 @@ pub async fn approve(
     estimate::Entity::update_many()
         .col_expr(
             estimate::Column::Status,
-            sea_orm::sea_query::Expr::value("superseded"),
+            sea_orm::sea_query::Expr::value(EstimateStatus::Superseded.code()),
         )
         .filter(estimate::Column::Tenant.eq(caller.tenant))
         .filter(estimate::Column::PlanId.eq(e.plan_id))
-        .filter(estimate::Column::Status.eq("approved"))
+        .filter(estimate::Column::Status.eq(EstimateStatus::Approved.code()))
         .exec(&txn)
         .await?;
     let mut am = e.clone().into_active_model();
-    am.status = Set("approved".into());
+    am.status = Set(EstimateStatus::Approved.code().into());
     am.approved_by = Set(Some(caller.user));
     am.approved_at = Set(Some(now));
     am.version = Set(e.version + 1);

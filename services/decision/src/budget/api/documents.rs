@@ -1,6 +1,8 @@
 //! The estimate's papers for download: the DOCX the finance office appraises and files, and
 //! the same as an XLSX report (`budget::papers`).
 
+use crate::budget::domain::status::EstimateStatus;
+use crate::budget::domain::status::LineAppraisal;
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
@@ -90,22 +92,24 @@ async fn paper_of(
     let lines = queries::lines_of(&ctx.db, e.id)
         .await?
         .into_iter()
-        .map(|l| EstimateLine {
-            legal_basis: l
-                .rate_id
-                .and_then(|r| bases.get(&r).cloned())
-                .unwrap_or_default(),
-            line_code: l.line_code,
-            payee_role: l.payee_role,
-            description: l.description,
-            quantity: l.quantity,
-            unit_amount: l.unit_amount,
-            amount: l.amount,
-            appraisal: l.appraisal,
-            approved_amount: l.approved_amount,
-            appraisal_reason: l.appraisal_reason,
+        .map(|l| {
+            Ok(EstimateLine {
+                legal_basis: l
+                    .rate_id
+                    .and_then(|r| bases.get(&r).cloned())
+                    .unwrap_or_default(),
+                line_code: l.line_code,
+                payee_role: l.payee_role,
+                description: l.description,
+                quantity: l.quantity,
+                unit_amount: l.unit_amount,
+                amount: l.amount,
+                appraisal: LineAppraisal::stored(&l.appraisal)?,
+                approved_amount: l.approved_amount,
+                appraisal_reason: l.appraisal_reason,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ApiError>>()?;
     let head = body.signers.first();
     let superior = body.superior_name.trim().to_owned();
     Ok(EstimatePaper {
@@ -115,7 +119,7 @@ async fn paper_of(
         plan_symbol: plan.symbol,
         year: e.year,
         revision: e.revision,
-        status: e.status,
+        status: EstimateStatus::stored(&e.status)?,
         dated: local_date(e.approved_at.unwrap_or(e.created_at)),
         lines,
         signer_titles: head.map(|s| s.titles.clone()).unwrap_or_default(),

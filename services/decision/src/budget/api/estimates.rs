@@ -1,6 +1,8 @@
 //! Estimates (dự toán) per plan and year: drafted from the plan, edited line by line by the
 //! council secretariat while in draft, revised as a new version once approved.
 
+use crate::budget::domain::status::EstimateStatus;
+use crate::budget::domain::status::LineAppraisal;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::NaiveDate;
 use sea_orm::{
@@ -89,7 +91,7 @@ pub struct RevisionInput {
 pub struct EstimateSummary {
     pub id: Uuid,
     pub revision: i32,
-    pub status: String,
+    pub status: EstimateStatus,
     pub previous_id: Option<Uuid>,
     pub note: String,
     pub total: i64,
@@ -300,7 +302,7 @@ pub async fn draft_estimate(
         plan_id: plan.id,
         year: plan.year,
         revision: 1,
-        status: "draft".into(),
+        status: EstimateStatus::Draft.code().into(),
         previous_id: None,
         note: format!(
             "Dự toán kinh phí hoạt động sáng kiến năm {} theo {}",
@@ -384,7 +386,7 @@ async fn insert_line<C: ConnectionTrait>(
         unit_amount: Set(unit),
         amount: Set(amount),
         rate_id: Set(rate_id),
-        appraisal: Set("pending".into()),
+        appraisal: Set(LineAppraisal::Pending.code().into()),
         approved_amount: Set(None),
         appraisal_reason: Set(None),
         appraised_by: Set(None),
@@ -477,7 +479,7 @@ pub async fn editable<C: ConnectionTrait>(
     id: Uuid,
 ) -> Result<estimate::Model, ApiError> {
     let e = estimate_of(db, caller, id).await?;
-    if e.status != "draft" {
+    if e.state() != Some(EstimateStatus::Draft) {
         return Err(locked());
     }
     require_if_match(req, e.version)?;
@@ -495,7 +497,7 @@ pub async fn editable<C: ConnectionTrait>(
         )
         .filter(estimate::Column::Id.eq(e.id))
         .filter(estimate::Column::Version.eq(e.version))
-        .filter(estimate::Column::Status.eq("draft"))
+        .filter(estimate::Column::Status.eq(EstimateStatus::Draft.code()))
         .exec(db)
         .await?;
     if claimed.rows_affected == 0 {
@@ -647,7 +649,7 @@ pub async fn edit_line(
     am.unit_amount = Set(body.unit_amount);
     am.amount = Set(c.amount);
     am.rate_id = Set(Some(c.rate_id));
-    am.appraisal = Set("pending".into());
+    am.appraisal = Set(LineAppraisal::Pending.code().into());
     am.approved_amount = Set(None);
     am.appraisal_reason = Set(None);
     am.appraised_by = Set(None);
@@ -741,7 +743,7 @@ pub async fn revise(
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let base = estimate_of(&txn, &caller, *id).await?;
-    if base.status != "approved" {
+    if base.state() != Some(EstimateStatus::Approved) {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Chỉ lập bản điều chỉnh từ dự toán đang được phê duyệt",
             "Only the approved estimate can be revised",
@@ -760,13 +762,16 @@ pub async fn revise(
         .order_by_desc(estimate::Column::Revision)
         .one(&txn)
         .await?;
-    if latest.as_ref().is_some_and(|l| l.status == "draft") {
+    if latest
+        .as_ref()
+        .is_some_and(|l| l.state() == Some(EstimateStatus::Draft))
+    {
         return Err(revision_in_draft());
     }
     let e = estimate::Model {
         id: Uuid::now_v7(),
         revision: latest.map_or(base.revision, |l| l.revision) + 1,
-        status: "draft".into(),
+        status: EstimateStatus::Draft.code().into(),
         previous_id: Some(base.id),
         note,
         created_by: caller.user,

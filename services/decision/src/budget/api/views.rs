@@ -1,5 +1,7 @@
 //! What the budget API answers, and the loaders the handlers share.
 
+use crate::budget::domain::status::EstimateStatus;
+use crate::budget::domain::status::LineAppraisal;
 use actix_web::{HttpResponse, http::StatusCode};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde::{Deserialize, Serialize};
@@ -72,8 +74,8 @@ pub struct LineView {
     /// `quantity × unit_amount`, whole đồng.
     pub amount: i64,
     pub rate_id: Option<Uuid>,
-    /// `pending`, `approved`, `adjusted` or `rejected`.
-    pub appraisal: String,
+    /// Pending, approved, adjusted or rejected by the finance office.
+    pub appraisal: LineAppraisal,
     pub approved_amount: Option<i64>,
     pub appraisal_reason: Option<String>,
 }
@@ -85,8 +87,8 @@ pub struct EstimateView {
     pub plan_id: Uuid,
     pub year: i32,
     pub revision: i32,
-    /// `draft`, `approved` or `superseded`.
-    pub status: String,
+    /// Draft, approved or superseded.
+    pub status: EstimateStatus,
     pub previous_id: Option<Uuid>,
     pub note: String,
     pub lines: Vec<LineView>,
@@ -172,7 +174,7 @@ pub fn estimate_view(
         plan_id: e.plan_id,
         year: e.year,
         revision: e.revision,
-        status: e.status,
+        status: EstimateStatus::stored(&e.status)?,
         previous_id: e.previous_id,
         note: e.note,
         total,
@@ -182,22 +184,24 @@ pub fn estimate_view(
         version: e.version,
         lines: lines
             .into_iter()
-            .map(|l| LineView {
-                line_name: line_name(&l.line_code),
-                id: l.id,
-                position: l.position,
-                line_code: l.line_code,
-                payee_role: l.payee_role,
-                description: l.description,
-                quantity: l.quantity,
-                unit_amount: l.unit_amount,
-                amount: l.amount,
-                rate_id: l.rate_id,
-                appraisal: l.appraisal,
-                approved_amount: l.approved_amount,
-                appraisal_reason: l.appraisal_reason,
+            .map(|l| {
+                Ok(LineView {
+                    line_name: line_name(&l.line_code),
+                    id: l.id,
+                    position: l.position,
+                    line_code: l.line_code,
+                    payee_role: l.payee_role,
+                    description: l.description,
+                    quantity: l.quantity,
+                    unit_amount: l.unit_amount,
+                    amount: l.amount,
+                    rate_id: l.rate_id,
+                    appraisal: LineAppraisal::stored(&l.appraisal)?,
+                    approved_amount: l.approved_amount,
+                    appraisal_reason: l.appraisal_reason,
+                })
             })
-            .collect(),
+            .collect::<Result<Vec<_>, ApiError>>()?,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::money;
+use super::{money, status::LineAppraisal};
 
 /// The finance office's decision on one line (thẩm định dự toán).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,12 +25,12 @@ impl Appraisal {
         }
     }
 
-    /// Stored name.
-    pub fn as_str(self) -> &'static str {
+    /// Where the line stands after it.
+    pub fn outcome(self) -> LineAppraisal {
         match self {
-            Appraisal::Approve => "approved",
-            Appraisal::Adjust(_) => "adjusted",
-            Appraisal::Reject => "rejected",
+            Appraisal::Approve => LineAppraisal::Approved,
+            Appraisal::Adjust(_) => LineAppraisal::Adjusted,
+            Appraisal::Reject => LineAppraisal::Rejected,
         }
     }
 }

@@ -5,3 +5,4 @@ pub mod draft;
 pub mod lines;
 pub mod money;
 pub mod rates;
+pub mod status;

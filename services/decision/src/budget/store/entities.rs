@@ -140,6 +140,13 @@ pub mod estimate {
 
     impl ActiveModelBehavior for ActiveModel {}
 
+    impl Model {
+        /// The estimate's status; `None` for a code this version does not know.
+        pub fn state(&self) -> Option<crate::budget::domain::status::EstimateStatus> {
+            crate::budget::domain::status::EstimateStatus::parse(&self.status)
+        }
+    }
+
     sangkien_kit::tenant_scoped!(Column::Tenant);
 }
 

@@ -1,6 +1,7 @@
 //! Reads the API and the event handler share: the rates a tenant sees, its profile, the
 //! approved estimate, what was spent, whether the year is settled.
 
+use crate::budget::domain::status::EstimateStatus;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -75,7 +76,7 @@ pub async fn approved_estimate<C: ConnectionTrait>(
     let Some(e) = estimate::Entity::find()
         .filter(estimate::Column::Tenant.eq(tenant))
         .filter(estimate::Column::PlanId.eq(plan_id))
-        .filter(estimate::Column::Status.eq("approved"))
+        .filter(estimate::Column::Status.eq(EstimateStatus::Approved.code()))
         .order_by_desc(estimate::Column::Revision)
         .one(db)
         .await?

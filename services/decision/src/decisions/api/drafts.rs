@@ -1,6 +1,7 @@
 //! Drafting a decision from the concluded cases of a plan's field, reading it, and the
 //! secretariat's edits (title and proposal, each item recognised or refused with a reason).
 
+use crate::decisions::domain::status::DecisionStatus;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::Datelike;
 use sea_orm::{
@@ -101,7 +102,7 @@ pub async fn list_decisions(
         q = q.filter(decision::Column::Status.eq(s.clone()));
     }
     if !all {
-        q = q.filter(decision::Column::Status.eq("issued"));
+        q = q.filter(decision::Column::Status.eq(DecisionStatus::Issued.code()));
     }
     // An author sees only the issued decisions on her own initiatives, which the query cannot
     // select by itself: scan on in batches until her page is full or the rows run out, so a
@@ -231,7 +232,7 @@ pub async fn draft_decision(
         plan_id: body.plan_id,
         field,
         year,
-        status: "draft".into(),
+        status: DecisionStatus::Draft.code().into(),
         title,
         proposal,
         number: None,

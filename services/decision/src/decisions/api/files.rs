@@ -2,6 +2,7 @@
 //! certificates of its recognised initiatives, for the secretariat, the signer and each
 //! initiative's own authors.
 
+use crate::decisions::domain::status::DecisionStatus;
 use actix_web::{HttpResponse, web};
 use sea_orm::EntityTrait;
 use serde::Serialize;
@@ -39,6 +40,8 @@ pub struct CertificateView {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CertificateQuery {
+    /// The author's place, from 0; a place past the list answers 404.
+    #[param(minimum = 0, maximum = 1000)]
     pub author: Option<usize>,
 }
 
@@ -118,7 +121,7 @@ pub async fn list_certificates(
         .into_iter()
         .any(|r| caller.has_role(r));
     let mut out = Vec::new();
-    if d.status == "issued" {
+    if d.state() == Some(DecisionStatus::Issued) {
         for (i, x) in lines_of(&ctx.db, d.id).await.map_err(ApiError::internal)? {
             if !i.recognised || !(sees_all || author_ids(&x)?.contains(&caller.user)) {
                 continue;

@@ -8,6 +8,7 @@ pub mod profile;
 pub mod sign;
 pub mod views;
 
+use crate::decisions::domain::status::DecisionStatus;
 use actix_web::web;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
@@ -81,7 +82,7 @@ pub async fn claim_draft<C: ConnectionTrait>(
         .col_expr(decision::Column::Version, Expr::value(d.version + 1))
         .filter(decision::Column::Id.eq(d.id))
         .filter(decision::Column::Version.eq(d.version))
-        .filter(decision::Column::Status.eq("draft"))
+        .filter(decision::Column::Status.eq(DecisionStatus::Draft.code()))
         .exec(db)
         .await?;
     if claimed.rows_affected == 0 {
@@ -95,7 +96,7 @@ pub async fn claim_draft<C: ConnectionTrait>(
 
 /// Refuses any change to a signed decision.
 pub fn still_draft(d: &decision::Model) -> Result<(), ApiError> {
-    if d.status != "draft" {
+    if d.state() != Some(DecisionStatus::Draft) {
         return Err(ApiError::new(ErrorCode::DecisionIssued).with_detail(
             format!(
                 "Quyết định {} đã ký ban hành; không sửa được",
@@ -136,7 +137,7 @@ pub async fn concerns<C: ConnectionTrait>(
     caller: &Caller,
     d: &decision::Model,
 ) -> Result<bool, ApiError> {
-    if d.status != "issued" || !caller.has_role(Role::Author) {
+    if d.state() != Some(DecisionStatus::Issued) || !caller.has_role(Role::Author) {
         return Ok(false);
     }
     for (_, x) in super::documents::lines_of(db, d.id)

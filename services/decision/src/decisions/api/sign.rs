@@ -2,6 +2,7 @@
 //! the signing transaction (no gap, no reuse), the decision frozen with the profile of the day,
 //! and `decision.issued` with each dossier's outcome.
 
+use crate::decisions::domain::status::DecisionStatus;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
@@ -156,7 +157,7 @@ pub async fn sign_decision(
     let n = take_number(&txn, caller.tenant, &p.decision_type, on).await?;
     let text = number_text(n, &p.decision_type, &p.document_symbol);
     let mut am = d.clone().into_active_model();
-    am.status = Set("issued".into());
+    am.status = Set(DecisionStatus::Issued.code().into());
     am.number = Set(Some(n));
     am.number_text = Set(Some(text.clone()));
     am.signed_on = Set(Some(on));

@@ -1,5 +1,6 @@
 //! What the decision routes answer.
 
+use crate::decisions::domain::status::DecisionStatus;
 use actix_web::{HttpResponse, http::StatusCode};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
@@ -47,8 +48,8 @@ pub struct DecisionView {
     pub plan_id: Uuid,
     pub field: String,
     pub year: i32,
-    /// `draft` or `issued`.
-    pub status: String,
+    /// Draft, or issued (signed and numbered).
+    pub status: DecisionStatus,
     pub title: String,
     pub proposal: String,
     /// The number in the register, once signed.
@@ -114,7 +115,7 @@ pub async fn decision_view<C: ConnectionTrait>(
         plan_id: d.plan_id,
         field: d.field,
         year: d.year,
-        status: d.status,
+        status: DecisionStatus::stored(&d.status)?,
         title: d.title,
         proposal: d.proposal,
         number: d.number,

@@ -3,6 +3,7 @@
 
 pub mod render;
 
+use crate::decisions::domain::status::DecisionStatus;
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
@@ -188,7 +189,7 @@ pub async fn decision_docx<C: ConnectionTrait>(
     let Some(d) = find(db, tenant_id, decision_id).await? else {
         return Ok(None);
     };
-    if d.status != "issued" {
+    if d.state() != Some(DecisionStatus::Issued) {
         return Ok(None);
     }
     let Some(p) = paper(db, &d).await? else {
@@ -206,7 +207,7 @@ pub async fn certificate_docx<C: ConnectionTrait>(
     dossier_id: Uuid,
     holder: Option<usize>,
 ) -> anyhow::Result<Option<(String, Vec<u8>)>> {
-    if d.status != "issued" {
+    if d.state() != Some(DecisionStatus::Issued) {
         return Ok(None);
     }
     let Some(p) = paper(db, d).await? else {

@@ -4,3 +4,4 @@
 pub mod draft;
 pub mod numbering;
 pub mod profile;
+pub mod status;

@@ -1,5 +1,6 @@
 //! Creating, listing, reading and editing dossiers.
 
+use crate::domain::plan::PlanStatus;
 use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
@@ -183,7 +184,7 @@ pub async fn create_dossier(
     issues.finish()?;
     let unit_id = unit_id.ok_or_else(|| ApiError::new(ErrorCode::Forbidden))?;
     let plan = plan_of(&ctx.db, &caller, input.plan_id).await?;
-    if plan.status != "published" {
+    if plan.state() != Some(PlanStatus::Published) {
         return Err(ApiError::new(ErrorCode::PlanNotFound));
     }
     if !fields_of(&plan)?.iter().any(|f| f.code == input.field) {
@@ -320,7 +321,7 @@ pub async fn visible_dossiers<C: sea_orm::ConnectionTrait>(
     let office_units = caller.units_with(Role::ReceivingOffice);
     if !office_units.is_empty() {
         let plans = plan::Entity::find_in(caller.tenant)
-            .filter(plan::Column::Status.eq("published"))
+            .filter(plan::Column::Status.eq(PlanStatus::Published.code()))
             .all(db)
             .await?;
         for p in &plans {
