@@ -4,6 +4,7 @@
 pub mod entities;
 pub mod migration;
 pub mod queries;
+pub mod writes;
 
 use sea_orm_migration::prelude::*;
 

@@ -1,12 +1,9 @@
 //! Organisational units: a tree under each tenant (offices, schools, communes, the council).
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
-use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -29,7 +26,10 @@ use crate::{
     api::views::{UnitPage, UnitView},
     domain::{names::UNIT_KINDS, unit_tree::would_create_cycle},
     state::GatewayState,
-    store::entities::unit,
+    store::{
+        entities::unit,
+        writes::{self, UnitChanges},
+    },
 };
 
 /// Registers the unit routes.
@@ -180,12 +180,7 @@ pub async fn create_unit(
     state: web::Data<GatewayState>,
     body: web::Json<UnitCreate>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut issues = Issues::new();
-    let code = checked_code(&mut issues, "code", &body.code);
-    let name = issues.text("name", &body.name, 300);
-    let kind = body.kind.trim().to_owned();
-    kind_issue(&mut issues, &kind);
-    issues.finish()?;
+    let (code, name, kind) = check_create(&body)?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let tenant = admin_tenant(&txn, &state, &caller, body.tenant_id).await?;
@@ -205,21 +200,45 @@ pub async fn create_unit(
         created_at: now,
         updated_at: now,
     };
-    unit::Entity::insert(model.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await
-        .map_err(|e| {
-            unique_or(e, |_| {
-                ApiError::new(ErrorCode::CodeTaken).with_detail(
-                    format!("Mã đơn vị «{code}» đã được dùng"),
-                    format!("The unit code «{code}» is taken"),
-                )
-            })
-        })?;
+    writes::insert_unit(&txn, &model).await.map_err(|e| {
+        unique_or(e, |_| {
+            ApiError::new(ErrorCode::CodeTaken).with_detail(
+                format!("Mã đơn vị «{code}» đã được dùng"),
+                format!("The unit code «{code}» is taken"),
+            )
+        })
+    })?;
+    audit_created(&txn, &caller, &model, now).await?;
+    publish_changed(&txn, &state, &caller, &model).await?;
+    state.outbox.commit(txn).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("ETag", etag(model.version)))
+        .insert_header(("Location", format!("/api/v1/directory/units/{}", model.id)))
+        .json(UnitView::from(model)))
+}
+
+/// Checks a new unit's code, name and kind, every problem at once; returns them cleaned.
+fn check_create(body: &UnitCreate) -> Result<(String, String, String), ApiError> {
+    let mut issues = Issues::new();
+    let code = checked_code(&mut issues, "code", &body.code);
+    let name = issues.text("name", &body.name, 300);
+    let kind = body.kind.trim().to_owned();
+    kind_issue(&mut issues, &kind);
+    issues.finish()?;
+    Ok((code, name, kind))
+}
+
+/// Audits the creation of unit `model`, in its tenant's log, so the handler names the step.
+async fn audit_created<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    model: &unit::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     audit::record_in(
-        &txn,
-        &caller,
-        tenant.id,
+        txn,
+        caller,
+        model.tenant_id,
         now,
         AuditEntry {
             action: "directory.unit_created",
@@ -232,16 +251,22 @@ pub async fn create_unit(
         },
     )
     .await?;
-    let origin = Origin::from(&caller).in_tenant(tenant.id);
+    Ok(())
+}
+
+/// Publishes `unit.changed` for `u` in its tenant, so the services' directory copies follow.
+async fn publish_changed<C: ConnectionTrait>(
+    txn: &C,
+    state: &GatewayState,
+    caller: &Caller,
+    u: &unit::Model,
+) -> Result<(), ApiError> {
+    let origin = Origin::from(caller).in_tenant(u.tenant_id);
     state
         .outbox
-        .publish(&txn, state.clock.now(), origin, &changed(&model))
+        .publish(txn, state.clock.now(), origin, &changed(u))
         .await?;
-    state.outbox.commit(txn).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("ETag", etag(model.version)))
-        .insert_header(("Location", format!("/api/v1/directory/units/{}", model.id)))
-        .json(UnitView::from(model)))
+    Ok(())
 }
 
 /// Reads a unit.
@@ -293,57 +318,72 @@ pub async fn update_unit(
     id: web::Path<Uuid>,
     body: web::Json<UnitUpdate>,
 ) -> Result<HttpResponse, ApiError> {
+    let name = check_update(&body)?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let u = writes::unit_by_id(&txn, id.into_inner())
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::UnitNotFound))?;
+    require_admin_or_hidden(&state, &caller, u.tenant_id, ErrorCode::UnitNotFound)?;
+    require_if_match(&req, u.version)?;
+    if let Some(Some(parent)) = body.parent_id {
+        check_new_parent(&txn, &u, parent).await?;
+    }
+    let before = UnitView::from(u.clone());
+    let changes = UnitChanges {
+        parent_id: body.parent_id,
+        name,
+        kind: body.kind.as_ref().map(|k| k.trim().to_owned()),
+        active: body.active,
+    };
+    let updated = writes::update_unit(&txn, &u, changes, now).await?;
+    audit_updated(&txn, &caller, &before, &updated, now).await?;
+    publish_changed(&txn, &state, &caller, &updated).await?;
+    state.outbox.commit(txn).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(updated.version)))
+        .json(UnitView::from(updated)))
+}
+
+/// Checks a unit's changes, every problem at once; returns the new name, if any, cleaned.
+fn check_update(body: &UnitUpdate) -> Result<Option<String>, ApiError> {
     let mut issues = Issues::new();
     let name = body.name.as_deref().map(|n| issues.text("name", n, 300));
     if let Some(k) = &body.kind {
         kind_issue(&mut issues, k.trim());
     }
     issues.finish()?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let u = unit::Entity::find_by_id(id.into_inner())
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::UnitNotFound))?;
-    require_admin_or_hidden(&state, &caller, u.tenant_id, ErrorCode::UnitNotFound)?;
-    require_if_match(&req, u.version)?;
-    if let Some(Some(parent)) = body.parent_id {
-        unit_of_tenant(&txn, u.tenant_id, parent).await?;
-        let parents: HashMap<Uuid, Option<Uuid>> = unit::Entity::find()
-            .filter(unit::Column::TenantId.eq(u.tenant_id))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|x| (x.id, x.parent_id))
-            .collect();
-        if would_create_cycle(u.id, parent, &parents) {
-            return Err(ApiError::new(ErrorCode::Conflict).with_detail(
-                "Đơn vị cha mới nằm dưới chính đơn vị này",
-                "The new parent lies below this unit",
-            ));
-        }
+    Ok(name)
+}
+
+/// Refuses a new parent of `u` outside its tenant or below it: the tree must stay a tree.
+async fn check_new_parent<C: ConnectionTrait>(
+    txn: &C,
+    u: &unit::Model,
+    parent: Uuid,
+) -> Result<(), ApiError> {
+    unit_of_tenant(txn, u.tenant_id, parent).await?;
+    let parents = writes::parents_in_tenant(txn, u.tenant_id).await?;
+    if would_create_cycle(u.id, parent, &parents) {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+            "Đơn vị cha mới nằm dưới chính đơn vị này",
+            "The new parent lies below this unit",
+        ));
     }
-    let before = UnitView::from(u.clone());
-    let mut m = u.clone().into_active_model();
-    if let Some(p) = body.parent_id {
-        m.parent_id = Set(p);
-    }
-    if let Some(n) = &name {
-        m.name = Set(n.clone());
-        m.search = Set(fold(&format!("{} {n}", u.code)));
-    }
-    if let Some(k) = &body.kind {
-        m.kind = Set(k.trim().to_owned());
-    }
-    if let Some(a) = body.active {
-        m.active = Set(a);
-    }
-    m.version = Set(u.version + 1);
-    m.updated_at = Set(now);
-    let updated = unit::Entity::update(m).exec(&txn).await?;
+    Ok(())
+}
+
+/// Audits a unit's change from `before` to `updated`, so the handler names the step.
+async fn audit_updated<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    before: &UnitView,
+    updated: &unit::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     audit::record_in(
-        &txn,
-        &caller,
+        txn,
+        caller,
         updated.tenant_id,
         now,
         AuditEntry {
@@ -358,13 +398,5 @@ pub async fn update_unit(
         },
     )
     .await?;
-    let origin = Origin::from(&caller).in_tenant(updated.tenant_id);
-    state
-        .outbox
-        .publish(&txn, state.clock.now(), origin, &changed(&updated))
-        .await?;
-    state.outbox.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(updated.version)))
-        .json(UnitView::from(updated)))
+    Ok(())
 }

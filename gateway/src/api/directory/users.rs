@@ -42,7 +42,10 @@ use crate::{
     passwords::hash_password,
     sessions,
     state::GatewayState,
-    store::entities::{grant, user},
+    store::{
+        entities::{grant, user},
+        writes::{self, UserChanges},
+    },
 };
 
 /// Registers the user, grant and service-account routes.
@@ -550,6 +553,44 @@ pub async fn update_user(
     id: web::Path<Uuid>,
     body: web::Json<UserUpdate>,
 ) -> Result<HttpResponse, ApiError> {
+    let (full_name, email) = check_update(&body)?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let u = account(&txn, &state, &caller, id.into_inner()).await?;
+    require_if_match(&req, u.version)?;
+    if u.id == caller.user && body.active == Some(false) {
+        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
+            "Không thể tự ngừng hoạt động tài khoản của mình",
+            "You cannot deactivate your own account",
+        ));
+    }
+    let new_name = full_name.clone().unwrap_or_else(|| u.full_name.clone());
+    let new_email = email.clone().unwrap_or_else(|| u.email.clone());
+    let changes = UserChanges {
+        search: search_text(&u.username, new_email.as_deref(), &new_name),
+        full_name,
+        email,
+        active: body.active,
+    };
+    let updated = writes::update_user(&txn, &u, changes, now)
+        .await
+        .map_err(|e| unique_or(e, |msg| taken(msg, &u.username)))?;
+    let revoked = if !updated.active {
+        sessions::revoke_user(&txn, updated.id, now).await?
+    } else {
+        0
+    };
+    audit_updated(&txn, &caller, &u, &updated, revoked, now).await?;
+    let grants = publish_changed(&txn, &state, &caller, &updated).await?;
+    state.outbox.commit(txn).await?;
+    state.accounts.forget(updated.id);
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(updated.version)))
+        .json(UserView::new(updated, grants)))
+}
+
+/// The full name and e-mail of a user's changes, checked and cleaned, every problem at once.
+fn check_update(body: &UserUpdate) -> Result<(Option<String>, Option<Option<String>>), ApiError> {
     let mut issues = Issues::new();
     let full_name = body
         .full_name
@@ -570,44 +611,21 @@ pub async fn update_user(
         );
     }
     issues.finish()?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let u = account(&txn, &state, &caller, id.into_inner()).await?;
-    require_if_match(&req, u.version)?;
-    if u.id == caller.user && body.active == Some(false) {
-        return Err(ApiError::new(ErrorCode::Conflict).with_detail(
-            "Không thể tự ngừng hoạt động tài khoản của mình",
-            "You cannot deactivate your own account",
-        ));
-    }
-    let before = (u.full_name.clone(), u.email.clone(), u.active);
-    let mut m = u.clone().into_active_model();
-    if let Some(n) = &full_name {
-        m.full_name = Set(n.clone());
-    }
-    if let Some(e) = &email {
-        m.email = Set(e.clone());
-    }
-    if let Some(a) = body.active {
-        m.active = Set(a);
-    }
-    let new_name = full_name.clone().unwrap_or_else(|| u.full_name.clone());
-    let new_email = email.clone().unwrap_or_else(|| u.email.clone());
-    m.search = Set(search_text(&u.username, new_email.as_deref(), &new_name));
-    m.version = Set(u.version + 1);
-    m.updated_at = Set(now);
-    let updated = user::Entity::update(m)
-        .exec(&txn)
-        .await
-        .map_err(|e| unique_or(e, |msg| taken(msg, &u.username)))?;
-    let revoked = if !updated.active {
-        sessions::revoke_user(&txn, updated.id, now).await?
-    } else {
-        0
-    };
+    Ok((full_name, email))
+}
+
+/// Audits a user's change from `before` to `updated`, so the handler names the step.
+async fn audit_updated<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    before: &user::Model,
+    updated: &user::Model,
+    revoked: u64,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     audit::record_in(
-        &txn,
-        &caller,
+        txn,
+        caller,
         updated.tenant_id,
         now,
         AuditEntry {
@@ -616,29 +634,30 @@ pub async fn update_user(
             subject_id: updated.id,
             role: Role::Admin.as_str(),
             details: serde_json::json!({
-                "before": { "full_name": before.0, "email": before.1, "active": before.2 },
+                "before": { "full_name": before.full_name, "email": before.email, "active": before.active },
                 "after": { "full_name": updated.full_name, "email": updated.email, "active": updated.active },
                 "refresh_tokens_revoked": revoked,
             }),
         },
     )
     .await?;
-    let grants = crate::store::queries::grants_of(&txn, updated.id).await?;
-    let origin = Origin::from(&caller).in_tenant(updated.tenant_id);
+    Ok(())
+}
+
+/// Publishes `user.changed` for `u` (copies follow) and returns its grants for the answer.
+async fn publish_changed<C: ConnectionTrait>(
+    txn: &C,
+    state: &GatewayState,
+    caller: &Caller,
+    u: &user::Model,
+) -> Result<Vec<grant::Model>, ApiError> {
+    let grants = crate::store::queries::grants_of(txn, u.id).await?;
+    let origin = Origin::from(caller).in_tenant(u.tenant_id);
     state
         .outbox
-        .publish(
-            &txn,
-            state.clock.now(),
-            origin,
-            &user_changed(&updated, &grants),
-        )
+        .publish(txn, state.clock.now(), origin, &user_changed(u, &grants))
         .await?;
-    state.outbox.commit(txn).await?;
-    state.accounts.forget(updated.id);
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(updated.version)))
-        .json(UserView::new(updated, grants)))
+    Ok(grants)
 }
 
 /// Sets a person's password (given, or generated and shown once); ends their sessions.

@@ -4,6 +4,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+pub mod writes;
+
 /// `decision_dossiers`: a dossier as a decision prints it, and its conclusion.
 pub mod dossier {
     use sea_orm::entity::prelude::*;

@@ -5,10 +5,7 @@
 use crate::nominations::domain::NominationStatus;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -18,8 +15,9 @@ use sangkien_kit::{
     ApiError, Settings,
     audit::{self, AuditEntry},
     auth::Caller,
-    db::{begin_write, is_unique_violation},
+    db::begin_write,
     error::Issues,
+    events::Outbox,
     http::paging::{PageQuery, etag, next_cursor},
     service::ServiceContext,
 };
@@ -31,7 +29,7 @@ use sangkien_proto::{
 use super::{
     domain::result_covers_each_nominated_dossier_once,
     package::{self, Package, dossier_ids_of},
-    store::{nom_dossier, nomination, nomination_dossier},
+    store::{nom_dossier, nomination, writes},
 };
 
 /// Who follows nominations.
@@ -264,6 +262,35 @@ pub async fn create_nomination(
     let role = caller.require_any(&[Role::CouncilSecretariat])?;
     let input = input.into_inner();
     let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let known = writes::known_dossiers(&txn, caller.tenant, &input.dossier_ids).await?;
+    let reason = checked_nomination(&input, &known)?;
+    let taken = writes::already_nominated(&txn, &input.dossier_ids).await?;
+    if !taken.is_empty() {
+        return Err(already_nominated(&taken));
+    }
+    let id = Uuid::now_v7();
+    let inserted =
+        writes::insert_nomination(&txn, id, &caller, &reason, &input.dossier_ids, now).await?;
+    if let Some(d) = inserted {
+        return Err(already_nominated(&[d]));
+    }
+    writes::audit_created(&txn, &caller, now, role, id, &input.dossier_ids, &reason).await?;
+    let n = writes::nomination_by_id(&txn, id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nomination vanished")))?;
+    let v = view_of(&txn, n).await?;
+    ctx.outbox.commit(txn).await?;
+    let location = format!("/api/v1/decision/nominations/{}", v.id);
+    Ok(with_location(answer(StatusCode::CREATED, v), &location))
+}
+
+/// Checks a nomination, collecting every issue: a reason, 1–50 dossiers, each listed once
+/// and recognised by an issued decision (as `known` says); returns the reason.
+fn checked_nomination(
+    input: &NominationInput,
+    known: &[nom_dossier::Model],
+) -> Result<String, ApiError> {
     let mut issues = Issues::new();
     let reason = issues.text("reason", &input.reason, 4000);
     if input.dossier_ids.is_empty() {
@@ -281,12 +308,6 @@ pub async fn create_nomination(
             format!("At most {MAX_DOSSIERS} initiatives per nomination"),
         );
     }
-    let txn = begin_write(&ctx.db).await?;
-    let known = nom_dossier::Entity::find()
-        .filter(nom_dossier::Column::DossierId.is_in(input.dossier_ids.clone()))
-        .filter(nom_dossier::Column::Tenant.eq(caller.tenant))
-        .all(&txn)
-        .await?;
     for (i, id) in input.dossier_ids.iter().enumerate() {
         if input.dossier_ids[..i].contains(id) {
             issues.push(
@@ -311,70 +332,7 @@ pub async fn create_nomination(
         }
     }
     issues.finish()?;
-    let taken = nomination_dossier::Entity::find()
-        .filter(nomination_dossier::Column::DossierId.is_in(input.dossier_ids.clone()))
-        .all(&txn)
-        .await?;
-    if !taken.is_empty() {
-        return Err(already_nominated(
-            &taken.iter().map(|t| t.dossier_id).collect::<Vec<_>>(),
-        ));
-    }
-    let id = Uuid::now_v7();
-    let n = nomination::ActiveModel {
-        id: Set(id),
-        tenant: Set(caller.tenant),
-        reason: Set(reason.clone()),
-        status: Set(NominationStatus::Pending.code().into()),
-        created_by: Set(caller.user),
-        created_at: Set(now),
-        attempts: Set(0),
-        next_attempt_at: Set(Some(now)),
-        last_error: Set(None),
-        receipt_id: Set(None),
-        sent_at: Set(None),
-        result: Set(None),
-        result_at: Set(None),
-        version: Set(1),
-    };
-    nomination::Entity::insert(n)
-        .exec_without_returning(&txn)
-        .await?;
-    for (i, d) in input.dossier_ids.iter().enumerate() {
-        let inserted = nomination_dossier::Entity::insert(nomination_dossier::ActiveModel {
-            dossier_id: Set(*d),
-            nomination_id: Set(id),
-            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-        })
-        .exec_without_returning(&txn)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(already_nominated(&[*d])),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "nomination.created",
-            subject_type: "nomination",
-            subject_id: id,
-            role: role.as_str(),
-            details: serde_json::json!({ "dossier_ids": input.dossier_ids, "reason": reason }),
-        },
-    )
-    .await?;
-    let n = nomination::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("nomination vanished")))?;
-    let v = view_of(&txn, n).await?;
-    ctx.outbox.commit(txn).await?;
-    let location = format!("/api/v1/decision/nominations/{}", v.id);
-    Ok(with_location(answer(StatusCode::CREATED, v), &location))
+    Ok(reason)
 }
 
 fn already_nominated(ids: &[Uuid]) -> ApiError {
@@ -418,6 +376,38 @@ pub async fn report_result(
     let txn = begin_write(&ctx.db).await?;
     let n = nomination_of(&txn, &caller, id.into_inner()).await?;
     let nominated = dossier_ids_of(&txn, n.id).await?;
+    checked_result(&input, &nominated)?;
+    if n.state() == Some(NominationStatus::ResultReported) {
+        return reported_again(&txn, n, &input).await;
+    }
+    if n.state() == Some(NominationStatus::Rejected) {
+        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+            "Đề nghị đã bị Sở KH&CN từ chối tiếp nhận",
+            "The province refused to take this nomination",
+        ));
+    }
+    let kept = NominationResultView {
+        receipt_id: input.receipt_id.clone().or_else(|| n.receipt_id.clone()),
+        outcomes: input.outcomes.clone(),
+        note: input.note.clone(),
+        reported_at: now,
+    };
+    let json = serde_json::to_string(&kept).map_err(ApiError::internal)?;
+    let Some(updated) = writes::record_result(&txn, &n, json, now).await? else {
+        return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
+            "Đề cử vừa thay đổi (đang được gửi); gửi lại kết quả",
+            "The nomination just changed (it is being sent); report the result again",
+        ));
+    };
+    result_recorded(&ctx.outbox, &txn, &caller, now, role, &n, &kept).await?;
+    let v = view_of(&txn, updated).await?;
+    ctx.outbox.commit(txn).await?;
+    Ok(answer(StatusCode::OK, v))
+}
+
+/// Checks a reported result, collecting every issue: the lengths of its texts, and one
+/// outcome for each nominated dossier, none for another.
+fn checked_result(input: &NominationResultInput, nominated: &[Uuid]) -> Result<(), ApiError> {
     let mut issues = Issues::new();
     if input.note.chars().count() > 4000 {
         issues.push(
@@ -450,7 +440,7 @@ pub async fn report_result(
         }
     }
     let reported: Vec<Uuid> = input.outcomes.iter().map(|o| o.dossier_id).collect();
-    let cover = result_covers_each_nominated_dossier_once(&nominated, &reported);
+    let cover = result_covers_each_nominated_dossier_once(nominated, &reported);
     for i in cover.foreign {
         issues.push(
             format!("outcomes[{i}].dossier_id"),
@@ -475,66 +465,45 @@ pub async fn report_result(
             format!("The outcome of initiative {d} is missing"),
         );
     }
-    issues.finish()?;
-    if n.state() == Some(NominationStatus::ResultReported) {
-        let kept: Option<NominationResultView> = n
-            .result
-            .as_deref()
-            .and_then(|r| serde_json::from_str(r).ok());
-        let same = kept.as_ref().is_some_and(|k| {
-            k.outcomes == input.outcomes && k.note == input.note && k.receipt_id == input.receipt_id
-        });
-        if same {
-            let v = view_of(&txn, n).await?;
-            return Ok(answer(StatusCode::OK, v));
-        }
-        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
-            "Kết quả của đề nghị này đã được báo, khác với kết quả gửi lại",
-            "A different result was already reported for this nomination",
-        ));
+    issues.finish()
+}
+
+/// Answers a result reported again: the same report as the first time, another one refused.
+async fn reported_again<C: ConnectionTrait>(
+    db: &C,
+    n: nomination::Model,
+    input: &NominationResultInput,
+) -> Result<HttpResponse, ApiError> {
+    let kept: Option<NominationResultView> = n
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok());
+    let same = kept.as_ref().is_some_and(|k| {
+        k.outcomes == input.outcomes && k.note == input.note && k.receipt_id == input.receipt_id
+    });
+    if same {
+        let v = view_of(db, n).await?;
+        return Ok(answer(StatusCode::OK, v));
     }
-    if n.state() == Some(NominationStatus::Rejected) {
-        return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
-            "Đề nghị đã bị Sở KH&CN từ chối tiếp nhận",
-            "The province refused to take this nomination",
-        ));
-    }
-    let kept = NominationResultView {
-        receipt_id: input.receipt_id.clone().or_else(|| n.receipt_id.clone()),
-        outcomes: input.outcomes.clone(),
-        note: input.note.clone(),
-        reported_at: now,
-    };
-    let before = n.status.clone();
-    let mut m = n.clone().into_active_model();
-    m.status = Set(NominationStatus::ResultReported.code().into());
-    m.result = Set(Some(
-        serde_json::to_string(&kept).map_err(ApiError::internal)?,
-    ));
-    m.result_at = Set(Some(now));
-    m.next_attempt_at = Set(None);
-    m.version = Set(n.version + 1);
-    // Only over the state read above: a sending recorded meanwhile (PostgreSQL) is not
-    // overwritten with what this request read before it.
-    let unchanged = nomination::Entity::update_many()
-        .col_expr(
-            nomination::Column::Version,
-            sea_orm::sea_query::Expr::value(n.version + 1),
-        )
-        .filter(nomination::Column::Id.eq(n.id))
-        .filter(nomination::Column::Version.eq(n.version))
-        .exec(&txn)
-        .await?;
-    if unchanged.rows_affected == 0 {
-        return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
-            "Đề cử vừa thay đổi (đang được gửi); gửi lại kết quả",
-            "The nomination just changed (it is being sent); report the result again",
-        ));
-    }
-    let updated = nomination::Entity::update(m).exec(&txn).await?;
+    Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
+        "Kết quả của đề nghị này đã được báo, khác với kết quả gửi lại",
+        "A different result was already reported for this nomination",
+    ))
+}
+
+/// Audits the recorded result and publishes `nomination.result_reported`, in its transaction.
+async fn result_recorded<C: ConnectionTrait>(
+    outbox: &Outbox,
+    txn: &C,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    role: Role,
+    n: &nomination::Model,
+    kept: &NominationResultView,
+) -> Result<(), ApiError> {
     audit::record(
-        &txn,
-        &caller,
+        txn,
+        caller,
         now,
         AuditEntry {
             action: "nomination.result_reported",
@@ -542,7 +511,7 @@ pub async fn report_result(
             subject_id: n.id,
             role: role.as_str(),
             details: serde_json::json!({
-                "before": before,
+                "before": n.status,
                 "after": "result_reported",
                 "result": kept,
             }),
@@ -555,10 +524,8 @@ pub async fn report_result(
         outcomes: kept.outcomes.clone(),
         note: kept.note.clone(),
     };
-    ctx.outbox.publish(&txn, now, &caller, &event).await?;
-    let v = view_of(&txn, updated).await?;
-    ctx.outbox.commit(txn).await?;
-    Ok(answer(StatusCode::OK, v))
+    outbox.publish(txn, now, caller, &event).await?;
+    Ok(())
 }
 
 /// Why a refused nomination is sent again.
@@ -601,9 +568,7 @@ pub async fn resend_nomination(
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let n = nomination_of(&txn, &caller, id.into_inner()).await?;
-    let mut issues = Issues::new();
-    let reason = issues.text("reason", &input.reason, 2000);
-    issues.finish()?;
+    let reason = checked_resend(&input)?;
     sangkien_kit::http::paging::require_if_match(&req, n.version)?;
     if n.state() != Some(NominationStatus::Rejected) {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
@@ -612,47 +577,22 @@ pub async fn resend_nomination(
         ));
     }
     // Over the state read above only: two people resending at once get one 412.
-    let claimed = nomination::Entity::update_many()
-        .col_expr(
-            nomination::Column::Version,
-            sea_orm::sea_query::Expr::value(n.version + 1),
-        )
-        .filter(nomination::Column::Id.eq(n.id))
-        .filter(nomination::Column::Version.eq(n.version))
-        .filter(nomination::Column::Status.eq(NominationStatus::Rejected.code()))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected == 0 {
+    let Some(updated) = writes::reopen(&txn, &n, now).await? else {
         return Err(ApiError::new(ErrorCode::PreconditionFailed).with_detail(
             "Đề nghị vừa được người khác gửi lại; tải lại rồi thử lại",
             "The nomination was just sent again by someone else; reload and retry",
         ));
-    }
-    let mut m = n.clone().into_active_model();
-    m.status = Set(NominationStatus::Pending.code().into());
-    m.next_attempt_at = Set(Some(now));
-    m.last_error = Set(None);
-    // A fresh start for the backoff, which grows with the attempts (the audit keeps the count).
-    m.attempts = Set(0);
-    m.version = Set(n.version + 1);
-    let updated = nomination::Entity::update(m).exec(&txn).await?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "nomination.resent",
-            subject_type: "nomination",
-            subject_id: n.id,
-            role: role.as_str(),
-            details: serde_json::json!({
-                "before": "rejected", "after": "pending", "reason": reason,
-                "refusal": n.last_error, "attempts": n.attempts,
-            }),
-        },
-    )
-    .await?;
+    };
+    writes::audit_resent(&txn, &caller, now, role, &n, &reason).await?;
     let v = view_of(&txn, updated).await?;
     txn.commit().await?;
     Ok(answer(StatusCode::OK, v))
+}
+
+/// Checks the reason a refused nomination is sent again (required, at most 2000 characters).
+fn checked_resend(input: &ResendInput) -> Result<String, ApiError> {
+    let mut issues = Issues::new();
+    let reason = issues.text("reason", &input.reason, 2000);
+    issues.finish()?;
+    Ok(reason)
 }

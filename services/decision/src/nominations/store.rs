@@ -4,6 +4,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+pub mod writes;
+
 /// What the package says about one dossier, gathered from `dossier.received`,
 /// `case.concluded` and `decision.issued`.
 pub mod nom_dossier {

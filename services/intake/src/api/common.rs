@@ -2,12 +2,14 @@
 //! fingerprint them), write transactions and audit lines.
 
 use sea_orm::ConnectionTrait;
-use serde::de::DeserializeOwned;
+use serde::{Serialize, de::DeserializeOwned};
 
 use sangkien_kit::{
     ApiError,
     audit::{self, AuditEntry},
     auth::Caller,
+    http::paging::etag,
+    idempotent::{Idempotency, Remembered},
     service::ServiceContext,
 };
 use sangkien_proto::ErrorCode;
@@ -42,4 +44,33 @@ pub fn wrong_status(action_vi: &str, action_en: &str, status: &str) -> ApiError 
         format!("Không thể {action_vi} khi hồ sơ ở trạng thái «{status}»"),
         format!("Cannot {action_en} a dossier that is {status}"),
     )
+}
+
+/// Keeps the answer under the request's `Idempotency-Key`, if any, so a retry gets it again.
+#[allow(clippy::too_many_arguments)]
+pub async fn remember_answer<C: ConnectionTrait, T: Serialize>(
+    txn: &C,
+    idem: Option<&Idempotency>,
+    caller: &Caller,
+    status: u16,
+    body: &T,
+    location: Option<&str>,
+    version: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    let Some(i) = idem else {
+        return Ok(());
+    };
+    i.remember(
+        txn,
+        caller.user,
+        Remembered {
+            status,
+            body: &serde_json::to_value(body).map_err(ApiError::internal)?,
+            location,
+            etag: Some(&etag(version)),
+        },
+        now,
+    )
+    .await
 }

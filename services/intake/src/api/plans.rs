@@ -32,7 +32,10 @@ use sangkien_proto::{
 use super::common::audit;
 use crate::{
     domain::plan::{FieldSpec, StageKind, check_fields},
-    store::entities::{dossier, plan, plan_amendment},
+    store::{
+        self,
+        entities::{plan, plan_amendment},
+    },
 };
 
 /// Who drafts, publishes and amends plans.
@@ -495,10 +498,7 @@ pub async fn amend_plan(
     body: web::Json<PlanAmendment>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(PLAN_EDITORS)?;
-    let mut issues = Issues::new();
-    let reason = issues.text("reason", &body.reason, 2000);
-    check_fields(&body.fields, &mut issues);
-    issues.finish()?;
+    let reason = check_amendment(&body)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let p = plan_of(&txn, &caller, id.into_inner()).await?;
@@ -509,17 +509,41 @@ pub async fn amend_plan(
             "Only a published plan is amended; save a draft instead",
         ));
     }
-    let before = fields_of(&p)?;
+    check_removed_fields(&txn, &p, &body.fields).await?;
+    let after = serde_json::to_string(&body.fields).map_err(ApiError::internal)?;
+    let updated = store::plans::amend(&txn, &p, &reason, after, caller.user, now).await?;
+    audit_amended(&txn, &ctx, &caller, role, &updated, &reason).await?;
+    ctx.outbox
+        .publish(&txn, now, &caller, &published_event(&updated, &body.fields))
+        .await?;
+    ctx.outbox.commit(txn).await?;
+    Ok(ok_with_etag(
+        actix_web::http::StatusCode::OK,
+        view(updated)?,
+    ))
+}
+
+/// Checks an amendment's reason and fields, every problem at once; returns the reason.
+fn check_amendment(body: &PlanAmendment) -> Result<String, ApiError> {
+    let mut issues = Issues::new();
+    let reason = issues.text("reason", &body.reason, 2000);
+    check_fields(&body.fields, &mut issues);
+    issues.finish()?;
+    Ok(reason)
+}
+
+/// Refuses an amendment that drops a field of `p` some dossier is in: those would be lost.
+async fn check_removed_fields<C: ConnectionTrait>(
+    db: &C,
+    p: &plan::Model,
+    fields: &[FieldSpec],
+) -> Result<(), ApiError> {
+    let before = fields_of(p)?;
     for removed in before
         .iter()
-        .filter(|b| !body.fields.iter().any(|f| f.code == b.code))
+        .filter(|b| !fields.iter().any(|f| f.code == b.code))
     {
-        let used = dossier::Entity::find()
-            .filter(dossier::Column::PlanId.eq(p.id))
-            .filter(dossier::Column::Field.eq(removed.code.clone()))
-            .one(&txn)
-            .await?;
-        if used.is_some() {
+        if store::plans::field_has_dossiers(db, p.id, &removed.code).await? {
             return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
                 format!("Lĩnh vực «{}» đã có hồ sơ, không thể bỏ", removed.name),
                 format!(
@@ -529,46 +553,31 @@ pub async fn amend_plan(
             ));
         }
     }
-    let version = p.version + 1;
-    let after = serde_json::to_string(&body.fields).map_err(ApiError::internal)?;
-    plan_amendment::Entity::insert(plan_amendment::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        plan_id: Set(p.id),
-        version: Set(version),
-        reason: Set(reason.clone()),
-        fields_before: Set(p.fields.clone()),
-        fields_after: Set(after.clone()),
-        amended_by: Set(caller.user),
-        amended_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    let mut m = p.clone().into_active_model();
-    m.fields = Set(after);
-    m.version = Set(version);
-    m.updated_at = Set(now);
-    let updated = plan::Entity::update(m).exec(&txn).await?;
+    Ok(())
+}
+
+/// Audits the amendment that made `updated`, so the handler names the step.
+async fn audit_amended<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &ServiceContext,
+    caller: &Caller,
+    role: Role,
+    updated: &plan::Model,
+    reason: &str,
+) -> Result<(), ApiError> {
     audit(
-        &txn,
-        &ctx,
-        &caller,
+        txn,
+        ctx,
+        caller,
         AuditEntry {
             action: "plan.amended",
             subject_type: "plan",
             subject_id: updated.id,
             role: role.as_str(),
-            details: serde_json::json!({ "version": version, "reason": reason }),
+            details: serde_json::json!({ "version": updated.version, "reason": reason }),
         },
     )
-    .await?;
-    ctx.outbox
-        .publish(&txn, now, &caller, &published_event(&updated, &body.fields))
-        .await?;
-    ctx.outbox.commit(txn).await?;
-    Ok(ok_with_etag(
-        actix_web::http::StatusCode::OK,
-        view(updated)?,
-    ))
+    .await
 }
 
 /// Lists a plan's amendments, oldest first.

@@ -2,9 +2,11 @@
 
 pub mod assessors;
 pub mod directory;
+pub mod dossiers;
 pub mod entities;
 pub mod locks;
 pub mod migration;
+pub mod plans;
 pub mod probe;
 pub mod receipts;
 

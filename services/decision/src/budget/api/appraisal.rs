@@ -1,17 +1,14 @@
 //! Finance appraisal (thẩm định dự toán): the finance office approves, adjusts with a reason,
 //! or rejects each line, then approves the estimate, which locks it and makes it the ceiling.
 
-use crate::budget::domain::status::EstimateStatus;
 use crate::budget::domain::status::LineAppraisal;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use sangkien_kit::{
     ApiError,
-    audit::{self, AuditEntry},
     auth::Caller,
     db::begin_write,
     error::{FieldIssue, Issues, Localized},
@@ -24,7 +21,7 @@ use crate::budget::{
     domain::{lines::Appraisal, money},
     store::{
         entities::{estimate, line},
-        queries,
+        queries, writes,
     },
 };
 
@@ -78,6 +75,32 @@ pub async fn appraise_line(
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(FINANCE)?;
     let (id, line_id) = path.into_inner();
+    let (decision, reason) = checked_appraisal(&body)?;
+    let now = ctx.clock.now();
+    let txn = begin_write(&ctx.db).await?;
+    let e = super::estimates::editable(&txn, &caller, &req, id).await?;
+    let before = super::estimates::line_in(&txn, &e, line_id).await?;
+    if let Appraisal::Adjust(a) = decision {
+        within_cap(&txn, &caller, &e, &before, a).await?;
+    }
+    let approved_amount =
+        writes::record_appraisal(&txn, &before, decision, reason.clone(), caller.user).await?;
+    let e = super::estimates::touch(&txn, &e).await?;
+    let change = writes::AppraisalChange {
+        estimate_id: e.id,
+        before: &before,
+        decision,
+        approved_amount,
+        reason,
+    };
+    writes::audit_line_appraised(&txn, &caller, now, role, change).await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::OK, e).await
+}
+
+/// Checks the decision on a line, collecting every issue: a known decision, an amount to
+/// adjust to, a reason to adjust or reject (at most 1000 characters).
+fn checked_appraisal(body: &AppraisalInput) -> Result<(Appraisal, Option<String>), ApiError> {
     let mut issues = Issues::new();
     let reason = body
         .reason
@@ -132,51 +155,30 @@ pub async fn appraise_line(
             "decision checked above"
         )));
     };
-    let now = ctx.clock.now();
-    let txn = begin_write(&ctx.db).await?;
-    let e = super::estimates::editable(&txn, &caller, &req, id).await?;
-    let before = line::Entity::find_by_id(line_id)
-        .one(&txn)
-        .await?
-        .filter(|l| l.estimate_id == e.id)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    if let Appraisal::Adjust(a) = decision {
-        // An adjusted amount stays within quantity × the cap of the line's rate.
-        let rates = queries::rates_of(&txn, caller.tenant).await?;
-        if let Some(rate) = rates.iter().find(|r| Some(r.id) == before.rate_id)
-            && let Some(max) = rate.max_amount
-            && money::amount(before.quantity, max).is_some_and(|ceiling| a > ceiling)
-        {
-            return Err(cap_refusal(
-                crate::budget::domain::rates::CapBreach::AboveCap(Box::new(rate.clone())),
-                "amount",
-                rate.valid_from
-                    .max(chrono::NaiveDate::from_ymd_opt(e.year, 1, 1).unwrap_or_default()),
-            ));
-        }
+    Ok((decision, reason))
+}
+
+/// Refuses an adjusted amount above quantity × the cap of the line's rate.
+async fn within_cap<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    e: &estimate::Model,
+    before: &line::Model,
+    a: i64,
+) -> Result<(), ApiError> {
+    let rates = queries::rates_of(db, caller.tenant).await?;
+    if let Some(rate) = rates.iter().find(|r| Some(r.id) == before.rate_id)
+        && let Some(max) = rate.max_amount
+        && money::amount(before.quantity, max).is_some_and(|ceiling| a > ceiling)
+    {
+        return Err(cap_refusal(
+            crate::budget::domain::rates::CapBreach::AboveCap(Box::new(rate.clone())),
+            "amount",
+            rate.valid_from
+                .max(chrono::NaiveDate::from_ymd_opt(e.year, 1, 1).unwrap_or_default()),
+        ));
     }
-    let approved_amount = decision.approved_amount(before.amount);
-    let mut am = before.clone().into_active_model();
-    am.appraisal = Set(decision.outcome().code().into());
-    am.approved_amount = Set(Some(approved_amount));
-    am.appraisal_reason = Set(reason.clone());
-    am.appraised_by = Set(Some(caller.user));
-    line::Entity::update(am).exec(&txn).await?;
-    let e = super::estimates::touch(&txn, &e).await?;
-    audit::record(&txn, &caller, now, AuditEntry {
-        action: "budget.estimate.line_appraised",
-        subject_type: "budget_estimate_line",
-        subject_id: line_id,
-        role: role.as_str(),
-        details: serde_json::json!({
-            "estimate_id": e.id, "decision": decision.outcome().code(), "drafted": before.amount,
-            "before": { "appraisal": before.appraisal, "approved_amount": before.approved_amount },
-            "after": { "appraisal": decision.outcome().code(), "approved_amount": approved_amount }, "reason": reason,
-        }),
-    })
-    .await?;
-    txn.commit().await?;
-    answer_estimate(&ctx.db, StatusCode::OK, e).await
+    Ok(())
 }
 
 /// Approves the estimate once every line is appraised: it is locked and becomes the ceiling;
@@ -210,6 +212,17 @@ pub async fn approve(
     let txn = begin_write(&ctx.db).await?;
     let e = super::estimates::editable(&txn, &caller, &req, *id).await?;
     let lines = queries::lines_of(&txn, e.id).await?;
+    all_appraised(&lines)?;
+    let total = money::total(lines.iter().map(|l| l.approved_amount.unwrap_or(0)))
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("total overflow")))?;
+    let e = writes::approve_estimate(&txn, &e, caller.user, now).await?;
+    writes::audit_estimate_approved(&txn, &caller, now, role, &e, total).await?;
+    txn.commit().await?;
+    answer_estimate(&ctx.db, StatusCode::OK, e).await
+}
+
+/// Refuses the approval while a line is not appraised, naming each such line.
+fn all_appraised(lines: &[line::Model]) -> Result<(), ApiError> {
     let pending: Vec<FieldIssue> = lines
         .iter()
         .enumerate()
@@ -231,32 +244,5 @@ pub async fn approve(
         err.errors = pending;
         return Err(err);
     }
-    let total = money::total(lines.iter().map(|l| l.approved_amount.unwrap_or(0)))
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("total overflow")))?;
-    estimate::Entity::update_many()
-        .col_expr(
-            estimate::Column::Status,
-            sea_orm::sea_query::Expr::value(EstimateStatus::Superseded.code()),
-        )
-        .filter(estimate::Column::Tenant.eq(caller.tenant))
-        .filter(estimate::Column::PlanId.eq(e.plan_id))
-        .filter(estimate::Column::Status.eq(EstimateStatus::Approved.code()))
-        .exec(&txn)
-        .await?;
-    let mut am = e.clone().into_active_model();
-    am.status = Set(EstimateStatus::Approved.code().into());
-    am.approved_by = Set(Some(caller.user));
-    am.approved_at = Set(Some(now));
-    am.version = Set(e.version + 1);
-    let e = estimate::Entity::update(am).exec(&txn).await?;
-    audit::record(&txn, &caller, now, AuditEntry {
-        action: "budget.estimate.approved",
-        subject_type: "budget_estimate",
-        subject_id: e.id,
-        role: role.as_str(),
-        details: serde_json::json!({ "revision": e.revision, "approved_total": total, "before": "draft", "after": "approved" }),
-    })
-    .await?;
-    txn.commit().await?;
-    answer_estimate(&ctx.db, StatusCode::OK, e).await
+    Ok(())
 }

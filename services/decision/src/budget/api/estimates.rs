@@ -28,7 +28,7 @@ use sangkien_proto::{
     events::{PanelMemberInfo, PlanFieldInfo},
 };
 
-use super::{DRAFTERS, READERS, cap_refusal, locked, no_plan, settled, views::*};
+use super::{DRAFTERS, READERS, cap_refusal, locked, no_plan, settled, views::*, year_open};
 use crate::budget::{
     domain::{
         draft::{PanelSize, StageWindow, draft},
@@ -37,8 +37,8 @@ use crate::budget::{
         rates::{check_cap, line_kind, payee_fits},
     },
     store::{
-        entities::{estimate, line, panel},
-        queries,
+        entities::{estimate, line, panel, plan},
+        queries, writes,
     },
 };
 
@@ -237,17 +237,58 @@ pub async fn draft_estimate(
     let plan = queries::plan_in(&txn, caller.tenant, *plan_id)
         .await?
         .ok_or_else(no_plan)?;
-    let existing = estimate::Entity::find()
-        .filter(estimate::Column::Tenant.eq(caller.tenant))
-        .filter(estimate::Column::PlanId.eq(plan.id))
-        .one(&txn)
-        .await?;
-    if existing.is_some() {
+    if writes::any_estimate_of_plan(&txn, caller.tenant, plan.id)
+        .await?
+        .is_some()
+    {
         return Err(already_estimated());
     }
     let fields: Vec<PlanFieldInfo> =
         serde_json::from_str(&plan.fields).map_err(ApiError::internal)?;
-    let stages: Vec<StageWindow> = fields
+    let stages = stage_windows(&fields);
+    let sizes = panel_sizes(writes::panels_of(&txn, caller.tenant, plan.id).await?)?;
+    let rates = queries::rates_of(&txn, caller.tenant).await?;
+    let profile = queries::profile_of(&txn, caller.tenant).await?;
+    let start = in_year(
+        plan.year,
+        fields
+            .iter()
+            .map(|f| f.receive_from)
+            .min()
+            .unwrap_or_default(),
+    );
+    let codes: Vec<String> = fields.iter().map(|f| f.code.clone()).collect();
+    let lines = draft(&codes, &stages, &sizes, &rates, profile.as_ref(), start)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("draft overflow")))?;
+    let e = first_estimate(&plan, &caller, now);
+    // Two drafts of one plan at the same moment: the unique revision number lets one in.
+    writes::insert_estimate(&txn, &e)
+        .await
+        .map_err(|err| unique_or(err, already_estimated))?;
+    let on = in_year(plan.year, stages.first().map(|s| s.from).unwrap_or(start));
+    writes::insert_drafted_lines(&txn, &e, &lines, &rates, profile.as_ref(), on).await?;
+    writes::audit_estimate_drafted(&txn, &caller, now, role, &e, &lines).await?;
+    txn.commit().await?;
+    let location = format!("/api/v1/decision/budget/estimates/{}", e.id);
+    Ok(with_location(
+        answer_estimate(&ctx.db, StatusCode::CREATED, e).await?,
+        &location,
+    ))
+}
+
+/// The date whose caps apply, in the budget year: a window opening in December before it
+/// counts from 1 January, as a line entered by hand must.
+fn in_year(year: i32, d: NaiveDate) -> NaiveDate {
+    if in_budget_year(year, d) {
+        d
+    } else {
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(d)
+    }
+}
+
+/// The stage windows of the plan's fields, which the drafted sittings follow.
+fn stage_windows(fields: &[PlanFieldInfo]) -> Vec<StageWindow> {
+    fields
         .iter()
         .flat_map(|f| {
             f.stages.iter().map(|s| StageWindow {
@@ -257,13 +298,11 @@ pub async fn draft_estimate(
                 to: s.to,
             })
         })
-        .collect();
-    let panels = panel::Entity::find()
-        .filter(panel::Column::Tenant.eq(caller.tenant))
-        .filter(panel::Column::PlanId.eq(plan.id))
-        .order_by_asc(panel::Column::Id)
-        .all(&txn)
-        .await?;
+        .collect()
+}
+
+/// The size of each announced panel, by its members' roles, which the sitting lines count.
+fn panel_sizes(panels: Vec<panel::Model>) -> Result<Vec<PanelSize>, ApiError> {
     let mut sizes = Vec::new();
     for p in panels {
         let members: Vec<PanelMemberInfo> =
@@ -275,28 +314,16 @@ pub async fn draft_estimate(
             roles: members.into_iter().map(|m| m.panel_role).collect(),
         });
     }
-    let rates = queries::rates_of(&txn, caller.tenant).await?;
-    let profile = queries::profile_of(&txn, caller.tenant).await?;
-    // Caps are those of the budget year: a window opening in December before it counts from
-    // 1 January, as a line entered by hand must.
-    let in_year = |d: NaiveDate| {
-        if in_budget_year(plan.year, d) {
-            d
-        } else {
-            NaiveDate::from_ymd_opt(plan.year, 1, 1).unwrap_or(d)
-        }
-    };
-    let start = in_year(
-        fields
-            .iter()
-            .map(|f| f.receive_from)
-            .min()
-            .unwrap_or_default(),
-    );
-    let codes: Vec<String> = fields.iter().map(|f| f.code.clone()).collect();
-    let lines = draft(&codes, &stages, &sizes, &rates, profile.as_ref(), start)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("draft overflow")))?;
-    let e = estimate::Model {
+    Ok(sizes)
+}
+
+/// The plan's first estimate, a draft at revision 1.
+fn first_estimate(
+    plan: &plan::Model,
+    caller: &Caller,
+    now: chrono::DateTime<chrono::Utc>,
+) -> estimate::Model {
+    estimate::Model {
         id: Uuid::now_v7(),
         tenant: caller.tenant,
         plan_id: plan.id,
@@ -313,87 +340,7 @@ pub async fn draft_estimate(
         approved_by: None,
         approved_at: None,
         version: 1,
-    };
-    // Two drafts of one plan at the same moment: the unique revision number lets one in.
-    estimate::Entity::insert(e.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await
-        .map_err(|err| unique_or(err, already_estimated))?;
-    for (i, l) in lines.iter().enumerate() {
-        let on = in_year(stages.first().map(|s| s.from).unwrap_or(start));
-        let rate_id = crate::budget::domain::rates::applicable(
-            &rates,
-            &l.line_code,
-            l.payee_role.as_deref(),
-            on,
-            profile.as_ref(),
-        )
-        .map(|r| r.id);
-        insert_line(
-            &txn,
-            &e,
-            i as i32,
-            &l.line_code,
-            l.payee_role.clone(),
-            &l.description,
-            l.quantity,
-            l.unit_amount,
-            rate_id,
-        )
-        .await?;
     }
-    audit::record(&txn, &caller, now, AuditEntry {
-        action: "budget.estimate.drafted",
-        subject_type: "budget_estimate",
-        subject_id: e.id,
-        role: role.as_str(),
-        details: serde_json::json!({ "plan_id": plan.id, "lines": lines.iter().map(|l| serde_json::json!({
-            "line_code": l.line_code, "payee_role": l.payee_role, "quantity": l.quantity, "unit_amount": l.unit_amount })).collect::<Vec<_>>() }),
-    })
-    .await?;
-    txn.commit().await?;
-    let location = format!("/api/v1/decision/budget/estimates/{}", e.id);
-    Ok(with_location(
-        answer_estimate(&ctx.db, StatusCode::CREATED, e).await?,
-        &location,
-    ))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn insert_line<C: ConnectionTrait>(
-    db: &C,
-    e: &estimate::Model,
-    position: i32,
-    code: &str,
-    payee: Option<String>,
-    description: &str,
-    quantity: i64,
-    unit: i64,
-    rate_id: Option<Uuid>,
-) -> Result<Uuid, ApiError> {
-    let amount = money::amount(quantity, unit)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("amount overflow")))?;
-    let id = Uuid::now_v7();
-    line::Entity::insert(line::ActiveModel {
-        id: Set(id),
-        estimate_id: Set(e.id),
-        tenant: Set(e.tenant),
-        position: Set(position),
-        line_code: Set(code.into()),
-        payee_role: Set(payee),
-        description: Set(description.into()),
-        quantity: Set(quantity),
-        unit_amount: Set(unit),
-        amount: Set(amount),
-        rate_id: Set(rate_id),
-        appraisal: Set(LineAppraisal::Pending.code().into()),
-        approved_amount: Set(None),
-        appraisal_reason: Set(None),
-        appraised_by: Set(None),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(id)
 }
 
 /// The history of a plan's estimate, every version.
@@ -565,7 +512,7 @@ pub async fn add_line(
         .map(|l| l.position + 1)
         .max()
         .unwrap_or(0);
-    let line_id = insert_line(
+    let line_id = writes::insert_line(
         &txn,
         &e,
         position,
@@ -595,7 +542,8 @@ pub async fn add_line(
     ))
 }
 
-async fn line_in<C: ConnectionTrait>(
+/// The line `line_id` of estimate `e` (404 otherwise).
+pub async fn line_in<C: ConnectionTrait>(
     db: &C,
     e: &estimate::Model,
     line_id: Uuid,
@@ -737,9 +685,7 @@ pub async fn revise(
     body: web::Json<RevisionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(DRAFTERS)?;
-    let mut issues = Issues::new();
-    let note = issues.text("note", &body.note, 1000);
-    issues.finish()?;
+    let note = checked_note(&body)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let base = estimate_of(&txn, &caller, *id).await?;
@@ -749,19 +695,8 @@ pub async fn revise(
             "Only the approved estimate can be revised",
         ));
     }
-    queries::hold_year(&txn, caller.tenant, base.year, queries::YearHold::Booking).await?;
-    if queries::settlement_of_year(&txn, caller.tenant, base.year)
-        .await?
-        .is_some()
-    {
-        return Err(settled(base.year));
-    }
-    let latest = estimate::Entity::find()
-        .filter(estimate::Column::Tenant.eq(caller.tenant))
-        .filter(estimate::Column::PlanId.eq(base.plan_id))
-        .order_by_desc(estimate::Column::Revision)
-        .one(&txn)
-        .await?;
+    year_open(&txn, caller.tenant, base.year).await?;
+    let latest = writes::latest_estimate(&txn, caller.tenant, base.plan_id).await?;
     if latest
         .as_ref()
         .is_some_and(|l| l.state() == Some(EstimateStatus::Draft))
@@ -781,36 +716,23 @@ pub async fn revise(
         version: 1,
         ..base.clone()
     };
-    estimate::Entity::insert(e.clone().into_active_model())
-        .exec_without_returning(&txn)
+    writes::insert_estimate(&txn, &e)
         .await
         .map_err(|err| unique_or(err, revision_in_draft))?;
-    for l in queries::lines_of(&txn, base.id).await? {
-        insert_line(
-            &txn,
-            &e,
-            l.position,
-            &l.line_code,
-            l.payee_role,
-            &l.description,
-            l.quantity,
-            l.unit_amount,
-            l.rate_id,
-        )
-        .await?;
-    }
-    audit::record(&txn, &caller, now, AuditEntry {
-        action: "budget.estimate.revised",
-        subject_type: "budget_estimate",
-        subject_id: e.id,
-        role: role.as_str(),
-        details: serde_json::json!({ "previous_id": base.id, "revision": e.revision, "note": e.note }),
-    })
-    .await?;
+    writes::copy_lines(&txn, base.id, &e).await?;
+    writes::audit_estimate_revised(&txn, &caller, now, role, &e, base.id).await?;
     txn.commit().await?;
     let location = format!("/api/v1/decision/budget/estimates/{}", e.id);
     Ok(with_location(
         answer_estimate(&ctx.db, StatusCode::CREATED, e).await?,
         &location,
     ))
+}
+
+/// Checks the note of a revision (required, at most 1000 characters).
+fn checked_note(body: &RevisionInput) -> Result<String, ApiError> {
+    let mut issues = Issues::new();
+    let note = issues.text("note", &body.note, 1000);
+    issues.finish()?;
+    Ok(note)
 }

@@ -2,7 +2,7 @@
 //! `sitting.held`. Spending beyond an approved line is flagged and needs a reason.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -10,7 +10,6 @@ use uuid::Uuid;
 use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
-    audit::{self, AuditEntry},
     auth::Caller,
     db::{begin_write, unique_or},
     http::paging::{PageQuery, next_cursor},
@@ -20,13 +19,17 @@ use sangkien_proto::ErrorCode;
 
 use super::{
     READERS, SPENDERS,
-    estimates::{LineInput, check_line},
-    no_plan, settled,
+    estimates::{CheckedLine, LineInput, check_line},
+    no_plan,
     views::ExpenseView,
+    year_open,
 };
 use crate::budget::{
     domain::{lines::beyond_line, money},
-    store::{entities::expense, queries},
+    store::{
+        entities::{expense, plan},
+        queries, writes,
+    },
 };
 
 /// Registers the routes.
@@ -94,56 +97,72 @@ pub async fn enter_expense(
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(SPENDERS)?;
     let b = body.into_inner();
-    let mut issues = sangkien_kit::error::Issues::new();
-    let voucher = issues.text("voucher_number", &b.voucher_number, 60);
-    issues.finish()?;
+    let voucher = checked_voucher(&b)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let plan = queries::plan_in(&txn, caller.tenant, b.plan_id)
         .await?
         .ok_or_else(no_plan)?;
-    queries::hold_year(&txn, caller.tenant, plan.year, queries::YearHold::Booking).await?;
-    if queries::settlement_of_year(&txn, caller.tenant, plan.year)
-        .await?
-        .is_some()
-    {
-        return Err(settled(plan.year));
+    year_open(&txn, caller.tenant, plan.year).await?;
+    let c = check_line(&txn, &caller, plan.year, &line_input(&b), "spent_on").await?;
+    if writes::voucher_booked(&txn, caller.tenant, &voucher).await? {
+        return Err(voucher_taken(&voucher));
     }
-    let input = LineInput {
+    let key = (b.line_code.clone(), b.payee_role.clone());
+    let approved = queries::approved_on_line(&txn, caller.tenant, plan.id, &key).await?;
+    let already = queries::spent_on_line(&txn, caller.tenant, plan.id, &key).await?;
+    let over = approved
+        .zip(already)
+        .and_then(|(a, s)| beyond_line(a, s, c.amount))
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("total overflow")))?;
+    let judged = checked_reason(b.reason.as_deref(), over, approved, already)?;
+    let m = voucher_expense(&caller, &plan, &b, &voucher, c, judged, now);
+    writes::insert_expense(&txn, &m)
+        .await
+        .map_err(|e| unique_or(e, || voucher_taken(&voucher)))?;
+    writes::audit_expense_entered(&txn, &caller, now, role, &m).await?;
+    txn.commit().await?;
+    let location = format!("/api/v1/decision/budget/plans/{}/expenses", m.plan_id);
+    Ok(with_location(
+        HttpResponse::Created().json(ExpenseView::from(m)),
+        &location,
+    ))
+}
+
+/// Checks the voucher number (required, at most 60 characters) before anything is read.
+fn checked_voucher(b: &ExpenseInput) -> Result<String, ApiError> {
+    let mut issues = sangkien_kit::error::Issues::new();
+    let voucher = issues.text("voucher_number", &b.voucher_number, 60);
+    issues.finish()?;
+    Ok(voucher)
+}
+
+/// The expense as a line to check against the cap in force on its voucher's date.
+fn line_input(b: &ExpenseInput) -> LineInput {
+    LineInput {
         line_code: b.line_code.clone(),
         payee_role: b.payee_role.clone(),
         description: b.description.clone(),
         quantity: b.quantity,
         unit_amount: b.unit_amount,
         on: Some(b.spent_on),
-    };
-    let c = check_line(&txn, &caller, plan.year, &input, "spent_on").await?;
-    let taken = expense::Entity::find()
-        .filter(expense::Column::Tenant.eq(caller.tenant))
-        .filter(expense::Column::VoucherNumber.eq(voucher.clone()))
-        .one(&txn)
-        .await?;
-    if taken.is_some() {
-        return Err(voucher_taken(&voucher));
     }
-    let key = (b.line_code.clone(), b.payee_role.clone());
-    let approved = match queries::approved_estimate(&txn, caller.tenant, plan.id).await? {
-        Some((_, lines)) => money::total(
-            lines
-                .iter()
-                .filter(|l| l.line_code == key.0 && l.payee_role == key.1)
-                .map(|l| l.approved_amount.unwrap_or(0)),
-        ),
-        None => Some(0),
-    };
-    let already = queries::spent_on_line(&txn, caller.tenant, plan.id, &key).await?;
-    let over = approved
-        .zip(already)
-        .and_then(|(a, s)| beyond_line(a, s, c.amount))
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("total overflow")))?;
-    let reason = b
-        .reason
-        .as_deref()
+}
+
+/// Whether an expense goes beyond its approved line, and the reason it gives.
+struct OverLine {
+    over: bool,
+    reason: Option<String>,
+}
+
+/// Checks the reason: at most 1000 characters, and required beyond the approved line.
+fn checked_reason(
+    raw: Option<&str>,
+    over: bool,
+    approved: Option<i64>,
+    already: Option<i64>,
+) -> Result<OverLine, ApiError> {
+    let reason = raw
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
@@ -168,47 +187,40 @@ pub async fn enter_expense(
         );
         i.finish()?;
     }
-    let m = expense::Model {
+    Ok(OverLine { over, reason })
+}
+
+/// The stored row of an expense entered with its voucher, once checked.
+fn voucher_expense(
+    caller: &Caller,
+    plan: &plan::Model,
+    b: &ExpenseInput,
+    voucher: &str,
+    c: CheckedLine,
+    judged: OverLine,
+    now: chrono::DateTime<chrono::Utc>,
+) -> expense::Model {
+    expense::Model {
         id: Uuid::now_v7(),
         tenant: caller.tenant,
         plan_id: plan.id,
         year: plan.year,
-        line_code: key.0,
-        payee_role: key.1,
+        line_code: b.line_code.clone(),
+        payee_role: b.payee_role.clone(),
         source: "voucher".into(),
         sitting_id: None,
-        voucher_number: Some(voucher.clone()),
+        voucher_number: Some(voucher.to_owned()),
         spent_on: b.spent_on,
         quantity: b.quantity,
         unit_amount: b.unit_amount,
         amount: c.amount,
         description: c.description,
-        over_line: over,
-        reason,
+        over_line: judged.over,
+        reason: judged.reason,
         rate_id: Some(c.rate_id),
         created_by: caller.user,
         created_at: now,
-    };
-    expense::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await
-        .map_err(|e| unique_or(e, || voucher_taken(&voucher)))?;
-    audit::record(&txn, &caller, now, AuditEntry {
-        action: "budget.expense.entered",
-        subject_type: "budget_expense",
-        subject_id: m.id,
-        role: role.as_str(),
-        details: serde_json::json!({ "before": null, "after": {
-            "voucher_number": m.voucher_number, "line_code": m.line_code, "payee_role": m.payee_role,
-            "spent_on": m.spent_on, "amount": m.amount, "over_line": m.over_line, "reason": m.reason } }),
-    })
-    .await?;
-    txn.commit().await?;
-    let location = format!("/api/v1/decision/budget/plans/{}/expenses", m.plan_id);
-    Ok(with_location(
-        HttpResponse::Created().json(ExpenseView::from(m)),
-        &location,
-    ))
+    }
 }
 
 /// A plan's expenses, oldest first.

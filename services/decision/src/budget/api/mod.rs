@@ -15,6 +15,7 @@ use sangkien_kit::ApiError;
 use sangkien_proto::{ErrorCode, Role};
 
 use super::domain::rates::CapBreach;
+use super::store::queries;
 
 /// Who reads the budget and its reports.
 pub const READERS: &[Role] = &[
@@ -85,4 +86,20 @@ pub fn settled(year: i32) -> ApiError {
 /// The 404 of an unknown plan.
 pub fn no_plan() -> ApiError {
     ApiError::new(ErrorCode::PlanNotFound)
+}
+
+/// Holds `year` for a booking and refuses it once settled (`year_settled`).
+pub async fn year_open<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    tenant: uuid::Uuid,
+    year: i32,
+) -> Result<(), ApiError> {
+    queries::hold_year(db, tenant, year, queries::YearHold::Booking).await?;
+    if queries::settlement_of_year(db, tenant, year)
+        .await?
+        .is_some()
+    {
+        return Err(settled(year));
+    }
+    Ok(())
 }

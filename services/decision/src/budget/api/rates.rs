@@ -1,7 +1,7 @@
 //! Rates (the national seeds and provincial resolutions) and the tenant's budget profile.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -28,6 +28,7 @@ use crate::budget::{
     store::{
         entities::{profile, rate},
         queries::{profile_of, rates_of, to_rate},
+        writes,
     },
 };
 
@@ -181,6 +182,37 @@ pub async fn create_rate(
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(ADMINS)?;
     let b = body.into_inner();
+    let checked = checked_rate(&b)?;
+    let now = ctx.clock.now();
+    let m = rate_row(&caller, b, checked, now);
+    let view = RateView::from(&to_rate(&m));
+    let txn = begin_write(&ctx.db).await?;
+    writes::insert_rate(&txn, m).await?;
+    audit::record(&txn, &caller, now, AuditEntry {
+        action: "budget.rate.created",
+        subject_type: "budget_rate",
+        subject_id: view.id,
+        role: role.as_str(),
+        details: serde_json::json!({ "after": view.rule, "line_code": view.line_code, "payee_role": view.payee_role, "max_amount": view.max_amount }),
+    })
+    .await?;
+    txn.commit().await?;
+    Ok(with_location(
+        HttpResponse::Created().json(view),
+        "/api/v1/decision/budget/rates",
+    ))
+}
+
+/// The texts of a rate, trimmed and checked.
+struct CheckedRate {
+    legal_basis: String,
+    unit: String,
+    jurisdiction: String,
+}
+
+/// Checks a rate in full, collecting every issue: known line and payee, texts, amount and
+/// dates, and the national maximum it may not exceed.
+fn checked_rate(b: &RateInput) -> Result<CheckedRate, ApiError> {
     let mut issues = Issues::new();
     match line_kind(&b.line_code) {
         None => issues.push(
@@ -238,43 +270,38 @@ pub async fn create_rate(
         issues.text("council_tier", tier, 40);
     }
     issues.finish()?;
-    let now = ctx.clock.now();
-    let m = rate::Model {
+    Ok(CheckedRate {
+        legal_basis,
+        unit,
+        jurisdiction,
+    })
+}
+
+/// The stored row of a checked rate of the caller's body.
+fn rate_row(
+    caller: &Caller,
+    b: RateInput,
+    c: CheckedRate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> rate::Model {
+    rate::Model {
         id: Uuid::now_v7(),
         tenant: caller.tenant,
         line_code: b.line_code,
         payee_role: b.payee_role,
-        legal_basis,
-        unit,
+        legal_basis: c.legal_basis,
+        unit: c.unit,
         max_amount: b.max_amount,
         valid_from: b.valid_from,
         valid_to: b.valid_to,
-        jurisdiction: Some(jurisdiction),
+        jurisdiction: Some(c.jurisdiction),
         council_tier: b
             .council_tier
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty()),
         created_by: caller.user,
         created_at: now,
-    };
-    let view = RateView::from(&to_rate(&m));
-    let txn = begin_write(&ctx.db).await?;
-    rate::Entity::insert(m.into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    audit::record(&txn, &caller, now, AuditEntry {
-        action: "budget.rate.created",
-        subject_type: "budget_rate",
-        subject_id: view.id,
-        role: role.as_str(),
-        details: serde_json::json!({ "after": view.rule, "line_code": view.line_code, "payee_role": view.payee_role, "max_amount": view.max_amount }),
-    })
-    .await?;
-    txn.commit().await?;
-    Ok(with_location(
-        HttpResponse::Created().json(view),
-        "/api/v1/decision/budget/rates",
-    ))
+    }
 }
 
 /// The body's profile (404 until an admin sets it; the national maxima apply meanwhile).

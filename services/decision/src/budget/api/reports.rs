@@ -2,7 +2,7 @@
 //! that closes the year; each as JSON and as XLSX.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -10,7 +10,6 @@ use uuid::Uuid;
 use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
-    audit::{self, AuditEntry},
     auth::Caller,
     db::{begin_write, unique_or},
     service::ServiceContext,
@@ -24,7 +23,7 @@ use super::{
 };
 use crate::budget::{
     domain::{lines::reconcile, money},
-    store::{entities::settlement, queries},
+    store::{entities::settlement, queries, writes},
 };
 
 /// Registers the routes.
@@ -216,17 +215,7 @@ pub async fn settle(
     body: web::Json<SettlementInput>,
 ) -> Result<HttpResponse, ApiError> {
     let role = caller.require_any(FINANCE)?;
-    let note = body.note.clone().unwrap_or_default().trim().to_owned();
-    if note.chars().count() > 1000 {
-        let mut i = sangkien_kit::error::Issues::new();
-        i.push(
-            "note",
-            "too_long",
-            "Ghi chú dài tối đa 1000 ký tự",
-            "note may have at most 1000 characters",
-        );
-        i.finish()?;
-    }
+    let note = checked_note(&body)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let plan = queries::plan_in(&txn, caller.tenant, *plan_id)
@@ -243,30 +232,11 @@ pub async fn settle(
             "There is no approved estimate to settle",
         ));
     }
-    let m = settlement::Model {
-        id: Uuid::now_v7(),
-        tenant: caller.tenant,
-        plan_id: report.plan_id,
-        year: report.year,
-        estimated: report.totals.estimated,
-        spent: report.totals.spent,
-        report: serde_json::to_string(&report).map_err(ApiError::internal)?,
-        note,
-        settled_by: caller.user,
-        settled_at: now,
-    };
-    settlement::Entity::insert(m.clone().into_active_model())
-        .exec_without_returning(&txn)
+    let m = settlement_row(&caller, &report, note, now)?;
+    writes::insert_settlement(&txn, &m)
         .await
         .map_err(|e| unique_or(e, || settled(report.year)))?;
-    audit::record(&txn, &caller, now, AuditEntry {
-        action: "budget.settlement.closed",
-        subject_type: "budget_settlement",
-        subject_id: m.id,
-        role: role.as_str(),
-        details: serde_json::json!({ "year": m.year, "estimated": m.estimated, "spent": m.spent, "before": "open", "after": "settled" }),
-    })
-    .await?;
+    writes::audit_settlement_closed(&txn, &caller, now, role, &m).await?;
     txn.commit().await?;
     let mut report = report;
     report.settled = true;
@@ -275,6 +245,43 @@ pub async fn settle(
         HttpResponse::Created().json(view(m, report)),
         &location,
     ))
+}
+
+/// Checks the settlement's note (trimmed, at most 1000 characters).
+fn checked_note(body: &SettlementInput) -> Result<String, ApiError> {
+    let note = body.note.clone().unwrap_or_default().trim().to_owned();
+    if note.chars().count() > 1000 {
+        let mut i = sangkien_kit::error::Issues::new();
+        i.push(
+            "note",
+            "too_long",
+            "Ghi chú dài tối đa 1000 ký tự",
+            "note may have at most 1000 characters",
+        );
+        i.finish()?;
+    }
+    Ok(note)
+}
+
+/// The stored settlement of the year, with the report snapshotted as settled.
+fn settlement_row(
+    caller: &Caller,
+    report: &ExecutionReport,
+    note: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<settlement::Model, ApiError> {
+    Ok(settlement::Model {
+        id: Uuid::now_v7(),
+        tenant: caller.tenant,
+        plan_id: report.plan_id,
+        year: report.year,
+        estimated: report.totals.estimated,
+        spent: report.totals.spent,
+        report: serde_json::to_string(report).map_err(ApiError::internal)?,
+        note,
+        settled_by: caller.user,
+        settled_at: now,
+    })
 }
 
 fn view(m: settlement::Model, report: ExecutionReport) -> SettlementView {

@@ -4,5 +4,6 @@
 pub mod entities;
 mod migration;
 pub mod queries;
+pub mod writes;
 
 pub use migration::CreateBudget;

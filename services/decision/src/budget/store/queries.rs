@@ -113,6 +113,24 @@ pub fn approved_by_key(lines: &[line::Model]) -> Vec<(LineKey, i64)> {
         .collect()
 }
 
+/// Approved so far on one line of a plan (0 before any approval); `None` on overflow.
+pub async fn approved_on_line<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    plan_id: Uuid,
+    key: &LineKey,
+) -> Result<Option<i64>, DbErr> {
+    Ok(match approved_estimate(db, tenant, plan_id).await? {
+        Some((_, lines)) => crate::budget::domain::money::total(
+            lines
+                .iter()
+                .filter(|l| l.line_code == key.0 && l.payee_role == key.1)
+                .map(|l| l.approved_amount.unwrap_or(0)),
+        ),
+        None => Some(0),
+    })
+}
+
 /// Every expense of a plan, oldest first.
 pub async fn expenses_of<C: ConnectionTrait>(
     db: &C,

@@ -32,7 +32,7 @@ use super::{
 };
 use crate::decisions::{
     domain::draft::{Conclusion, initial_items},
-    store::{decision, item, plan},
+    store::{decision, dossier, item, writes},
 };
 
 /// A draft to start.
@@ -206,17 +206,39 @@ pub async fn draft_decision(
     {
         return Ok(r);
     }
-    let year = plan::Entity::find_by_id(body.plan_id)
-        .one(&txn)
+    let year = writes::plan_year(&txn, caller.tenant, body.plan_id)
         .await?
-        .filter(|p| p.tenant == caller.tenant)
-        .map(|p| p.year)
         .unwrap_or_else(|| local_date(now).year());
-    let title = match body.title.as_deref() {
-        Some(t) => text(&mut issues, "title", t, 500),
-        None => format!("Về việc công nhận sáng kiến năm {year}"),
-    };
+    let title = draft_title(&mut issues, body.title.as_deref(), year);
     let open = super::pending::open_conclusions(&txn, caller.tenant, body.plan_id, &field).await?;
+    nothing_left(&mut issues, &open, &field);
+    issues.finish()?;
+    let d = draft_row(&caller, body.plan_id, field, year, title, proposal, now);
+    writes::insert_decision(&txn, &d).await?;
+    let items = initial_items(&conclusions_of(&open));
+    writes::insert_items(&txn, &d, &items, &open)
+        .await
+        .map_err(taken_meanwhile)?;
+    writes::audit_drafted(&txn, &caller, now, role, &d, &items).await?;
+    let view = decision_view(&txn, d, false).await?;
+    let location = format!("/api/v1/decision/decisions/{}", view.id);
+    if let Some(i) = &idem {
+        remember_draft(&txn, i, &caller, &view, &location, now).await?;
+    }
+    txn.commit().await?;
+    Ok(with_location(answer(StatusCode::CREATED, &view), &location))
+}
+
+/// The draft's title: the one given, checked, or the default naming the plan's year.
+fn draft_title(issues: &mut Issues, given: Option<&str>, year: i32) -> String {
+    match given {
+        Some(t) => text(issues, "title", t, 500),
+        None => format!("Về việc công nhận sáng kiến năm {year}"),
+    }
+}
+
+/// Refuses a draft with nothing left to decide in the plan's field.
+fn nothing_left(issues: &mut Issues, open: &[dossier::Model], field: &str) {
     if open.is_empty() && !field.is_empty() {
         issues.push(
             "plan_id",
@@ -225,11 +247,22 @@ pub async fn draft_decision(
             "No concluded dossier of this plan and field is left without a decision",
         );
     }
-    issues.finish()?;
-    let d = decision::Model {
+}
+
+/// A new draft decision of the caller's body, at version 1.
+fn draft_row(
+    caller: &Caller,
+    plan_id: Uuid,
+    field: String,
+    year: i32,
+    title: String,
+    proposal: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> decision::Model {
+    decision::Model {
         id: Uuid::now_v7(),
         tenant: caller.tenant,
-        plan_id: body.plan_id,
+        plan_id,
         field,
         year,
         status: DecisionStatus::Draft.code().into(),
@@ -244,79 +277,58 @@ pub async fn draft_decision(
         created_at: now,
         updated_at: now,
         version: 1,
-    };
-    decision::Entity::insert(d.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    let conclusions: Vec<Conclusion> = open
-        .iter()
+    }
+}
+
+/// The conclusions of the open dossiers, from which the draft's items start.
+fn conclusions_of(open: &[dossier::Model]) -> Vec<Conclusion> {
+    open.iter()
         .map(|x| Conclusion {
             dossier_id: x.id,
             recommended: x.recommended,
             reason: x.conclusion_reason.clone(),
         })
-        .collect();
-    let items = initial_items(&conclusions);
-    for (i, x) in items.iter().zip(open.iter()) {
-        item::Entity::insert(item::ActiveModel {
-            dossier_id: Set(i.dossier_id),
-            decision_id: Set(d.id),
-            tenant: Set(caller.tenant),
-            register_number: Set(x.register_number),
-            recognised: Set(i.recognised),
-            reason: Set(i.reason.clone()),
-            moved: Set(false),
-        })
-        .exec_without_returning(&txn)
-        .await
-        .map_err(|e| match e.sql_err() {
-            // Two drafts of the same field at once (PostgreSQL): the second finds the
-            // dossiers taken by the first.
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-                ApiError::new(sangkien_proto::ErrorCode::Conflict).with_detail(
-                    "Hồ sơ vừa được đưa vào một dự thảo quyết định khác; tải lại danh sách",
-                    "The dossiers were just taken into another draft decision; reload the list",
-                )
-            }
-            _ => e.into(),
-        })?;
+        .collect()
+}
+
+/// The answer to items taken by another draft meanwhile (two drafts of the same field at
+/// once, PostgreSQL): the second finds the dossiers taken by the first.
+fn taken_meanwhile(e: sea_orm::DbErr) -> ApiError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            ApiError::new(sangkien_proto::ErrorCode::Conflict).with_detail(
+                "Hồ sơ vừa được đưa vào một dự thảo quyết định khác; tải lại danh sách",
+                "The dossiers were just taken into another draft decision; reload the list",
+            )
+        }
+        _ => e.into(),
     }
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "decision.drafted",
-            subject_type: "decision",
-            subject_id: d.id,
-            role: role.as_str(),
-            details: serde_json::json!({
-                "plan": d.plan_id, "field": d.field,
-                "items": items.iter().map(|i| serde_json::json!({ "dossier": i.dossier_id, "recognised": i.recognised })).collect::<Vec<_>>(),
-            }),
+}
+
+/// Remembers the answer to a draft under its `Idempotency-Key`, in the drafting transaction.
+async fn remember_draft<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    i: &Idempotency,
+    caller: &Caller,
+    view: &super::views::DecisionView,
+    location: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    let json = serde_json::to_value(view).map_err(ApiError::internal)?;
+    let tag = sangkien_kit::http::paging::etag(view.version);
+    i.remember(
+        txn,
+        caller.user,
+        Remembered {
+            status: 201,
+            body: &json,
+            location: Some(location),
+            etag: Some(&tag),
         },
+        now,
     )
     .await?;
-    let view = decision_view(&txn, d, false).await?;
-    let location = format!("/api/v1/decision/decisions/{}", view.id);
-    if let Some(i) = &idem {
-        let json = serde_json::to_value(&view).map_err(ApiError::internal)?;
-        let tag = sangkien_kit::http::paging::etag(view.version);
-        i.remember(
-            &txn,
-            caller.user,
-            Remembered {
-                status: 201,
-                body: &json,
-                location: Some(&location),
-                etag: Some(&tag),
-            },
-            now,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(with_location(answer(StatusCode::CREATED, &view), &location))
+    Ok(())
 }
 
 /// Changes a draft's title and proposal (`If-Match`).

@@ -2,18 +2,12 @@
 //! reason, a concluded dossier of the same plan and field added, nothing else.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use sangkien_kit::{
-    ApiError,
-    audit::{self, AuditEntry},
-    auth::Caller,
-    db::begin_write,
-    error::Issues,
-    service::ServiceContext,
+    ApiError, auth::Caller, db::begin_write, error::Issues, service::ServiceContext,
 };
 
 use super::{
@@ -21,8 +15,8 @@ use super::{
     views::{answer, decision_view},
 };
 use crate::decisions::{
-    domain::draft::{Conclusion, EditRefused, edit},
-    store::{decision, dossier, item},
+    domain::draft::{Conclusion, EditRefused, Item, edit},
+    store::{decision, dossier, item, writes},
 };
 
 /// What the decision says about one dossier.
@@ -67,13 +61,38 @@ pub async fn edit_item(
     let txn = begin_write(&ctx.db).await?;
     let d = decision_of(&txn, &caller, id).await?;
     claim_draft(&txn, &req, &d).await?;
+    let x = writes::dossier_in(&txn, caller.tenant, dossier_id).await?;
+    let existing = writes::item_of(&txn, dossier_id).await?;
+    let (x, new) = checked_item(&d, dossier_id, x, existing.as_ref(), &body)?;
+    let before = existing
+        .as_ref()
+        .map(|i| serde_json::json!({ "recognised": i.recognised, "reason": i.reason }));
+    writes::set_item(&txn, &d, &x, existing, &new).await?;
+    let updated = writes::bump(&txn, &d, now).await?;
+    let change = writes::ItemChange {
+        decision_id: d.id,
+        dossier_id,
+        before,
+        after: &new,
+    };
+    writes::audit_item_set(&txn, &caller, now, role, change).await?;
+    let view = decision_view(&txn, updated, false).await?;
+    txn.commit().await?;
+    Ok(answer(StatusCode::OK, &view))
+}
+
+/// Checks an item edit, collecting every issue: the dossier concluded, of the draft's plan
+/// and field and in no other decision, and a written reason; returns the dossier and the
+/// item as edited.
+fn checked_item(
+    d: &decision::Model,
+    dossier_id: Uuid,
+    x: Option<dossier::Model>,
+    existing: Option<&item::Model>,
+    body: &ItemInput,
+) -> Result<(dossier::Model, Item), ApiError> {
     let mut issues = Issues::new();
-    let x = dossier::Entity::find_by_id(dossier_id)
-        .one(&txn)
-        .await?
-        .filter(|x| x.tenant == caller.tenant);
-    let existing = item::Entity::find_by_id(dossier_id).one(&txn).await?;
-    match (&x, &existing) {
+    match (&x, existing) {
         (_, Some(i)) if i.decision_id != d.id => issues.push(
             "dossier_id",
             "in_another_decision",
@@ -137,53 +156,5 @@ pub async fn edit_item(
     let (Some(x), Some(Ok(new))) = (x, edited) else {
         return Err(ApiError::internal(anyhow::anyhow!("checked above")));
     };
-    let before = existing
-        .as_ref()
-        .map(|i| serde_json::json!({ "recognised": i.recognised, "reason": i.reason }));
-    match existing {
-        Some(i) => {
-            let mut am = i.into_active_model();
-            am.recognised = Set(new.recognised);
-            am.reason = Set(new.reason.clone());
-            am.moved = Set(new.moved);
-            item::Entity::update(am).exec(&txn).await?;
-        }
-        None => {
-            item::Entity::insert(item::ActiveModel {
-                dossier_id: Set(dossier_id),
-                decision_id: Set(d.id),
-                tenant: Set(caller.tenant),
-                register_number: Set(x.register_number),
-                recognised: Set(new.recognised),
-                reason: Set(new.reason.clone()),
-                moved: Set(new.moved),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
-    }
-    let mut am = d.clone().into_active_model();
-    am.version = Set(d.version + 1);
-    am.updated_at = Set(now);
-    let updated = decision::Entity::update(am).exec(&txn).await?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "decision.item_set",
-            subject_type: "decision",
-            subject_id: d.id,
-            role: role.as_str(),
-            details: serde_json::json!({
-                "dossier": dossier_id,
-                "before": before,
-                "after": { "recognised": new.recognised, "reason": new.reason, "moved": new.moved },
-            }),
-        },
-    )
-    .await?;
-    let view = decision_view(&txn, updated, false).await?;
-    txn.commit().await?;
-    Ok(answer(StatusCode::OK, &view))
+    Ok((x, new))
 }

@@ -77,6 +77,7 @@ pub async fn get_profile(
     put,
     path = "/api/v1/decision/body-profile",
     tag = "decisions",
+    params(("If-Match" = Option<String>, Header, description = "The ETag last read (`W/\"<version>\"`): required once the profile exists — 428 without it, 412 when stale")),
     request_body = BodyProfile,
     responses(
         (status = 200, description = "Stored", body = ProfileView, headers(("ETag" = String, description = "The version just read or written (`W/\"<version>\"`): send it as `If-Match` with the next change"))),

@@ -2,23 +2,17 @@
 //! the signing transaction (no gap, no reuse), the decision frozen with the profile of the day,
 //! and `decision.issued` with each dossier's outcome.
 
-use crate::decisions::domain::status::DecisionStatus;
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     sea_query::{Expr, OnConflict},
 };
 use uuid::Uuid;
 
 use sangkien_kit::{
-    ApiError,
-    audit::{self, AuditEntry},
-    auth::Caller,
-    clock::local_date,
-    db::begin_write,
-    service::ServiceContext,
+    ApiError, auth::Caller, clock::local_date, db::begin_write, service::ServiceContext,
 };
 use sangkien_proto::{
     ErrorCode, Role,
@@ -34,7 +28,7 @@ use crate::decisions::{
         numbering::{RegisterPosition, next_number, number_text},
         profile::BodyProfile,
     },
-    store::{counter, decision, item, profile},
+    store::{counter, item, writes},
 };
 
 /// Takes the next number of the register of `doc_type` for a document signed on `on`. The
@@ -127,26 +121,14 @@ pub async fn sign_decision(
     let txn = begin_write(&ctx.db).await?;
     let d = decision_of(&txn, &caller, id.into_inner()).await?;
     claim_draft(&txn, &req, &d).await?;
-    let stored = profile::Entity::find_by_id(caller.tenant)
-        .one(&txn)
+    let stored = writes::body_profile(&txn, caller.tenant)
         .await?
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::BodyProfileMissing).with_detail(
-                "Quản trị chưa cấu hình thông tin cơ quan ban hành (tên, số ký hiệu, người ký)",
-                "The admin has not configured the issuing body (name, symbol, signers)",
-            )
-        })?;
+        .ok_or_else(profile_missing)?;
     let p: BodyProfile = serde_json::from_str(&stored.profile).map_err(ApiError::internal)?;
     let Some(signer) = p.signer(caller.user).cloned() else {
-        return Err(ApiError::new(ErrorCode::SignerNotConfigured).with_detail(
-            "Hồ sơ cơ quan chưa ghi chức danh của bạn (ví dụ CHỦ TỊCH, hoặc KT. CHỦ TỊCH / PHÓ CHỦ TỊCH); quản trị cần bổ sung trước khi ký",
-            "The body profile has no title for you (e.g. CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH); the admin must add it before you sign",
-        ));
+        return Err(signer_not_configured());
     };
-    let items = item::Entity::find()
-        .filter(item::Column::DecisionId.eq(d.id))
-        .all(&txn)
-        .await?;
+    let items = writes::items_of(&txn, d.id).await?;
     if items.is_empty() {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Quyết định không có hồ sơ nào",
@@ -156,16 +138,46 @@ pub async fn sign_decision(
     let on = local_date(now);
     let n = take_number(&txn, caller.tenant, &p.decision_type, on).await?;
     let text = number_text(n, &p.decision_type, &p.document_symbol);
-    let mut am = d.clone().into_active_model();
-    am.status = Set(DecisionStatus::Issued.code().into());
-    am.number = Set(Some(n));
-    am.number_text = Set(Some(text.clone()));
-    am.signed_on = Set(Some(on));
-    am.signed_by = Set(Some(caller.user));
-    am.issued_profile = Set(Some(stored.profile.clone()));
-    am.version = Set(d.version + 1);
-    am.updated_at = Set(now);
-    let updated = decision::Entity::update(am).exec(&txn).await?;
+    let issue = writes::Issue {
+        number: n,
+        number_text: &text,
+        doc_type: &p.decision_type,
+        signed_on: on,
+        signed_by: caller.user,
+        profile: &stored.profile,
+    };
+    let updated = writes::mark_issued(&txn, &d, &issue, now).await?;
+    let event = issued_event(d.id, &text, on, &items);
+    ctx.outbox.publish(&txn, now, &caller, &event).await?;
+    writes::audit_signed(&txn, &caller, now, role, &d, &issue, &signer).await?;
+    let view = decision_view(&txn, updated, false).await?;
+    txn.commit().await?;
+    Ok(answer(StatusCode::OK, &view))
+}
+
+/// The 409 of a body whose issuing profile is not configured yet.
+fn profile_missing() -> ApiError {
+    ApiError::new(ErrorCode::BodyProfileMissing).with_detail(
+        "Quản trị chưa cấu hình thông tin cơ quan ban hành (tên, số ký hiệu, người ký)",
+        "The admin has not configured the issuing body (name, symbol, signers)",
+    )
+}
+
+/// The 409 of a signer whose title the body profile does not give.
+fn signer_not_configured() -> ApiError {
+    ApiError::new(ErrorCode::SignerNotConfigured).with_detail(
+        "Hồ sơ cơ quan chưa ghi chức danh của bạn (ví dụ CHỦ TỊCH, hoặc KT. CHỦ TỊCH / PHÓ CHỦ TỊCH); quản trị cần bổ sung trước khi ký",
+        "The body profile has no title for you (e.g. CHỦ TỊCH, or KT. CHỦ TỊCH / PHÓ CHỦ TỊCH); the admin must add it before you sign",
+    )
+}
+
+/// `decision.issued`, telling intake each dossier's outcome (in dossier order).
+fn issued_event(
+    decision_id: Uuid,
+    number: &str,
+    signed_on: NaiveDate,
+    items: &[item::Model],
+) -> DecisionIssued {
     let mut outcomes: Vec<DossierOutcome> = items
         .iter()
         .map(|i| DossierOutcome {
@@ -175,31 +187,10 @@ pub async fn sign_decision(
         })
         .collect();
     outcomes.sort_by_key(|o| o.dossier_id);
-    let event = DecisionIssued {
-        decision_id: d.id,
-        number: text.clone(),
-        signed_on: on,
+    DecisionIssued {
+        decision_id,
+        number: number.to_owned(),
+        signed_on,
         outcomes,
-    };
-    ctx.outbox.publish(&txn, now, &caller, &event).await?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "decision.signed",
-            subject_type: "decision",
-            subject_id: d.id,
-            role: role.as_str(),
-            details: serde_json::json!({
-                "number": n, "number_text": text, "doc_type": p.decision_type,
-                "register_year": on.year(), "signed_on": on, "titles": signer.titles,
-                "name": signer.name,
-            }),
-        },
-    )
-    .await?;
-    let view = decision_view(&txn, updated, false).await?;
-    txn.commit().await?;
-    Ok(answer(StatusCode::OK, &view))
+    }
 }

@@ -13,7 +13,7 @@ use sangkien_kit::{
 };
 use sangkien_proto::{ErrorCode, Role};
 
-use super::{AttachmentView, Relation, current_attachments, load, load_for_update};
+use super::{AttachmentView, Loaded, Relation, current_attachments, load, load_for_update};
 use crate::{
     api::common::{audit, wrong_status},
     files::{
@@ -21,7 +21,7 @@ use crate::{
         sniff::{ALLOWED, FileType},
         storage::{download_name, key_for, safe_display_name},
     },
-    store::entities::attachment,
+    store::{self, entities::attachment},
 };
 
 /// Most files one dossier may hold.
@@ -141,28 +141,10 @@ pub async fn upload(
     query: web::Query<UploadName>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let settings = req
-        .app_data::<web::Data<Settings>>()
-        .cloned()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("settings missing")))?;
+    let settings = settings_of(&req)?;
     let loaded = load(&ctx.db, &caller, id.into_inner()).await?;
     loaded.require(Relation::Owner)?;
-    let status = loaded.status();
-    if !status.is_editable() {
-        return Err(wrong_status(
-            "đính kèm tệp vào",
-            "attach files to",
-            status.as_str(),
-        ));
-    }
-    let existing = current_attachments(&ctx.db, loaded.dossier.id).await?;
-    if existing.len() >= MAX_FILES {
-        return Err(too_many_files());
-    }
-    let used: u64 = existing.iter().map(|a| a.size.max(0) as u64).sum();
-    let per_file = settings.files.max_file_bytes;
-    let remaining = settings.files.max_dossier_bytes.saturating_sub(used);
-    let cap = per_file.min(remaining);
+    let room = room_for_upload(&ctx.db, &loaded, &settings).await?;
     let name = safe_display_name(
         &query
             .name
@@ -174,9 +156,9 @@ pub async fn upload(
     let key = key_for(caller.tenant, loaded.dossier.id, attachment_id);
     let stream = payload.map_err(|e| e.to_string()).boxed_local();
     let stored = files
-        .put_stream(&key, stream, cap)
+        .put_stream(&key, stream, room.cap)
         .await
-        .map_err(|e| upload_error(e, per_file, remaining))?;
+        .map_err(|e| upload_error(e, room.per_file, room.remaining))?;
     let now = ctx.clock.now();
     let row = attachment::Model {
         id: attachment_id,
@@ -190,49 +172,7 @@ pub async fn upload(
         uploaded_at: now,
         removed_at: None,
     };
-    let saved = async {
-        let txn = begin_write(&ctx.db).await?;
-        // Checked again now that the file is in: the dossier may have changed meanwhile.
-        // Under the dossier's lock, so concurrent uploads count one after the other and the
-        // 20 files and the byte total hold whatever the concurrency.
-        let again = load_for_update(&txn, &caller, loaded.dossier.id).await?;
-        if !again.status().is_editable() {
-            return Err(wrong_status("đính kèm tệp vào", "attach files to", again.status().as_str()));
-        }
-        let current = current_attachments(&txn, loaded.dossier.id).await?;
-        if current.len() >= MAX_FILES {
-            return Err(too_many_files());
-        }
-        let used: u64 = current.iter().map(|a| a.size.max(0) as u64).sum();
-        if used + stored.size > settings.files.max_dossier_bytes {
-            return Err(upload_error(
-                UploadError::TooLarge { max_bytes: settings.files.max_dossier_bytes.saturating_sub(used) },
-                per_file,
-                0,
-            ));
-        }
-        attachment::Entity::insert(row.clone().into_active_model())
-            .exec_without_returning(&txn)
-            .await?;
-        audit(
-            &txn,
-            &ctx,
-            &caller,
-            AuditEntry {
-                action: "dossier.file_attached",
-                subject_type: "dossier",
-                subject_id: loaded.dossier.id,
-                role: Role::Author.as_str(),
-                details: serde_json::json!({
-                    "attachment_id": row.id, "name": row.name, "size": row.size, "sha256": row.sha256,
-                }),
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
+    let saved = save_upload(&ctx, &caller, &row, stored.size, &settings, room.per_file).await;
     if let Err(e) = saved {
         let _ = files.delete(&key).await;
         return Err(e);
@@ -246,6 +186,116 @@ pub async fn upload(
             ),
         ))
         .json(AttachmentView::from(row)))
+}
+
+/// The service's settings, which carry the file limits an upload is held to.
+fn settings_of(req: &HttpRequest) -> Result<web::Data<Settings>, ApiError> {
+    req.app_data::<web::Data<Settings>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("settings missing")))
+}
+
+/// How much one more file of a dossier may hold, decided before its bytes are read.
+struct Room {
+    /// The per-file limit.
+    per_file: u64,
+    /// What the dossier's byte total leaves.
+    remaining: u64,
+    /// The lesser of the two: where the stream is cut off.
+    cap: u64,
+}
+
+/// Checks before streaming that `loaded` is editable and has room, and how many bytes remain.
+async fn room_for_upload<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    loaded: &Loaded,
+    settings: &Settings,
+) -> Result<Room, ApiError> {
+    let status = loaded.status();
+    if !status.is_editable() {
+        return Err(wrong_status(
+            "đính kèm tệp vào",
+            "attach files to",
+            status.as_str(),
+        ));
+    }
+    let existing = current_attachments(db, loaded.dossier.id).await?;
+    if existing.len() >= MAX_FILES {
+        return Err(too_many_files());
+    }
+    let used: u64 = existing.iter().map(|a| a.size.max(0) as u64).sum();
+    let per_file = settings.files.max_file_bytes;
+    let remaining = settings.files.max_dossier_bytes.saturating_sub(used);
+    Ok(Room {
+        per_file,
+        remaining,
+        cap: per_file.min(remaining),
+    })
+}
+
+/// Records the stored file `row`, rechecked under the dossier's lock: it may have changed.
+async fn save_upload(
+    ctx: &ServiceContext,
+    caller: &Caller,
+    row: &attachment::Model,
+    size: u64,
+    settings: &Settings,
+    per_file: u64,
+) -> Result<(), ApiError> {
+    let txn = begin_write(&ctx.db).await?;
+    // Checked again now that the file is in: the dossier may have changed meanwhile.
+    // Under the dossier's lock, so concurrent uploads count one after the other and the
+    // 20 files and the byte total hold whatever the concurrency.
+    let again = load_for_update(&txn, caller, row.dossier_id).await?;
+    if !again.status().is_editable() {
+        return Err(wrong_status(
+            "đính kèm tệp vào",
+            "attach files to",
+            again.status().as_str(),
+        ));
+    }
+    let current = current_attachments(&txn, row.dossier_id).await?;
+    if current.len() >= MAX_FILES {
+        return Err(too_many_files());
+    }
+    let used: u64 = current.iter().map(|a| a.size.max(0) as u64).sum();
+    if used + size > settings.files.max_dossier_bytes {
+        return Err(upload_error(
+            UploadError::TooLarge {
+                max_bytes: settings.files.max_dossier_bytes.saturating_sub(used),
+            },
+            per_file,
+            0,
+        ));
+    }
+    store::dossiers::insert_attachment(&txn, row).await?;
+    audit_attached(&txn, ctx, caller, row).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Audits the file `row` attached, so the upload's transaction reads as its steps.
+async fn audit_attached<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    ctx: &ServiceContext,
+    caller: &Caller,
+    row: &attachment::Model,
+) -> Result<(), ApiError> {
+    audit(
+        txn,
+        ctx,
+        caller,
+        AuditEntry {
+            action: "dossier.file_attached",
+            subject_type: "dossier",
+            subject_id: row.dossier_id,
+            role: Role::Author.as_str(),
+            details: serde_json::json!({
+                "attachment_id": row.id, "name": row.name, "size": row.size, "sha256": row.sha256,
+            }),
+        },
+    )
+    .await
 }
 
 /// Lists the files a dossier has now.

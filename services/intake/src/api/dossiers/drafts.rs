@@ -17,7 +17,7 @@ use sangkien_kit::{
     db::begin_write,
     error::Issues,
     http::paging::{PageQuery, etag, next_cursor, require_if_match},
-    idempotent::{Idempotency, Remembered},
+    idempotent::Idempotency,
     service::ServiceContext,
     store::TenantScoped,
     text::like,
@@ -27,14 +27,18 @@ use sangkien_proto::{ErrorCode, Role};
 use super::{DossierView, Relation, load, load_for_update, relations, view_of};
 use crate::{
     api::{
-        common::{audit, parse_json, wrong_status},
+        common::{audit, parse_json, remember_answer, wrong_status},
         plans::{fields_of, plan_of},
     },
     domain::{
         form::{Form, check_draft, search_text},
         lifecycle::Status,
+        plan::FieldSpec,
     },
-    store::entities::{dossier, plan},
+    store::{
+        self,
+        entities::{dossier, plan},
+    },
 };
 
 /// Registers the routes.
@@ -156,6 +160,43 @@ pub async fn create_dossier(
         return Ok(replay);
     }
     let input: DossierCreate = parse_json(&body)?;
+    let unit_id = check_create(&caller, &input)?;
+    let plan = plan_of(&ctx.db, &caller, input.plan_id).await?;
+    let field = published_field(&plan, &input.field)?;
+    let now = ctx.clock.now();
+    let model = new_draft(&caller, &plan, &input, unit_id, now)?;
+    let txn = begin_write(&ctx.db).await?;
+    store::dossiers::insert_dossier(&txn, &model).await?;
+    audit_created(&txn, &ctx, &caller, &model).await?;
+    let loaded = super::Loaded {
+        relations: relations(&caller, &model, None),
+        field,
+        dossier: model,
+        plan,
+    };
+    let view = view_of(&txn, &loaded, now).await?;
+    let location = format!("/api/v1/intake/dossiers/{}", view.id);
+    let version = view.version;
+    remember_answer(
+        &txn,
+        idem.as_ref(),
+        &caller,
+        201,
+        &view,
+        Some(&location),
+        version,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .insert_header(("ETag", etag(view.version)))
+        .json(view))
+}
+
+/// Checks a new dossier's form and unit, every problem at once; returns the unit it is from.
+fn check_create(caller: &Caller, input: &DossierCreate) -> Result<Uuid, ApiError> {
     let mut issues = Issues::new();
     check_draft(&input.form, &mut issues);
     let units = caller.units_with(Role::Author);
@@ -182,19 +223,34 @@ pub async fn create_dossier(
         }
     };
     issues.finish()?;
-    let unit_id = unit_id.ok_or_else(|| ApiError::new(ErrorCode::Forbidden))?;
-    let plan = plan_of(&ctx.db, &caller, input.plan_id).await?;
+    unit_id.ok_or_else(|| ApiError::new(ErrorCode::Forbidden))
+}
+
+/// The field `code` of `plan`, which must be published: dossiers start only there.
+fn published_field(plan: &plan::Model, code: &str) -> Result<FieldSpec, ApiError> {
     if plan.state() != Some(PlanStatus::Published) {
         return Err(ApiError::new(ErrorCode::PlanNotFound));
     }
-    if !fields_of(&plan)?.iter().any(|f| f.code == input.field) {
-        return Err(ApiError::new(ErrorCode::PlanNotFound).with_detail(
-            format!("Kế hoạch không có lĩnh vực «{}»", input.field),
-            format!("The plan has no field «{}»", input.field),
-        ));
-    }
-    let now = ctx.clock.now();
-    let model = dossier::Model {
+    fields_of(plan)?
+        .into_iter()
+        .find(|f| f.code == code)
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::PlanNotFound).with_detail(
+                format!("Kế hoạch không có lĩnh vực «{code}»"),
+                format!("The plan has no field «{code}»"),
+            )
+        })
+}
+
+/// The row of a new draft by `caller` from `unit_id`, so the handler only inserts it.
+fn new_draft(
+    caller: &Caller,
+    plan: &plan::Model,
+    input: &DossierCreate,
+    unit_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<dossier::Model, ApiError> {
+    Ok(dossier::Model {
         id: Uuid::now_v7(),
         tenant: caller.tenant,
         plan_id: plan.id,
@@ -216,54 +272,29 @@ pub async fn create_dossier(
         created_at: now,
         updated_at: now,
         submitted_at: None,
-    };
-    let txn = begin_write(&ctx.db).await?;
-    dossier::Entity::insert(model.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
+    })
+}
+
+/// Audits the creation of draft `model`, so the handler names the step instead of the entry.
+async fn audit_created<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    ctx: &ServiceContext,
+    caller: &Caller,
+    model: &dossier::Model,
+) -> Result<(), ApiError> {
     audit(
-        &txn,
-        &ctx,
-        &caller,
+        txn,
+        ctx,
+        caller,
         AuditEntry {
             action: "dossier.created",
             subject_type: "dossier",
             subject_id: model.id,
             role: Role::Author.as_str(),
-            details: serde_json::json!({ "plan_id": plan.id, "field": model.field }),
+            details: serde_json::json!({ "plan_id": model.plan_id, "field": model.field }),
         },
     )
-    .await?;
-    let loaded = super::Loaded {
-        relations: relations(&caller, &model, None),
-        field: fields_of(&plan)?
-            .into_iter()
-            .find(|f| f.code == model.field)
-            .ok_or_else(|| ApiError::new(ErrorCode::PlanNotFound))?,
-        dossier: model,
-        plan,
-    };
-    let view = view_of(&txn, &loaded, now).await?;
-    let location = format!("/api/v1/intake/dossiers/{}", view.id);
-    if let Some(i) = &idem {
-        i.remember(
-            &txn,
-            caller.user,
-            Remembered {
-                status: 201,
-                body: &serde_json::to_value(&view).map_err(ApiError::internal)?,
-                location: Some(&location),
-                etag: Some(&etag(view.version)),
-            },
-            now,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", location))
-        .insert_header(("ETag", etag(view.version)))
-        .json(view))
+    .await
 }
 
 /// Lists the dossiers the caller may see: their own, their unit's as unit head, their

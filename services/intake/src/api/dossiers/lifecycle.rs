@@ -14,15 +14,8 @@ use uuid::Uuid;
 
 use sangkien_kit::http::with_location;
 use sangkien_kit::{
-    ApiError,
-    audit::AuditEntry,
-    auth::Caller,
-    db::begin_write,
-    error::Issues,
-    http::paging::etag,
-    idempotent::{Idempotency, Remembered},
-    service::ServiceContext,
-    store::find_in_tenant,
+    ApiError, audit::AuditEntry, auth::Caller, db::begin_write, error::Issues, http::paging::etag,
+    idempotent::Idempotency, service::ServiceContext, store::find_in_tenant,
 };
 use sangkien_proto::{
     ErrorCode, Role,
@@ -35,16 +28,20 @@ use super::{
 };
 use crate::{
     api::{
-        common::{audit, wrong_status},
+        common::{audit, remember_answer, wrong_status},
         plans::{fields_of, plan_of, stage_infos},
     },
     domain::{
         deadline::{decision_due, default_correction_deadline},
-        form::check_complete,
+        form::{Form, check_complete},
         lifecycle::{Action, Status, next},
+        plan::FieldSpec,
         window::local_date,
     },
-    store::entities::{dossier, dossier_version, register_counter, window_exception},
+    store::{
+        self,
+        entities::{attachment, dossier, register_counter, window_exception},
+    },
 };
 
 /// Registers the routes.
@@ -240,8 +237,29 @@ pub async fn submit(
     check_window(&txn, &loaded, now).await?;
     let form = loaded.form()?;
     let attachments = current_attachments(&txn, loaded.dossier.id).await?;
+    check_submittable(&form, &attachments)?;
+    let d = loaded.dossier.clone();
+    let number = d.submissions + 1;
+    let files: Vec<AttachmentView> = attachments.into_iter().map(AttachmentView::from).collect();
+    let files = serde_json::to_string(&files).map_err(ApiError::internal)?;
+    store::dossiers::insert_version(&txn, &d, number, files, caller.user, now).await?;
+    let updated = save(&txn, &d, status, now, |m| {
+        m.submissions = Set(number);
+        m.submitted_at = Set(Some(now));
+    })
+    .await?;
+    audit_submitted(&txn, &ctx, &caller, &d, number, status).await?;
+    let view = answer(&txn, loaded, updated, now).await?;
+    let version = view.version;
+    remember_answer(&txn, idem.as_ref(), &caller, 200, &view, None, version, now).await?;
+    txn.commit().await?;
+    Ok(ok(&view))
+}
+
+/// Checks the form is complete and a file attached, every gap at once: only then it is sent.
+fn check_submittable(form: &Form, attachments: &[attachment::Model]) -> Result<(), ApiError> {
     let mut issues = Issues::new();
-    check_complete(&form, &mut issues);
+    check_complete(form, &mut issues);
     if attachments.is_empty() {
         issues.push(
             "attachments",
@@ -250,30 +268,22 @@ pub async fn submit(
             "Attach the initiative's description report",
         );
     }
-    issues.finish()?;
-    let d = loaded.dossier.clone();
-    let number = d.submissions + 1;
-    let files: Vec<AttachmentView> = attachments.into_iter().map(AttachmentView::from).collect();
-    dossier_version::Entity::insert(dossier_version::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        dossier_id: Set(d.id),
-        number: Set(number),
-        form: Set(d.form.clone()),
-        attachments: Set(serde_json::to_string(&files).map_err(ApiError::internal)?),
-        submitted_by: Set(caller.user),
-        submitted_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    let updated = save(&txn, &d, status, now, |m| {
-        m.submissions = Set(number);
-        m.submitted_at = Set(Some(now));
-    })
-    .await?;
+    issues.finish()
+}
+
+/// Audits the submission of version `number` of `d`, so the handler names the step.
+async fn audit_submitted<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &ServiceContext,
+    caller: &Caller,
+    d: &dossier::Model,
+    number: i32,
+    status: Status,
+) -> Result<(), ApiError> {
     audit(
-        &txn,
-        &ctx,
-        &caller,
+        txn,
+        ctx,
+        caller,
         AuditEntry {
             action: "dossier.submitted",
             subject_type: "dossier",
@@ -282,24 +292,7 @@ pub async fn submit(
             details: serde_json::json!({ "version": number, "status": status.as_str() }),
         },
     )
-    .await?;
-    let view = answer(&txn, loaded, updated, now).await?;
-    if let Some(i) = &idem {
-        i.remember(
-            &txn,
-            caller.user,
-            Remembered {
-                status: 200,
-                body: &serde_json::to_value(&view).map_err(ApiError::internal)?,
-                location: None,
-                etag: Some(&etag(view.version)),
-            },
-            now,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(ok(&view))
+    .await
 }
 
 /// The unit head confirms the dossier; it goes to the receiving office.
@@ -506,10 +499,30 @@ pub async fn register(
     })
     .await?;
     let form = loaded.form()?;
+    audit_registered(&txn, &ctx, &caller, &d, number, due).await?;
+    let event = received_event(&loaded, &form, number, received_on, due);
+    ctx.outbox.publish(&txn, now, &caller, &event).await?;
+    let receipt = receipt_of(&loaded, &updated)?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("registered without receipt")))?;
+    ctx.outbox.commit(txn).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", etag(updated.version)))
+        .json(receipt))
+}
+
+/// Audits the registration of `d` under `number`, so the handler names the step.
+async fn audit_registered<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &ServiceContext,
+    caller: &Caller,
+    d: &dossier::Model,
+    number: i32,
+    due: NaiveDate,
+) -> Result<(), ApiError> {
     audit(
-        &txn,
-        &ctx,
-        &caller,
+        txn,
+        ctx,
+        caller,
         AuditEntry {
             action: "dossier.registered",
             subject_type: "dossier",
@@ -518,8 +531,19 @@ pub async fn register(
             details: serde_json::json!({ "register_number": number, "decision_due_on": due }),
         },
     )
-    .await?;
-    let event = DossierReceived {
+    .await
+}
+
+/// `dossier.received` for the dossier of `loaded` and its `form`: it opens the appraisal case.
+fn received_event(
+    loaded: &Loaded,
+    form: &Form,
+    number: i32,
+    received_on: NaiveDate,
+    due: NaiveDate,
+) -> DossierReceived {
+    let d = &loaded.dossier;
+    DossierReceived {
         dossier_id: d.id,
         plan_id: d.plan_id,
         field: d.field.clone(),
@@ -551,14 +575,7 @@ pub async fn register(
         received_on,
         decision_due_on: due,
         stages: stage_infos(&loaded.field),
-    };
-    ctx.outbox.publish(&txn, now, &caller, &event).await?;
-    let receipt = receipt_of(&loaded, &updated)?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("registered without receipt")))?;
-    ctx.outbox.commit(txn).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("ETag", etag(updated.version)))
-        .json(receipt))
+    }
 }
 
 /// The receiving office asks for corrections with a deadline (one month when none given).
@@ -716,49 +733,12 @@ pub async fn reopen_window(
     body: web::Json<WindowExceptionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let now = ctx.clock.now();
-    let mut issues = Issues::new();
-    let reason = reason_of(&mut issues, &body.reason);
-    if body.until < local_date(now) {
-        issues.push(
-            "until",
-            "in_the_past",
-            "Ngày đã qua",
-            "The date is in the past",
-        );
-    }
-    issues.finish()?;
+    let reason = check_reopen(&body, now)?;
     let txn = begin_write(&ctx.db).await?;
-    // The office may not read a draft, but it may let it in late: checked on the field.
-    let d = find_in_tenant::<dossier::Entity>(&txn, caller.tenant, id.into_inner())
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::DossierNotFound))?;
-    let plan = plan_of(&txn, &caller, d.plan_id).await?;
-    let field = fields_of(&plan)?
-        .into_iter()
-        .find(|f| f.code == d.field)
-        .ok_or_else(|| ApiError::new(ErrorCode::DossierNotFound))?;
-    if !caller.has_role_on(Role::ReceivingOffice, field.receiving_unit_id) {
-        return Err(ApiError::new(ErrorCode::DossierNotFound));
-    }
-    let status = Status::parse(&d.status).unwrap_or(Status::Draft);
-    if !matches!(status, Status::Draft | Status::Returned) {
-        return Err(wrong_status(
-            "mở lại hạn nộp cho",
-            "reopen the window for",
-            status.as_str(),
-        ));
-    }
-    let id = Uuid::now_v7();
-    window_exception::Entity::insert(window_exception::ActiveModel {
-        id: Set(id),
-        dossier_id: Set(d.id),
-        until: Set(body.until),
-        reason: Set(reason.clone()),
-        granted_by: Set(caller.user),
-        granted_at: Set(now),
-    })
-    .exec_without_returning(&txn)
-    .await?;
+    let (d, field) = reopenable(&txn, &caller, id.into_inner()).await?;
+    let id =
+        store::dossiers::insert_window_exception(&txn, d.id, body.until, &reason, caller.user, now)
+            .await?;
     audit(
         &txn,
         &ctx,
@@ -782,6 +762,54 @@ pub async fn reopen_window(
         })),
         &format!("/api/v1/intake/dossiers/{}", d.id),
     ))
+}
+
+/// Checks a window exception's reason and date, every problem at once; returns the reason.
+fn check_reopen(
+    body: &WindowExceptionInput,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, ApiError> {
+    let mut issues = Issues::new();
+    let reason = reason_of(&mut issues, &body.reason);
+    if body.until < local_date(now) {
+        issues.push(
+            "until",
+            "in_the_past",
+            "Ngày đã qua",
+            "The date is in the past",
+        );
+    }
+    issues.finish()?;
+    Ok(reason)
+}
+
+/// Dossier `id` and its field, if the caller is its office and it is a draft or returned.
+async fn reopenable<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(dossier::Model, FieldSpec), ApiError> {
+    // The office may not read a draft, but it may let it in late: checked on the field.
+    let d = find_in_tenant::<dossier::Entity>(txn, caller.tenant, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::DossierNotFound))?;
+    let plan = plan_of(txn, caller, d.plan_id).await?;
+    let field = fields_of(&plan)?
+        .into_iter()
+        .find(|f| f.code == d.field)
+        .ok_or_else(|| ApiError::new(ErrorCode::DossierNotFound))?;
+    if !caller.has_role_on(Role::ReceivingOffice, field.receiving_unit_id) {
+        return Err(ApiError::new(ErrorCode::DossierNotFound));
+    }
+    let status = Status::parse(&d.status).unwrap_or(Status::Draft);
+    if !matches!(status, Status::Draft | Status::Returned) {
+        return Err(wrong_status(
+            "mở lại hạn nộp cho",
+            "reopen the window for",
+            status.as_str(),
+        ));
+    }
+    Ok((d, field))
 }
 
 /// The receipt of a registered dossier.

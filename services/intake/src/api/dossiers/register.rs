@@ -2,7 +2,6 @@
 //! XLSX in the official report layout: the office prints and files it.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -14,8 +13,11 @@ use sangkien_proto::{ErrorCode, Role};
 use super::drafts::{DossierFilter, summary, visible_dossiers};
 use crate::{
     api::plans::{fields_of, plan_of},
-    domain::form::Form,
-    store::{directory, entities::dossier},
+    domain::{form::Form, plan::FieldSpec},
+    store::{
+        self, directory,
+        entities::{dossier, plan},
+    },
 };
 
 /// Who keeps and reads the register.
@@ -62,15 +64,7 @@ pub async fn download_register(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_any(REGISTER_READERS)?;
     let plan = plan_of(&ctx.db, &caller, id.into_inner()).await?;
-    let field = fields_of(&plan)?
-        .into_iter()
-        .find(|f| f.code == query.field)
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::NotFound).with_detail(
-                "Kế hoạch không có lĩnh vực này",
-                "The plan has no such field",
-            )
-        })?;
+    let field = field_named(&plan, &query.field)?;
     let filter = DossierFilter {
         year: None,
         plan_id: Some(plan.id),
@@ -78,23 +72,54 @@ pub async fn download_register(
         status: None,
         unit_id: None,
     };
-    let rows = visible_dossiers(&ctx.db, &caller, &filter)
-        .await?
-        .filter(dossier::Column::RegisterNumber.is_not_null())
-        .order_by_asc(dossier::Column::RegisterNumber)
-        .all(&ctx.db)
-        .await?;
-    let units = directory::unit::Entity::find()
-        .filter(directory::unit::Column::Tenant.eq(caller.tenant))
-        .all(&ctx.db)
-        .await?;
-    let unit_name = |u: Uuid| {
-        units
-            .iter()
-            .find(|x| x.id == u)
-            .map(|x| x.name.clone())
-            .unwrap_or_default()
-    };
+    let visible = visible_dossiers(&ctx.db, &caller, &filter).await?;
+    let rows = store::dossiers::registered(&ctx.db, visible).await?;
+    let units = store::dossiers::units_of_tenant(&ctx.db, caller.tenant).await?;
+    let lines = register_lines(rows, &units);
+    let report = register_report(
+        &plan,
+        &field,
+        unit_name(&units, field.receiving_unit_id),
+        lines,
+        ctx.clock.now(),
+    );
+    let bytes = report.render().map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"so-theo-doi-{}-{}.xlsx\"",
+                plan.year, field.code
+            ),
+        ))
+        .body(bytes))
+}
+
+/// The field `code` of `plan`, or 404: a register is kept per field.
+fn field_named(plan: &plan::Model, code: &str) -> Result<FieldSpec, ApiError> {
+    fields_of(plan)?
+        .into_iter()
+        .find(|f| f.code == code)
+        .ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound).with_detail(
+                "Kế hoạch không có lĩnh vực này",
+                "The plan has no such field",
+            )
+        })
+}
+
+/// The name of unit `u` in the directory copy, empty when unknown: printed, never refused.
+fn unit_name(units: &[directory::unit::Model], u: Uuid) -> String {
+    units
+        .iter()
+        .find(|x| x.id == u)
+        .map(|x| x.name.clone())
+        .unwrap_or_default()
+}
+
+/// The register's lines, one per registered dossier in `rows`, in the report's columns.
+fn register_lines(rows: Vec<dossier::Model>, units: &[directory::unit::Model]) -> Vec<Vec<Value>> {
     let mut lines = Vec::new();
     for d in rows {
         let form: Form = serde_json::from_str(&d.form).unwrap_or_default();
@@ -103,7 +128,7 @@ pub async fn download_register(
             .map(|r| r.format("%d/%m/%Y").to_string())
             .unwrap_or_default();
         let result = d.outcome_reason.clone().unwrap_or_default();
-        let unit = unit_name(d.unit_id);
+        let unit = unit_name(units, d.unit_id);
         let s = summary(d);
         lines.push(vec![
             Value::Number(f64::from(s.register_number.unwrap_or_default())),
@@ -115,15 +140,25 @@ pub async fn download_register(
             Value::Text(result),
         ]);
     }
-    let now = ctx.clock.now();
+    lines
+}
+
+/// The register of `plan`'s `field` in the official report layout, kept by `office`.
+fn register_report(
+    plan: &plan::Model,
+    field: &FieldSpec,
+    office: String,
+    lines: Vec<Vec<Value>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Report {
     let today = local_date(now);
     let column = |header: &str, width: f64| Column {
         header: header.into(),
         width,
     };
-    let report = Report {
+    Report {
         superior: None,
-        body: unit_name(field.receiving_unit_id),
+        body: office,
         title: "Sổ theo dõi hồ sơ sáng kiến".into(),
         period: format!(
             "Kế hoạch số {} — Lĩnh vực {} — Năm {}",
@@ -149,16 +184,5 @@ pub async fn download_register(
         landscape: true,
         signers: [String::new(), String::new(), String::new()],
         created: now,
-    };
-    let bytes = report.render().map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type(XLSX)
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"so-theo-doi-{}-{}.xlsx\"",
-                plan.year, field.code
-            ),
-        ))
-        .body(bytes))
+    }
 }
