@@ -9320,6 +9320,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag last read (`W/"<version>"`): required once the profile exists — 428 without it, 412 when stale */
+                "If-Match"?: string | null;
                 /** @description `en` for English, else Vietnamese (`vi`, the default): the language of problems' title and detail */
                 "Accept-Language"?: string;
             };

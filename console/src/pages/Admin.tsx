@@ -1,5 +1,6 @@
-// The tenant admin: units as a tree, people and their roles, the body's profile, rubrics,
-// plans with their fields, windows and stages, and publishing a draft plan.
+// The tenant admin: units as a tree (and a new unit), people and their roles (a new person,
+// another role, deactivating), the body's profile (edited), rubrics, plans with their fields,
+// windows and stages, and publishing a draft plan.
 import { useCallback, useEffect, useState } from 'react';
 import {
   App,
@@ -19,6 +20,14 @@ import { api } from '../api/client';
 import type { components } from '../api/schema';
 import { failure, fmtDate, fmtPoints, ifMatch, L } from '../util';
 import { panelKind } from './Appraisal';
+import {
+  PersonActions,
+  PersonForm,
+  ProfileForm,
+  UnitForm,
+  systemRoleLabel,
+  unitKindLabel,
+} from './AdminForms';
 
 type Unit = components['schemas']['UnitView'];
 type User = components['schemas']['UserView'];
@@ -29,7 +38,11 @@ type Profile = components['schemas']['ProfileView'];
 function tree(units: Unit[], parent: string | null): DataNode[] {
   return units
     .filter((u) => (u.parent_id ?? null) === parent)
-    .map((u) => ({ key: u.id, title: `${u.name} (${u.code})`, children: tree(units, u.id) }));
+    .map((u) => ({
+      key: u.id,
+      title: `${u.name} (${u.code}) — ${unitKindLabel(u.kind)}`,
+      children: tree(units, u.id),
+    }));
 }
 
 /** The admin's tabs. */
@@ -77,68 +90,74 @@ export function Admin() {
           {
             key: 'units',
             label: L('Đơn vị', 'Units'),
-            children: <Tree defaultExpandAll treeData={tree(units, null)} key={units.length} />,
+            children: (
+              <>
+                <UnitForm units={units} onDone={() => void load()} />
+                <Tree defaultExpandAll treeData={tree(units, null)} key={units.length} />
+              </>
+            ),
           },
           {
             key: 'users',
             label: L('Người dùng và vai trò', 'People and roles'),
             children: (
-              <Table
-                size="small"
-                rowKey="id"
-                dataSource={users}
-                columns={[
-                  { title: L('Tên đăng nhập', 'User name'), dataIndex: 'username' },
-                  { title: L('Họ và tên', 'Full name'), dataIndex: 'full_name' },
-                  {
-                    title: L('Vai trò', 'Roles'),
-                    render: (_, u) => (
-                      <Space wrap>
-                        {u.grants.map((g) => (
-                          <Tag key={g.id}>
-                            {g.role} — {unitName(g.unit_id)}
-                          </Tag>
-                        ))}
-                      </Space>
-                    ),
-                  },
-                  {
-                    title: L('Hoạt động', 'Active'),
-                    dataIndex: 'active',
-                    render: (a: boolean) => (a ? L('Có', 'Yes') : L('Không', 'No')),
-                  },
-                ]}
-              />
+              <>
+                <PersonForm units={units} onDone={() => void load()} />
+                <Table
+                  size="small"
+                  rowKey="id"
+                  dataSource={users}
+                  columns={[
+                    { title: L('Tên đăng nhập', 'User name'), dataIndex: 'username' },
+                    { title: L('Họ và tên', 'Full name'), dataIndex: 'full_name' },
+                    {
+                      title: L('Vai trò', 'Roles'),
+                      render: (_, u) => (
+                        <Space wrap>
+                          {u.grants.map((g) => (
+                            <Tag key={g.id}>
+                              {systemRoleLabel(g.role)} — {unitName(g.unit_id)}
+                            </Tag>
+                          ))}
+                        </Space>
+                      ),
+                    },
+                    {
+                      title: L('Hoạt động', 'Active'),
+                      dataIndex: 'active',
+                      render: (a: boolean) => (a ? L('Có', 'Yes') : L('Không', 'No')),
+                    },
+                    {
+                      title: '',
+                      render: (_, u) => (
+                        <PersonActions user={u} units={units} onDone={() => void load()} />
+                      ),
+                    },
+                  ]}
+                />
+              </>
             ),
           },
           {
             key: 'profile',
             label: L('Thông tin cơ quan', 'Body profile'),
             children: profile && (
-              <Descriptions size="small" bordered column={1}>
-                <Descriptions.Item label={L('Cơ quan cấp trên', 'Superior body')}>
-                  {profile.profile.superior_name}
-                </Descriptions.Item>
-                <Descriptions.Item label={L('Tên cơ quan', 'Name')}>
-                  {profile.profile.full_name}
-                </Descriptions.Item>
-                <Descriptions.Item label={L('Địa danh', 'Place')}>
-                  {profile.profile.place_name}
-                </Descriptions.Item>
-                <Descriptions.Item label={L('Ký hiệu văn bản', 'Document symbol')}>
-                  {profile.profile.decision_type}-{profile.profile.document_symbol}
-                </Descriptions.Item>
-                <Descriptions.Item label={L('Căn cứ pháp lý', 'Legal bases')}>
-                  <List
-                    size="small"
-                    dataSource={profile.profile.legal_bases}
-                    renderItem={(b) => <List.Item>Căn cứ {b};</List.Item>}
-                  />
-                </Descriptions.Item>
-                <Descriptions.Item label={L('Người ký', 'Signers')}>
-                  {profile.profile.signers.map((s) => JSON.stringify(s)).join('; ')}
-                </Descriptions.Item>
-              </Descriptions>
+              <Space direction="vertical" style={{ width: '100%' }}>
+                <ProfileForm key={profile.version} profile={profile} onDone={() => void load()} />
+                <Descriptions size="small" bordered column={1}>
+                  <Descriptions.Item label={L('Người ký', 'Signers')}>
+                    <List
+                      size="small"
+                      dataSource={profile.profile.signers}
+                      renderItem={(s) => (
+                        <List.Item>
+                          {s.name} — {s.titles.join(', ')}
+                        </List.Item>
+                      )}
+                    />
+                  </Descriptions.Item>
+                </Descriptions>
+              </Space>
             ),
           },
           {
