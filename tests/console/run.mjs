@@ -68,8 +68,15 @@ async function signOut() {
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
   await page.getByRole('button', { name: 'Đăng nhập' }).waitFor();
 }
+/** Picks from a searchable select by typing part of the option (long lists are virtual). */
+async function pickTyped(label, typed) {
+  await page.getByLabel(label, { exact: true }).click({ force: true });
+  await page.keyboard.type(typed);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: typed }).first().click();
+}
 async function pick(label, option) {
-  await page.getByLabel(label, { exact: true }).click();
+  // Forced: once a value is chosen its text lies over the input and takes the click itself.
+  await page.getByLabel(label, { exact: true }).click({ force: true });
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
 }
 
@@ -462,7 +469,7 @@ await step('the tenant admin adds a cooperative, a person with a role on it and 
   await person.getByLabel('Tên đăng nhập').fill(`xa.vien.${stamp}`);
   await person.getByLabel('Họ và tên').fill('Lò Văn Xã Viên');
   await pick('Vai trò', 'Tác giả');
-  await pick('Tại đơn vị', `htx-tan-tien-${stamp}`);
+  await pickTyped('Tại đơn vị', `htx-tan-tien-${stamp}`);
   await person.getByRole('button', { name: 'Thêm người dùng' }).click();
   await text('Đã thêm Lò Văn Xã Viên');
   await text('Mật khẩu ban đầu');

@@ -117,7 +117,13 @@ export function UnitForm({ units, onDone }: { units: Unit[]; onDone: () => void 
         />
       </Form.Item>
       <Form.Item name="parent_id" label={L('Trực thuộc', 'Under')}>
-        <Select style={{ width: 260 }} allowClear options={unitOptions(units)} />
+        <Select
+          style={{ width: 260 }}
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          options={unitOptions(units)}
+        />
       </Form.Item>
       <Button type="primary" htmlType="submit">
         {L('Thêm đơn vị', 'Add unit')}
@@ -193,7 +199,12 @@ export function PersonForm({ units, onDone }: { units: Unit[]; onDone: () => voi
         />
       </Form.Item>
       <Form.Item name="unit_id" label={L('Tại đơn vị', 'At unit')} rules={[{ required: true }]}>
-        <Select style={{ width: 240 }} options={unitOptions(units)} />
+        <Select
+          style={{ width: 240 }}
+          showSearch
+          optionFilterProp="label"
+          options={unitOptions(units)}
+        />
       </Form.Item>
       <Button type="primary" htmlType="submit">
         {L('Thêm người dùng', 'Add person')}
@@ -262,7 +273,7 @@ export function PersonActions({
             <Select options={ROLES.map((r) => ({ value: r, label: systemRoleLabel(r) }))} />
           </Form.Item>
           <Form.Item name="unit_id" label={L('Tại đơn vị', 'At unit')} rules={[{ required: true }]}>
-            <Select options={unitOptions(units)} />
+            <Select showSearch optionFilterProp="label" options={unitOptions(units)} />
           </Form.Item>
         </Form>
       </Modal>
