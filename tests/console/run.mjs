@@ -471,11 +471,11 @@ await step('the tenant admin adds a cooperative, a person with a role on it and 
   await pick('Vai trò', 'Tác giả');
   await pickTyped('Tại đơn vị', `htx-tan-tien-${stamp}`);
   await person.getByRole('button', { name: 'Thêm người dùng' }).click();
-  await text('Đã thêm Lò Văn Xã Viên');
-  await text('Mật khẩu ban đầu');
+  const created = page.locator('.ant-modal-confirm-body:visible', { hasText: 'Đã thêm Lò Văn Xã Viên' });
+  await created.waitFor();
+  await created.getByText('Mật khẩu ban đầu').waitFor();
   await shot('17-admin-new-person.png');
   await page.locator('.ant-modal-confirm-btns button').first().click();
-  await page.getByRole('cell', { name: 'Lò Văn Xã Viên' }).waitFor();
   await page.getByRole('tab', { name: 'Thông tin cơ quan' }).click();
   const bodyForm = page.getByRole('form', { name: 'Thông tin cơ quan' });
   await bodyForm.getByLabel('Dòng lưu').fill('Lưu: VT, KT&HT, NV.');
