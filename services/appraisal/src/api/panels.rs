@@ -24,14 +24,14 @@ use sangkien_proto::{
 use super::{ORGANISERS, panel_of};
 use crate::{
     domain::{
-        assignment::{Candidate, assign},
+        assignment::Plan,
         panel::{Member, PanelKind, check_members},
     },
     store::{
         panels::panel,
-        queries::{assignments_of_cases, members_of, open_cases_at, panels_in, parties_of},
+        queries::{members_of, panels_in},
     },
-    workflow::assignments::assign_automatically,
+    workflow::assignments::auto_assign as auto_assign_panel,
 };
 
 /// Registers the routes.
@@ -354,54 +354,14 @@ pub async fn auto_assign(
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
     let p = panel_of(&txn, &caller, id.into_inner()).await?;
-    let members = members_of(&p)?;
-    let open = open_cases_at(&txn, caller.tenant, p.plan_id, &p.field, &p.kind).await?;
-    let ids: Vec<Uuid> = open.iter().map(|c| c.id).collect();
-    let existing = assignments_of_cases(&txn, &p.kind, &ids).await?;
-    let mut inputs = Vec::new();
-    for c in &open {
-        let assigned: Vec<Uuid> = existing
-            .iter()
-            .filter(|a| a.case_id == c.id)
-            .map(|a| a.reviewer)
-            .collect();
-        inputs.push((c.id, parties_of(&txn, c).await?, assigned));
-    }
-    let candidates: Vec<Candidate> = members
-        .iter()
-        .filter(|m| m.role.scores())
-        .map(|m| Candidate {
-            user_id: m.user_id,
-            unit_id: m.unit_id,
-            load: existing.iter().filter(|a| a.reviewer == m.user_id).count(),
-        })
-        .collect();
-    let plan = assign(&inputs, &candidates);
-    assign_automatically(&txn, &p.kind, &plan.assigned, now).await?;
-    for c in open
-        .iter()
-        .filter(|c| plan.assigned.iter().any(|(id, _)| *id == c.id))
-    {
-        crate::readers::announce(&ctx, &txn, &caller, c).await?;
-    }
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "panel.auto_assigned",
-            subject_type: "panel",
-            subject_id: p.id,
-            role: role.as_str(),
-            details: serde_json::json!({
-                "assigned": plan.assigned.len(),
-                "short": plan.short.iter().map(|(c, n)| serde_json::json!({ "case": c, "missing": n })).collect::<Vec<_>>(),
-            }),
-        },
-    )
-    .await?;
+    let plan = auto_assign_panel(&ctx, &txn, &caller, role, &p, now).await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok().json(AutoAssignReport {
+    Ok(HttpResponse::Ok().json(report(plan)))
+}
+
+/// The report of what `plan` assigned and what is still short.
+fn report(plan: Plan) -> AutoAssignReport {
+    AutoAssignReport {
         assigned: plan
             .assigned
             .into_iter()
@@ -412,5 +372,5 @@ pub async fn auto_assign(
             .into_iter()
             .map(|(case_id, missing)| CaseShort { case_id, missing })
             .collect(),
-    }))
+    }
 }

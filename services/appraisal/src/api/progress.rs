@@ -2,6 +2,8 @@
 //! many sheets are in of how many needed ("2 of 3 sheets in").
 
 use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -14,10 +16,12 @@ use crate::{domain::status::CaseStatus, store::queries::status_of};
 use crate::{
     domain::{panel::Member, scoring::sheets_required},
     store::{
-        panels::assignment,
+        cases,
+        panels::{assignment, panel},
         queries::{
             StageWork, members_of, stage_kind_of, stage_work, stages_of, submitted_outcomes,
         },
+        sheets::sheet,
     },
 };
 
@@ -88,57 +92,15 @@ pub async fn panel_progress(
     let p = panel_of(&ctx.db, &caller, id.into_inner()).await?;
     let members = members_of(&p)?;
     let today = local_date(ctx.clock.now());
-    let StageWork {
-        cases: all_cases,
-        assignments,
-        submitted: sheets,
-        results,
-    } = stage_work(&ctx.db, &p).await?;
+    let work = stage_work(&ctx.db, &p).await?;
     let mut cases_out = Vec::new();
     let mut overdue_of: Vec<Uuid> = Vec::new();
-    for c in &all_cases {
-        let at_stage = status_of(c)? == CaseStatus::Open
-            && stage_kind_of(c).as_deref() == Some(p.kind.as_str());
-        let assigned: Vec<&assignment::Model> =
-            assignments.iter().filter(|a| a.case_id == c.id).collect();
-        if !at_stage && assigned.is_empty() {
-            continue;
+    for c in &work.cases {
+        if let Some(row) = case_progress(&ctx.db, &p, c, &work, today, &mut overdue_of).await? {
+            cases_out.push(row);
         }
-        let outcomes = submitted_outcomes(&ctx.db, c.id, &p.kind).await?;
-        let required = sheets_required(
-            &outcomes
-                .iter()
-                .take(2)
-                .map(|(_, o)| o.clone())
-                .collect::<Vec<_>>(),
-        );
-        let recorded = results.iter().any(|r| r.case_id == c.id);
-        let stage_end = stages_of(c)?
-            .into_iter()
-            .find(|s| s.kind == p.kind)
-            .map(|s| s.to);
-        if !recorded && stage_end.is_some_and(|end| today > end) {
-            for a in &assigned {
-                if !sheets
-                    .iter()
-                    .any(|s| s.case_id == c.id && s.reviewer == a.reviewer)
-                {
-                    overdue_of.push(a.reviewer);
-                }
-            }
-        }
-        cases_out.push(CaseProgress {
-            case_id: c.id,
-            register_number: c.register_number,
-            name: c.name.clone(),
-            sheets_submitted: outcomes.len(),
-            sheets_required: required,
-            third_reviewer_needed: required == 3 && assigned.len() < 3 && !recorded,
-            result_recorded: recorded,
-            label: format!("{}/{required} phiếu đã nộp", outcomes.len()),
-        });
     }
-    let reviewers = reviewers(&members, &assignments, &sheets, &overdue_of);
+    let reviewers = reviewers(&members, &work.assignments, &work.submitted, &overdue_of);
     Ok(HttpResponse::Ok().json(PanelProgress {
         panel_id: p.id,
         kind: p.kind,
@@ -147,11 +109,77 @@ pub async fn panel_progress(
     }))
 }
 
+/// Dossier `c`'s sheets at panel `p`'s stage, `None` when it is neither at the stage nor
+/// assigned there; its assigned reviewers without a sheet once the stage has ended without a
+/// result go to `overdue_of`.
+async fn case_progress<C: ConnectionTrait>(
+    db: &C,
+    p: &panel::Model,
+    c: &cases::Model,
+    work: &StageWork,
+    today: NaiveDate,
+    overdue_of: &mut Vec<Uuid>,
+) -> Result<Option<CaseProgress>, ApiError> {
+    let at_stage =
+        status_of(c)? == CaseStatus::Open && stage_kind_of(c).as_deref() == Some(p.kind.as_str());
+    let assigned: Vec<&assignment::Model> = work
+        .assignments
+        .iter()
+        .filter(|a| a.case_id == c.id)
+        .collect();
+    if !at_stage && assigned.is_empty() {
+        return Ok(None);
+    }
+    let outcomes = submitted_outcomes(db, c.id, &p.kind).await?;
+    let required = sheets_required(
+        &outcomes
+            .iter()
+            .take(2)
+            .map(|(_, o)| o.clone())
+            .collect::<Vec<_>>(),
+    );
+    let recorded = work.results.iter().any(|r| r.case_id == c.id);
+    let stage_end = stages_of(c)?
+        .into_iter()
+        .find(|s| s.kind == p.kind)
+        .map(|s| s.to);
+    if !recorded && stage_end.is_some_and(|end| today > end) {
+        overdue_of.extend(without_sheet(&assigned, &work.submitted, c.id));
+    }
+    Ok(Some(CaseProgress {
+        case_id: c.id,
+        register_number: c.register_number,
+        name: c.name.clone(),
+        sheets_submitted: outcomes.len(),
+        sheets_required: required,
+        third_reviewer_needed: required == 3 && assigned.len() < 3 && !recorded,
+        result_recorded: recorded,
+        label: format!("{}/{required} phiếu đã nộp", outcomes.len()),
+    }))
+}
+
+/// The reviewers `assigned` to case `case_id` who have not submitted a sheet for it.
+fn without_sheet(
+    assigned: &[&assignment::Model],
+    submitted: &[sheet::Model],
+    case_id: Uuid,
+) -> Vec<Uuid> {
+    assigned
+        .iter()
+        .filter(|a| {
+            !submitted
+                .iter()
+                .any(|s| s.case_id == case_id && s.reviewer == a.reviewer)
+        })
+        .map(|a| a.reviewer)
+        .collect()
+}
+
 /// Each scoring member's assigned, submitted and overdue counts.
 fn reviewers(
     members: &[Member],
     assignments: &[assignment::Model],
-    submitted: &[crate::store::sheets::sheet::Model],
+    submitted: &[sheet::Model],
     overdue_of: &[Uuid],
 ) -> Vec<ReviewerProgress> {
     members

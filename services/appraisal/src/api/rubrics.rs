@@ -1,19 +1,13 @@
 //! Rubrics: the shipped defaults and a body's own, versioned; checked when saved.
 
 use actix_web::{HttpResponse, web};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use sangkien_kit::http::with_location;
 use sangkien_kit::{
-    ApiError,
-    audit::{self, AuditEntry},
-    auth::Caller,
-    db::begin_write,
-    error::Issues,
-    service::ServiceContext,
+    ApiError, auth::Caller, db::begin_write, error::Issues, service::ServiceContext,
 };
 use sangkien_proto::{ErrorCode, Role};
 
@@ -23,6 +17,7 @@ use crate::{
         shipped,
     },
     store::rubrics,
+    workflow::rubrics::save_rubric as save,
 };
 
 /// Who writes rubrics.
@@ -163,66 +158,25 @@ pub async fn save_rubric(
     let mut issues = Issues::new();
     check(&rubric, &mut issues);
     issues.finish()?;
-    if shipped::all().iter().any(|r| r.code == rubric.code) {
-        return Err(ApiError::new(ErrorCode::CodeTaken).with_detail(
-            format!("«{}» là phiếu chấm mặc định; hãy đặt mã khác", rubric.code),
-            format!("«{}» is a shipped rubric; choose another code", rubric.code),
-        ));
-    }
+    not_shipped(&rubric)?;
     let now = ctx.clock.now();
     let txn = begin_write(&ctx.db).await?;
-    let latest = rubrics::Entity::find()
-        .filter(rubrics::Column::Tenant.eq(caller.tenant))
-        .filter(rubrics::Column::Code.eq(rubric.code.clone()))
-        .order_by_desc(rubrics::Column::Version)
-        .one(&txn)
-        .await?;
-    let version = latest.map(|r| r.version + 1).unwrap_or(1);
-    let row = rubrics::Model {
-        id: Uuid::now_v7(),
-        tenant: caller.tenant,
-        code: rubric.code.clone(),
-        version,
-        definition: serde_json::to_string(&rubric).map_err(ApiError::internal)?,
-        created_by: caller.user,
-        created_at: now,
-    };
-    rubrics::Entity::insert(rubrics::ActiveModel {
-        id: Set(row.id),
-        tenant: Set(row.tenant),
-        code: Set(row.code.clone()),
-        version: Set(row.version),
-        definition: Set(row.definition.clone()),
-        created_by: Set(row.created_by),
-        created_at: Set(row.created_at),
-    })
-    .exec_without_returning(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::new(ErrorCode::Conflict)
-            .with_detail(
-                "Phiên bản vừa được lưu bởi người khác; hãy thử lại",
-                "Someone saved a version just now; retry",
-            ),
-        _ => ApiError::internal(e),
-    })?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "rubric.saved",
-            subject_type: "rubric",
-            subject_id: row.id,
-            role: role.as_str(),
-            details: serde_json::json!({ "code": row.code, "version": version }),
-        },
-    )
-    .await?;
+    let row = save(&txn, &caller, role, &rubric, now).await?;
     txn.commit().await?;
     let location = format!("/api/v1/appraisal/rubrics/{}", row.code);
     Ok(with_location(
         HttpResponse::Created().json(stored_view(row)?),
         &location,
     ))
+}
+
+/// 409 when `rubric` takes the code of a shipped rubric.
+fn not_shipped(rubric: &Rubric) -> Result<(), ApiError> {
+    if shipped::all().iter().any(|r| r.code == rubric.code) {
+        return Err(ApiError::new(ErrorCode::CodeTaken).with_detail(
+            format!("«{}» là phiếu chấm mặc định; hãy đặt mã khác", rubric.code),
+            format!("«{}» is a shipped rubric; choose another code", rubric.code),
+        ));
+    }
+    Ok(())
 }

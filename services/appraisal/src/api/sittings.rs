@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::{ActiveValue::Set, EntityTrait, IntoActiveModel};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -14,7 +13,6 @@ use uuid::Uuid;
 use sangkien_kit::http::with_location;
 use sangkien_kit::{
     ApiError,
-    audit::{self, AuditEntry},
     auth::Caller,
     clock::local_date,
     db::begin_write,
@@ -22,7 +20,7 @@ use sangkien_kit::{
     http::paging::{PageQuery, etag, next_cursor, require_if_match},
     service::ServiceContext,
 };
-use sangkien_proto::{ErrorCode, Role};
+use sangkien_proto::{ErrorCode, Role, events::StageInfo};
 
 use super::{case_of, panel_of, sitting_of};
 pub use crate::domain::sitting::{Attendee, VoteMethod, VoteView};
@@ -37,10 +35,11 @@ use crate::{
     },
     store::{
         cases,
+        panels::panel,
         queries::{authors_of, cases_in, members_of, sittings_page, stage_kind_of, stages_of},
         sittings::sitting,
     },
-    workflow::sittings::close_sitting as close,
+    workflow::sittings::{close_sitting as close, keep_attendance, keep_vote, schedule},
 };
 
 /// Who runs sittings: the organisers and the council's chair.
@@ -232,6 +231,35 @@ pub async fn schedule_sitting(
     let role = caller.require_any(CONVENERS)?;
     let now = ctx.clock.now();
     let mut issues = Issues::new();
+    let facts = checked_facts(&body, &mut issues);
+    let txn = begin_write(&ctx.db).await?;
+    let p = panel_of(&txn, &caller, body.panel_id).await?;
+    let found = cases_in(&txn, caller.tenant, &body.dossier_ids).await?;
+    let window = check_agenda(&p, &body.dossier_ids, &found, &mut issues)?;
+    check_held_on(body.held_on, window.as_ref(), &mut issues);
+    issues.finish()?;
+    let model = new_sitting(&caller, &p, &body, facts, now)?;
+    schedule(&ctx, &txn, &caller, role, &model, &body.dossier_ids, &found).await?;
+    txn.commit().await?;
+    let location = format!("/api/v1/appraisal/sittings/{}", model.id);
+    Ok(with_location(
+        answer(actix_web::http::StatusCode::CREATED, sitting_view(model)?),
+        &location,
+    ))
+}
+
+/// The checked texts and times of a sitting to schedule.
+struct Facts {
+    place: String,
+    notes: String,
+    body_name: Option<String>,
+    superior_name: Option<String>,
+    locality: Option<String>,
+}
+
+/// Checks what `body` says of the sitting itself (place, notes, times, body block, an
+/// agenda at all), every problem into `issues`.
+fn checked_facts(body: &SittingCreate, issues: &mut Issues) -> Facts {
     let place = issues.text("place", &body.place, 300);
     let notes = body.notes.clone().unwrap_or_default();
     if notes.chars().count() > 10_000 {
@@ -252,14 +280,9 @@ pub async fn schedule_sitting(
             "The end time must be after the start time",
         );
     }
-    let optional = |issues: &mut Issues, field: &str, v: &Option<String>, max: usize| {
-        v.as_deref()
-            .map(|t| issues.text(field, t, max))
-            .filter(|t| !t.is_empty())
-    };
-    let body_name = optional(&mut issues, "body_name", &body.body_name, 200);
-    let superior_name = optional(&mut issues, "superior_name", &body.superior_name, 200);
-    let locality = optional(&mut issues, "locality", &body.locality, 100);
+    let body_name = optional_text(issues, "body_name", body.body_name.as_deref(), 200);
+    let superior_name = optional_text(issues, "superior_name", body.superior_name.as_deref(), 200);
+    let locality = optional_text(issues, "locality", body.locality.as_deref(), 100);
     if body.dossier_ids.is_empty() {
         issues.push(
             "dossier_ids",
@@ -268,13 +291,33 @@ pub async fn schedule_sitting(
             "At least one dossier is needed",
         );
     }
-    let txn = begin_write(&ctx.db).await?;
-    let p = panel_of(&txn, &caller, body.panel_id).await?;
-    let found = cases_in(&txn, caller.tenant, &body.dossier_ids).await?;
+    Facts {
+        place,
+        notes,
+        body_name,
+        superior_name,
+        locality,
+    }
+}
+
+/// An optional text checked into `issues`; `None` when absent or blank.
+fn optional_text(issues: &mut Issues, field: &str, v: Option<&str>, max: usize) -> Option<String> {
+    v.map(|t| issues.text(field, t, max))
+        .filter(|t| !t.is_empty())
+}
+
+/// Checks every dossier of the agenda `ids` (listed once, found, open at panel `p`'s stage),
+/// every problem into `issues`; the stage's window of the first dossier at it.
+fn check_agenda(
+    p: &panel::Model,
+    ids: &[Uuid],
+    found: &[cases::Model],
+    issues: &mut Issues,
+) -> Result<Option<StageInfo>, ApiError> {
     let mut window = None;
-    for (i, id) in body.dossier_ids.iter().enumerate() {
+    for (i, id) in ids.iter().enumerate() {
         let field = format!("dossier_ids[{i}]");
-        if body.dossier_ids[..i].contains(id) {
+        if ids[..i].contains(id) {
             issues.push(
                 field,
                 "duplicate",
@@ -306,8 +349,13 @@ pub async fn schedule_sitting(
                 .nth(usize::try_from(c.stage).unwrap_or(0));
         }
     }
-    if let Some(w) = &window
-        && (body.held_on < w.from || body.held_on > w.to)
+    Ok(window)
+}
+
+/// Checks that `held_on` falls inside the stage's `window`, when there is one.
+fn check_held_on(held_on: chrono::NaiveDate, window: Option<&StageInfo>, issues: &mut Issues) {
+    if let Some(w) = window
+        && (held_on < w.from || held_on > w.to)
     {
         issues.push(
             "held_on",
@@ -323,8 +371,17 @@ pub async fn schedule_sitting(
             ),
         );
     }
-    issues.finish()?;
-    let model = sitting::Model {
+}
+
+/// The new sitting of panel `p` as `body` and its checked `facts` describe it.
+fn new_sitting(
+    caller: &Caller,
+    p: &panel::Model,
+    body: &SittingCreate,
+    facts: Facts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<sitting::Model, ApiError> {
+    Ok(sitting::Model {
         id: Uuid::now_v7(),
         tenant: caller.tenant,
         panel_id: p.id,
@@ -332,47 +389,22 @@ pub async fn schedule_sitting(
         field: p.field.clone(),
         kind: p.kind.clone(),
         held_on: body.held_on,
-        place,
+        place: facts.place,
         status: "scheduled".into(),
         dossier_ids: serde_json::to_string(&body.dossier_ids).map_err(ApiError::internal)?,
         attendance: "[]".into(),
         votes: "{}".into(),
-        notes,
+        notes: facts.notes,
         created_by: caller.user,
         created_at: now,
         held_at: None,
         version: 1,
         starts_at: body.starts_at,
         ends_at: body.ends_at,
-        body_name,
-        superior_name,
-        locality,
-    };
-    sitting::Entity::insert(model.clone().into_active_model())
-        .exec_without_returning(&txn)
-        .await?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "sitting.scheduled",
-            subject_type: "sitting",
-            subject_id: model.id,
-            role: role.as_str(),
-            details: serde_json::json!({ "panel": p.id, "held_on": model.held_on, "dossiers": body.dossier_ids }),
-        },
-    )
-    .await?;
-    for c in &found {
-        crate::readers::announce(&ctx, &txn, &caller, c).await?;
-    }
-    txn.commit().await?;
-    let location = format!("/api/v1/appraisal/sittings/{}", model.id);
-    Ok(with_location(
-        answer(actix_web::http::StatusCode::CREATED, sitting_view(model)?),
-        &location,
-    ))
+        body_name: facts.body_name,
+        superior_name: facts.superior_name,
+        locality: facts.locality,
+    })
 }
 
 /// Lists sittings, newest first.
@@ -459,17 +491,29 @@ pub async fn record_attendance(
     require_if_match(&req, s.version)?;
     still_scheduled(&s)?;
     let members = members_of(&panel_of(&txn, &caller, s.panel_id).await?)?;
+    let present = attendees(&members, &body.present)?;
+    let updated = keep_attendance(&txn, &caller, role, &s, &present, now).await?;
+    txn.commit().await?;
+    Ok(answer(
+        actix_web::http::StatusCode::OK,
+        sitting_view(updated)?,
+    ))
+}
+
+/// The attendees `present` lists, each with their panel role; 422 naming everyone listed
+/// twice or not a member of the panel.
+fn attendees(members: &[Member], present: &[Uuid]) -> Result<Vec<Attendee>, ApiError> {
     let mut issues = Issues::new();
-    let mut present: Vec<Attendee> = Vec::new();
-    for (i, id) in body.present.iter().enumerate() {
+    let mut out: Vec<Attendee> = Vec::new();
+    for (i, id) in present.iter().enumerate() {
         match members.iter().find(|m| m.user_id == *id) {
-            _ if present.iter().any(|a| a.user_id == *id) => issues.push(
+            _ if out.iter().any(|a| a.user_id == *id) => issues.push(
                 format!("present[{i}]"),
                 "duplicate",
                 "Người này bị ghi hai lần",
                 "Listed twice",
             ),
-            Some(m) => present.push(Attendee {
+            Some(m) => out.push(Attendee {
                 user_id: m.user_id,
                 full_name: m.full_name.clone(),
                 role: m.role,
@@ -483,28 +527,7 @@ pub async fn record_attendance(
         }
     }
     issues.finish()?;
-    let mut am = s.clone().into_active_model();
-    am.attendance = Set(serde_json::to_string(&present).map_err(ApiError::internal)?);
-    am.version = Set(s.version + 1);
-    let updated = sitting::Entity::update(am).exec(&txn).await?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "sitting.attendance_recorded",
-            subject_type: "sitting",
-            subject_id: s.id,
-            role: role.as_str(),
-            details: serde_json::json!({ "present": present.iter().map(|a| serde_json::json!({ "user": a.user_id, "role": a.role })).collect::<Vec<_>>() }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(answer(
-        actix_web::http::StatusCode::OK,
-        sitting_view(updated)?,
-    ))
+    Ok(out)
 }
 
 /// Members of the panel who may vote on `c` (its authors may not; when the body's head is one
@@ -556,6 +579,22 @@ pub async fn record_vote(
     let s = sitting_of(&txn, &caller, id).await?;
     require_if_match(&req, s.version)?;
     still_scheduled(&s)?;
+    let present = open_to_vote(&s, dossier_id)?;
+    let c = case_of(&txn, &caller, dossier_id).await?;
+    let members = members_of(&panel_of(&txn, &caller, s.panel_id).await?)?;
+    let (eligible, here) = voters(&members, &present, &c)?;
+    let vote = counted(&body, eligible, here)?;
+    let updated = keep_vote(&txn, &caller, role, &s, dossier_id, vote, now).await?;
+    txn.commit().await?;
+    Ok(answer(
+        actix_web::http::StatusCode::OK,
+        sitting_view(updated)?,
+    ))
+}
+
+/// The attendance of council sitting `s`, when `dossier_id` may be voted on there: 409
+/// unless a council with its attendance recorded, 404 when not on its agenda.
+fn open_to_vote(s: &sitting::Model, dossier_id: Uuid) -> Result<Vec<Attendee>, ApiError> {
     if s.kind != "council" {
         return Err(ApiError::new(ErrorCode::InvalidTransition).with_detail(
             "Chỉ Hội đồng sáng kiến biểu quyết; tổ thẩm định kết luận bằng phiếu chấm",
@@ -576,9 +615,12 @@ pub async fn record_vote(
             "Record the attendance before the vote",
         ));
     }
-    let c = case_of(&txn, &caller, dossier_id).await?;
-    let members = members_of(&panel_of(&txn, &caller, s.panel_id).await?)?;
-    let (eligible, here) = voters(&members, &present, &c)?;
+    Ok(present)
+}
+
+/// The vote `body` records, with what it means for `eligible` members of whom `here` are
+/// present; 422 when more voted than are present.
+fn counted(body: &VoteUpdate, eligible: usize, here: usize) -> Result<VoteView, ApiError> {
     let tally = Tally {
         in_favour: body.in_favour,
         against: body.against,
@@ -589,9 +631,7 @@ pub async fn record_vote(
         i.push("in_favour", "more_votes_than_voters", vi, en);
         i.finish()?;
     }
-    let mut votes: BTreeMap<Uuid, VoteView> =
-        serde_json::from_str(&s.votes).map_err(ApiError::internal)?;
-    let vote = VoteView {
+    Ok(VoteView {
         method: body.method,
         in_favour: tally.in_favour,
         against: tally.against,
@@ -599,30 +639,7 @@ pub async fn record_vote(
         members: eligible,
         required: two_thirds_required(eligible),
         carried: carried(eligible, tally.in_favour),
-    };
-    votes.insert(dossier_id, vote.clone());
-    let mut am = s.clone().into_active_model();
-    am.votes = Set(serde_json::to_string(&votes).map_err(ApiError::internal)?);
-    am.version = Set(s.version + 1);
-    let updated = sitting::Entity::update(am).exec(&txn).await?;
-    audit::record(
-        &txn,
-        &caller,
-        now,
-        AuditEntry {
-            action: "sitting.vote_recorded",
-            subject_type: "case",
-            subject_id: dossier_id,
-            role: role.as_str(),
-            details: serde_json::json!({ "sitting": s.id, "vote": vote }),
-        },
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(answer(
-        actix_web::http::StatusCode::OK,
-        sitting_view(updated)?,
-    ))
+    })
 }
 
 fn quorum_refusal(broken: &[QuorumRule]) -> ApiError {

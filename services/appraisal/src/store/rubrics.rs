@@ -1,7 +1,10 @@
 //! `rubrics`: a tenant's own rubrics, every version kept (the shipped ones live in code).
 
 use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, QueryOrder};
 use sea_orm_migration::{prelude::*, schema::*};
+
+use sangkien_kit::ApiError;
 
 /// One version of a rubric.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -26,6 +29,37 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 sangkien_kit::tenant_scoped!(Column::Tenant);
+
+/// The latest version of rubric `code` of `tenant`, if it has one.
+pub async fn latest_version<C: ConnectionTrait>(
+    db: &C,
+    tenant: Uuid,
+    code: &str,
+) -> Result<Option<i32>, ApiError> {
+    let latest = Entity::find()
+        .filter(Column::Tenant.eq(tenant))
+        .filter(Column::Code.eq(code.to_owned()))
+        .order_by_desc(Column::Version)
+        .one(db)
+        .await?;
+    Ok(latest.map(|r| r.version))
+}
+
+/// Inserts rubric version `row` (a unique violation when that version was saved meanwhile).
+pub async fn insert_version<C: ConnectionTrait>(db: &C, row: &Model) -> Result<(), DbErr> {
+    Entity::insert(ActiveModel {
+        id: Set(row.id),
+        tenant: Set(row.tenant),
+        code: Set(row.code.clone()),
+        version: Set(row.version),
+        definition: Set(row.definition.clone()),
+        created_by: Set(row.created_by),
+        created_at: Set(row.created_at),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
 
 /// Creates `rubrics`.
 pub struct CreateRubrics;

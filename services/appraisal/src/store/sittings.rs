@@ -1,7 +1,15 @@
 //! `sittings`, `stage_results` and `people`: what panels met about, what each stage
 //! concluded on each case, and who holds the signer's role (the recognising body's head).
 
+use std::collections::BTreeMap;
+
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 use sea_orm_migration::{prelude::*, schema::*};
+use uuid::Uuid;
+
+use sangkien_kit::ApiError;
+
+use crate::domain::sitting::{Attendee, VoteView};
 
 /// A sitting (phiên họp) of a panel.
 pub mod sitting {
@@ -242,4 +250,39 @@ impl MigrationTrait for CreateSittings {
             )
             .await
     }
+}
+
+/// Inserts the new sitting `m`.
+pub async fn insert_sitting<C: ConnectionTrait>(
+    db: &C,
+    m: &sitting::Model,
+) -> Result<(), ApiError> {
+    sitting::Entity::insert(m.clone().into_active_model())
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores `present` as the attendance of sitting `s`, one version on; returns the sitting.
+pub async fn set_attendance<C: ConnectionTrait>(
+    db: &C,
+    s: &sitting::Model,
+    present: &[Attendee],
+) -> Result<sitting::Model, ApiError> {
+    let mut am = s.clone().into_active_model();
+    am.attendance = Set(serde_json::to_string(&present).map_err(ApiError::internal)?);
+    am.version = Set(s.version + 1);
+    Ok(sitting::Entity::update(am).exec(db).await?)
+}
+
+/// Stores `votes` as the votes of sitting `s`, one version on; returns the sitting.
+pub async fn set_votes<C: ConnectionTrait>(
+    db: &C,
+    s: &sitting::Model,
+    votes: &BTreeMap<Uuid, VoteView>,
+) -> Result<sitting::Model, ApiError> {
+    let mut am = s.clone().into_active_model();
+    am.votes = Set(serde_json::to_string(votes).map_err(ApiError::internal)?);
+    am.version = Set(s.version + 1);
+    Ok(sitting::Entity::update(am).exec(db).await?)
 }

@@ -1,5 +1,6 @@
-//! Assigning a reviewer by hand, refusing a conflicted one, and a declared conflict taking
-//! its declarer off the case: each recorded in the audit trail with the change.
+//! Assigning a reviewer by hand, refusing a conflicted one, a declared conflict taking its
+//! declarer off the case, and a panel's automatic assignment: each recorded in the audit
+//! trail with the change.
 
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr};
 use uuid::Uuid;
@@ -13,10 +14,15 @@ use sangkien_kit::{
 use sangkien_proto::{ErrorCode, Role};
 
 use crate::{
-    domain::conflicts::Conflict,
+    domain::{
+        assignment::{Candidate, Plan, assign as plan_assignments},
+        conflicts::{CaseParties, Conflict},
+        panel::Member,
+    },
     store::{
         cases,
-        panels::{assignment, declaration},
+        panels::{assignment, declaration, panel},
+        queries::{assignments_of_cases, members_of, open_cases_at, parties_of},
     },
 };
 
@@ -174,5 +180,92 @@ pub async fn assign_automatically<C: ConnectionTrait>(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// Gives every open case of panel `p`'s field and stage its reviewers of the panel in `txn`
+/// (least loaded first, never a conflicted one), announces the readers of each case given
+/// some, and records `panel.auto_assigned`. Returns the plan carried out.
+pub async fn auto_assign<C: ConnectionTrait>(
+    ctx: &ServiceContext,
+    txn: &C,
+    caller: &Caller,
+    role: Role,
+    p: &panel::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Plan, ApiError> {
+    let members = members_of(p)?;
+    let open = open_cases_at(txn, caller.tenant, p.plan_id, &p.field, &p.kind).await?;
+    let ids: Vec<Uuid> = open.iter().map(|c| c.id).collect();
+    let existing = assignments_of_cases(txn, &p.kind, &ids).await?;
+    let inputs = planning_inputs(txn, &open, &existing).await?;
+    let plan = plan_assignments(&inputs, &candidates(&members, &existing));
+    assign_automatically(txn, &p.kind, &plan.assigned, now).await?;
+    for c in open
+        .iter()
+        .filter(|c| plan.assigned.iter().any(|(id, _)| *id == c.id))
+    {
+        crate::readers::announce(ctx, txn, caller, c).await?;
+    }
+    audit_auto_assigned(txn, caller, role, p.id, &plan, now).await?;
+    Ok(plan)
+}
+
+/// Each open case with its parties and the reviewers it already has.
+async fn planning_inputs<C: ConnectionTrait>(
+    txn: &C,
+    open: &[cases::Model],
+    existing: &[assignment::Model],
+) -> Result<Vec<(Uuid, CaseParties, Vec<Uuid>)>, ApiError> {
+    let mut inputs = Vec::new();
+    for c in open {
+        let assigned: Vec<Uuid> = existing
+            .iter()
+            .filter(|a| a.case_id == c.id)
+            .map(|a| a.reviewer)
+            .collect();
+        inputs.push((c.id, parties_of(txn, c).await?, assigned));
+    }
+    Ok(inputs)
+}
+
+/// The scoring members as candidates, each with their load in `existing`.
+fn candidates(members: &[Member], existing: &[assignment::Model]) -> Vec<Candidate> {
+    members
+        .iter()
+        .filter(|m| m.role.scores())
+        .map(|m| Candidate {
+            user_id: m.user_id,
+            unit_id: m.unit_id,
+            load: existing.iter().filter(|a| a.reviewer == m.user_id).count(),
+        })
+        .collect()
+}
+
+/// Records `panel.auto_assigned` for panel `panel_id` with what `plan` did.
+async fn audit_auto_assigned<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    role: Role,
+    panel_id: Uuid,
+    plan: &Plan,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    audit::record(
+        txn,
+        caller,
+        now,
+        AuditEntry {
+            action: "panel.auto_assigned",
+            subject_type: "panel",
+            subject_id: panel_id,
+            role: role.as_str(),
+            details: serde_json::json!({
+                "assigned": plan.assigned.len(),
+                "short": plan.short.iter().map(|(c, n)| serde_json::json!({ "case": c, "missing": n })).collect::<Vec<_>>(),
+            }),
+        },
+    )
+    .await?;
     Ok(())
 }

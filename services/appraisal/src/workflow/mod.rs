@@ -6,5 +6,6 @@
 
 pub mod assignments;
 pub mod results;
+pub mod rubrics;
 pub mod sheets;
 pub mod sittings;

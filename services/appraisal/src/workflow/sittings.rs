@@ -1,8 +1,11 @@
-//! Closing a sitting: a council's vote on each dossier concludes its case under the
-//! two-thirds rule, the sitting is marked held, and `sitting.held` tells the budget who sat.
+//! Scheduling a sitting (its dossiers' readers announced), recording its attendance and a
+//! council's vote on a dossier, each in the audit trail; and closing it: a council's vote on
+//! each dossier concludes its case under the two-thirds rule, the sitting is marked held, and
+//! `sitting.held` tells the budget who sat.
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 use uuid::Uuid;
 
@@ -28,9 +31,99 @@ use crate::{
     store::{
         cases,
         queries::{cases_in, scored_result, stage_kind_of},
-        sittings::sitting,
+        sittings::{insert_sitting, set_attendance, set_votes, sitting},
     },
 };
+
+/// Schedules sitting `m` (already checked) in `txn`: stores it, records `sitting.scheduled`
+/// with its agenda `dossier_ids` in the audit trail, and announces the readers of each case
+/// found on it.
+pub async fn schedule<C: ConnectionTrait>(
+    ctx: &ServiceContext,
+    txn: &C,
+    caller: &Caller,
+    role: Role,
+    m: &sitting::Model,
+    dossier_ids: &[Uuid],
+    found: &[cases::Model],
+) -> Result<(), ApiError> {
+    insert_sitting(txn, m).await?;
+    audit::record(
+        txn,
+        caller,
+        m.created_at,
+        AuditEntry {
+            action: "sitting.scheduled",
+            subject_type: "sitting",
+            subject_id: m.id,
+            role: role.as_str(),
+            details: serde_json::json!({ "panel": m.panel_id, "held_on": m.held_on, "dossiers": dossier_ids }),
+        },
+    )
+    .await?;
+    for c in found {
+        crate::readers::announce(ctx, txn, caller, c).await?;
+    }
+    Ok(())
+}
+
+/// Records `present` as the attendance of sitting `s` in `txn`, with
+/// `sitting.attendance_recorded` in the audit trail. Returns the updated sitting.
+pub async fn keep_attendance<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    role: Role,
+    s: &sitting::Model,
+    present: &[Attendee],
+    now: DateTime<Utc>,
+) -> Result<sitting::Model, ApiError> {
+    let updated = set_attendance(txn, s, present).await?;
+    audit::record(
+        txn,
+        caller,
+        now,
+        AuditEntry {
+            action: "sitting.attendance_recorded",
+            subject_type: "sitting",
+            subject_id: s.id,
+            role: role.as_str(),
+            details: serde_json::json!({ "present": present.iter().map(|a| serde_json::json!({ "user": a.user_id, "role": a.role })).collect::<Vec<_>>() }),
+        },
+    )
+    .await?;
+    Ok(updated)
+}
+
+/// Records `vote` on `dossier_id` among the votes of sitting `s` in `txn`, with
+/// `sitting.vote_recorded` in the case's audit trail. Returns the updated sitting.
+pub async fn keep_vote<C: ConnectionTrait>(
+    txn: &C,
+    caller: &Caller,
+    role: Role,
+    s: &sitting::Model,
+    dossier_id: Uuid,
+    vote: VoteView,
+    now: DateTime<Utc>,
+) -> Result<sitting::Model, ApiError> {
+    let mut votes: BTreeMap<Uuid, VoteView> =
+        serde_json::from_str(&s.votes).map_err(ApiError::internal)?;
+    votes.insert(dossier_id, vote.clone());
+    let updated = set_votes(txn, s, &votes).await?;
+    audit::record(
+        txn,
+        caller,
+        now,
+        AuditEntry {
+            action: "sitting.vote_recorded",
+            subject_type: "case",
+            subject_id: dossier_id,
+            role: role.as_str(),
+            details: serde_json::json!({ "sitting": s.id, "vote": vote }),
+        },
+    )
+    .await?;
+    Ok(updated)
+}
 
 /// Closes sitting `s` (its quorum already checked) in `txn`: at a council every open
 /// dossier on the agenda must have a vote (422 naming each missing one), and each concludes
