@@ -4621,8 +4621,8 @@ export interface components {
         UnitCreate: {
             /** @description Code unique in the tenant (`phong-gd`). */
             code: string;
-            /** @description `body`, `office`, `school`, `commune`, `council`, `enterprise` or `other`. */
-            kind: string;
+            /** @description The unit's kind (a cooperative is `enterprise`). */
+            kind: components["schemas"]["UnitKind"];
             /** @description Name (`Phòng Giáo dục và Đào tạo`). */
             name: string;
             /**
@@ -4636,6 +4636,11 @@ export interface components {
              */
             tenant_id?: string | null;
         };
+        /**
+         * @description `body` — Cơ quan xét công nhận. `office` — Phòng, ban. `school` — Trường học. `commune` — Xã, phường. `council` — Hội đồng. `enterprise` — Doanh nghiệp, hợp tác xã. `other` — Khác.
+         * @enum {string}
+         */
+        UnitKind: "body" | "office" | "school" | "commune" | "council" | "enterprise" | "other";
         /** @description A page of units. */
         UnitPage: {
             items: components["schemas"]["UnitView"][];
@@ -4646,8 +4651,7 @@ export interface components {
         UnitUpdate: {
             /** @description False to deactivate. */
             active?: boolean | null;
-            /** @description New kind. */
-            kind?: string | null;
+            kind?: components["schemas"]["UnitKind"] | null;
             /** @description New name. */
             name?: string | null;
             /**
@@ -4664,7 +4668,7 @@ export interface components {
             created_at: string;
             /** Format: uuid */
             id: string;
-            kind: string;
+            kind: components["schemas"]["UnitKind"];
             name: string;
             /** Format: uuid */
             parent_id?: string | null;

@@ -13,6 +13,7 @@ type Unit = components['schemas']['UnitView'];
 type User = components['schemas']['UserView'];
 type Role = components['schemas']['Role'];
 type Profile = components['schemas']['ProfileView'];
+type UnitKind = components['schemas']['UnitKind'];
 
 /** A system role as people read it. */
 export function systemRoleLabel(role: string): string {
@@ -59,7 +60,7 @@ export function unitKindLabel(kind: string): string {
   return l ? L(l[0], l[1]) : kind;
 }
 
-const KINDS = ['body', 'office', 'school', 'commune', 'council', 'enterprise', 'other'];
+const KINDS: UnitKind[] = ['body', 'office', 'school', 'commune', 'council', 'enterprise', 'other'];
 
 /** Shows a problem under the fields it names (a grant's `grants[0].role` under the form's
  * role) and as a message. */
@@ -86,7 +87,12 @@ const unitOptions = (units: Unit[]) =>
 export function UnitForm({ units, onDone }: { units: Unit[]; onDone: () => void }) {
   const [form] = Form.useForm();
   const { message } = App.useApp();
-  const onFinish = async (v: { name: string; code: string; kind: string; parent_id?: string }) => {
+  const onFinish = async (v: {
+    name: string;
+    code: string;
+    kind: UnitKind;
+    parent_id?: string;
+  }) => {
     const { data, error, response } = await api.POST('/api/v1/directory/units', {
       body: { name: v.name, code: v.code, kind: v.kind, parent_id: v.parent_id ?? null },
     });

@@ -1,5 +1,6 @@
 //! What the gateway's API answers with.
 
+use crate::domain::names::UnitKind;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -63,6 +64,7 @@ pub struct UnitView {
     pub parent_id: Option<Uuid>,
     pub code: String,
     pub name: String,
+    #[schema(value_type = UnitKind)]
     pub kind: String,
     pub active: bool,
     pub version: i32,

@@ -1,15 +1,24 @@
 //! What codes, sign-in names and e-mail addresses may look like.
 
-/// Kinds of organisational unit.
-pub const UNIT_KINDS: &[&str] = &[
-    "body",
-    "office",
-    "school",
-    "commune",
-    "council",
-    "enterprise",
-    "other",
-];
+sangkien_kit::closed_set! {
+    /// The kind of an organisational unit: stored as its code, documented as an enum.
+    pub enum UnitKind {
+        /// Cơ quan xét công nhận — the body that recognises (UBND xã, sở, ban, ngành).
+        Body = ("body", "Cơ quan xét công nhận"),
+        /// Phòng, ban — an office of the body.
+        Office = ("office", "Phòng, ban"),
+        /// Trường học — a school.
+        School = ("school", "Trường học"),
+        /// Xã, phường — a commune or ward.
+        Commune = ("commune", "Xã, phường"),
+        /// Hội đồng — a council.
+        Council = ("council", "Hội đồng"),
+        /// Doanh nghiệp, hợp tác xã — an enterprise or a cooperative.
+        Enterprise = ("enterprise", "Doanh nghiệp, hợp tác xã"),
+        /// Khác — anything else.
+        Other = ("other", "Khác"),
+    }
+}
 
 /// A tenant or unit code: 2–64 of `a-z 0-9 - _ .`, starting with a letter or digit, so it
 /// is safe in URLs, file names and document symbols.

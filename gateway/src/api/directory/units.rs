@@ -24,7 +24,7 @@ use super::{
 };
 use crate::{
     api::views::{UnitPage, UnitView},
-    domain::{names::UNIT_KINDS, unit_tree::would_create_cycle},
+    domain::{names::UnitKind, unit_tree::would_create_cycle},
     state::GatewayState,
     store::{
         entities::unit,
@@ -52,7 +52,8 @@ pub struct UnitCreate {
     pub code: String,
     /// Name (`Phòng Giáo dục và Đào tạo`).
     pub name: String,
-    /// `body`, `office`, `school`, `commune`, `council`, `enterprise` or `other`.
+    /// The unit's kind (a cooperative is `enterprise`).
+    #[schema(value_type = UnitKind)]
     pub kind: String,
 }
 
@@ -67,6 +68,7 @@ pub struct UnitUpdate {
     /// New name.
     pub name: Option<String>,
     /// New kind.
+    #[schema(value_type = Option<UnitKind>)]
     pub kind: Option<String>,
     /// False to deactivate.
     pub active: Option<bool>,
@@ -85,8 +87,12 @@ pub struct UnitFilter {
 }
 
 fn kind_issue(issues: &mut Issues, kind: &str) {
-    if !UNIT_KINDS.contains(&kind) {
-        let allowed = UNIT_KINDS.join(", ");
+    if UnitKind::parse(kind).is_none() {
+        let allowed = UnitKind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect::<Vec<_>>()
+            .join(", ");
         issues.push(
             "kind",
             "invalid",
