@@ -8,27 +8,17 @@ use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use sangkien_kit::{
-    SystemClock,
-    auth::RoleGrant,
-    clock::local_date,
-    events::EventHandler,
-    service::{RunningService, Shared},
-    testing::{self, Backend, TestKeys},
-};
+pub use sangkien_kit::testing::{code_of, fields_of};
+use sangkien_kit::{SystemClock, clock::local_date, events::EventHandler, testing::Alone};
 use sangkien_proto::{
     Envelope, Role,
     events::{AuthorInfo, DossierReceived, StageInfo},
 };
 
-/// Appraisal running alone, and who acts on it.
+/// Appraisal running alone (kit's `testing::Alone`), and who acts on it.
 pub struct App {
-    pub service: RunningService,
-    pub keys: TestKeys,
-    pub http: reqwest::Client,
+    pub alone: Alone,
     pub tenant: Uuid,
-    pub base: String,
-    _dir: std::path::PathBuf,
 }
 
 /// A panel member with her unit.
@@ -51,41 +41,18 @@ impl Person {
 impl App {
     /// Starts appraisal on a fresh SQLite database and the in-process transport.
     pub async fn start() -> Self {
-        sangkien_kit::install_crypto_provider();
-        sangkien_kit::telemetry::init_for_tests();
-        let dir = testing::scratch_dir("sk-appraisal");
-        let keys = TestKeys::generate().expect("keys");
-        let settings = testing::settings(Backend::Standalone, &dir, &keys)
-            .await
-            .expect("settings");
-        let shared = Shared::from_settings(&settings, Arc::new(SystemClock))
-            .await
-            .expect("shared");
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        let service = sangkien_appraisal::start(&settings, &shared, listener)
-            .await
-            .expect("appraisal starts");
-        let base = format!("{}/api/v1/appraisal", service.url());
-        Self {
-            service,
-            keys,
-            http: reqwest::Client::new(),
-            tenant: Uuid::now_v7(),
-            base,
-            _dir: dir,
-        }
+        let alone = Alone::start("appraisal", |settings, shared, listener| async move {
+            sangkien_appraisal::start(&settings, &shared, listener).await
+        })
+        .await
+        .expect("appraisal starts");
+        let tenant = alone.tenant;
+        Self { alone, tenant }
     }
 
     /// A token for `user` in `tenant` holding `roles`.
     pub fn token_in(&self, tenant: Uuid, user: Uuid, roles: &[Role]) -> String {
-        let grants = roles
-            .iter()
-            .map(|r| RoleGrant {
-                role: *r,
-                unit: Uuid::nil(),
-            })
-            .collect();
-        self.keys.token(user, tenant, grants).expect("token")
+        self.alone.token_as(tenant, user, roles).expect("token")
     }
 
     /// A token for `user` in the test's tenant.
@@ -106,14 +73,10 @@ impl App {
         token: &str,
         body: Option<Value>,
     ) -> Response {
-        let mut r = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        r.send().await.expect("request")
+        self.alone
+            .call(method, path, token, body, &[])
+            .await
+            .expect("request")
     }
 
     /// GET `path`.
@@ -170,7 +133,7 @@ impl App {
         let envelope =
             Envelope::new(&event, self.tenant, Utc::now(), "test", None).expect("envelope");
         let handler = sangkien_appraisal::events::Handlers::new(Arc::new(SystemClock));
-        let db = &self.service.context.db;
+        let db = &self.alone.service.context.db;
         let txn = db.begin().await.expect("txn");
         handler.handle(&txn, &envelope).await.expect("handled");
         txn.commit().await.expect("commit");
@@ -197,23 +160,4 @@ impl App {
 /// A panel member as the API takes it.
 pub fn member(p: Person, role: &str) -> Value {
     json!({ "user_id": p.user, "full_name": format!("Thành viên {role}"), "unit_id": p.unit, "role": role })
-}
-
-/// The fields named by a problem's `errors`.
-pub async fn fields_of(r: Response) -> Vec<String> {
-    let body: Value = r.json().await.expect("problem");
-    body["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e["field"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The `code` of a problem.
-pub async fn code_of(r: Response) -> String {
-    let body: Value = r.json().await.expect("problem");
-    body["code"].as_str().unwrap_or_default().to_owned()
 }

@@ -52,36 +52,22 @@ async fn changing_a_panel_needs_its_current_version_in_if_match() {
         .await;
     let id = panel["id"].as_str().unwrap();
     let members = json!({ "members": panel["members"] });
-    let url = format!("{}/panels/{id}", app.base);
+    let path = format!("/panels/{id}");
     let token = app.secretariat();
-    let missing = app
-        .http
-        .put(&url)
-        .bearer_auth(&token)
-        .json(&members)
-        .send()
-        .await
-        .unwrap();
+    let put = |headers: &'static [(&'static str, &'static str)]| {
+        app.alone.call(
+            reqwest::Method::PUT,
+            &path,
+            &token,
+            Some(members.clone()),
+            headers,
+        )
+    };
+    let missing = put(&[]).await.unwrap();
     assert_eq!(missing.status(), StatusCode::PRECONDITION_REQUIRED);
-    let stale = app
-        .http
-        .put(&url)
-        .bearer_auth(&token)
-        .header("If-Match", "\"7\"")
-        .json(&members)
-        .send()
-        .await
-        .unwrap();
+    let stale = put(&[("If-Match", "\"7\"")]).await.unwrap();
     assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
-    let current = app
-        .http
-        .put(&url)
-        .bearer_auth(&token)
-        .header("If-Match", "\"1\"")
-        .json(&members)
-        .send()
-        .await
-        .unwrap();
+    let current = put(&[("If-Match", "\"1\"")]).await.unwrap();
     assert_eq!(current.status(), StatusCode::OK);
     let saved: Value = current.json().await.unwrap();
     assert_eq!(saved["version"], 2);

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use sangkien_proto::Role;
 
-use crate::helpers::{App, code_of};
+use crate::helpers::{self, code_of, fields_of};
 
 fn profile(place: &str) -> Value {
     json!({
@@ -25,28 +25,33 @@ fn profile(place: &str) -> Value {
 
 #[tokio::test]
 async fn a_profile_is_set_once_then_changed_only_with_the_etag_last_read() {
-    let app = App::start().await;
-    let admin = app.token(&[Role::Admin]);
+    let app = helpers::start().await;
+    let admin = app.token(&[Role::Admin]).unwrap();
     let put = |body: Value, headers: &'static [(&'static str, &'static str)]| {
         app.call(Method::PUT, "/body-profile", &admin, Some(body), headers)
     };
 
     let r = app
         .call(Method::GET, "/body-profile", &admin, None, &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // The first profile needs no If-Match.
-    let r = put(profile("Tân Tiến"), &[]).await;
+    let r = put(profile("Tân Tiến"), &[]).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["etag"], "\"1\"");
 
     // Once it exists: 428 without If-Match, 412 with a stale one, 200 with the current.
-    let r = put(profile("Xã Tân Tiến"), &[]).await;
+    let r = put(profile("Xã Tân Tiến"), &[]).await.unwrap();
     assert_eq!(r.status(), StatusCode::PRECONDITION_REQUIRED);
-    let r = put(profile("Xã Tân Tiến"), &[("If-Match", "\"7\"")]).await;
+    let r = put(profile("Xã Tân Tiến"), &[("If-Match", "\"7\"")])
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
-    let r = put(profile("Xã Tân Tiến"), &[("If-Match", "\"1\"")]).await;
+    let r = put(profile("Xã Tân Tiến"), &[("If-Match", "\"1\"")])
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["etag"], "\"2\"");
 
@@ -54,11 +59,12 @@ async fn a_profile_is_set_once_then_changed_only_with_the_etag_last_read() {
         .call(
             Method::GET,
             "/body-profile",
-            &app.token(&[Role::Signer]),
+            &app.token(&[Role::Signer]).unwrap(),
             None,
             &[],
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let read: Value = r.json().await.unwrap();
     assert_eq!(read["version"], 2);
@@ -67,22 +73,17 @@ async fn a_profile_is_set_once_then_changed_only_with_the_etag_last_read() {
 
 #[tokio::test]
 async fn a_bad_profile_lists_every_problem_and_stores_nothing() {
-    let app = App::start().await;
-    let admin = app.token(&[Role::Admin]);
+    let app = helpers::start().await;
+    let admin = app.token(&[Role::Admin]).unwrap();
     let mut bad = profile("");
     bad["archive_line"] = json!("VT");
     bad["signers"] = json!([]);
     let r = app
         .call(Method::PUT, "/body-profile", &admin, Some(bad), &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let problem: Value = r.json().await.unwrap();
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["field"].as_str())
-        .collect();
+    let fields = fields_of(r).await;
     for field in ["place_name", "archive_line", "signers"] {
         assert!(
             fields.iter().any(|f| f.contains(field)),
@@ -91,22 +92,24 @@ async fn a_bad_profile_lists_every_problem_and_stores_nothing() {
     }
     let r = app
         .call(Method::GET, "/body-profile", &admin, None, &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn only_the_admin_sets_it_and_another_tenant_does_not_see_it() {
-    let app = App::start().await;
+    let app = helpers::start().await;
     let r = app
         .call(
             Method::PUT,
             "/body-profile",
-            &app.token(&[Role::CouncilSecretariat]),
+            &app.token(&[Role::CouncilSecretariat]).unwrap(),
             Some(profile("Tân Tiến")),
             &[],
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(code_of(r).await, "forbidden");
 
@@ -114,15 +117,19 @@ async fn only_the_admin_sets_it_and_another_tenant_does_not_see_it() {
         .call(
             Method::PUT,
             "/body-profile",
-            &app.token(&[Role::Admin]),
+            &app.token(&[Role::Admin]).unwrap(),
             Some(profile("Tân Tiến")),
             &[],
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let elsewhere = app.token_in(Uuid::now_v7(), &[Role::Admin]);
+    let elsewhere = app
+        .token_as(Uuid::now_v7(), Uuid::now_v7(), &[Role::Admin])
+        .unwrap();
     let r = app
         .call(Method::GET, "/body-profile", &elsewhere, None, &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

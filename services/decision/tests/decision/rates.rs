@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use sangkien_proto::Role;
 
-use crate::helpers::App;
+use crate::helpers::{self, fields_of};
 
 fn rate() -> Value {
     json!({
@@ -22,23 +22,18 @@ fn rate() -> Value {
 
 #[tokio::test]
 async fn a_bad_rate_lists_every_problem_and_a_good_one_says_where_it_is() {
-    let app = App::start().await;
-    let finance = app.token(&[Role::FinanceOffice, Role::Admin]);
+    let app = helpers::start().await;
+    let finance = app.token(&[Role::FinanceOffice, Role::Admin]).unwrap();
     let mut bad = rate();
     bad["line_code"] = json!("banquet");
     bad["legal_basis"] = json!("");
     bad["max_amount"] = json!(-5);
     let r = app
         .call(Method::POST, "/budget/rates", &finance, Some(bad), &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let problem: Value = r.json().await.unwrap();
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["field"].as_str())
-        .collect();
+    let fields = fields_of(r).await;
     for field in ["line_code", "legal_basis", "max_amount"] {
         assert!(
             fields.iter().any(|f| f.contains(field)),
@@ -48,13 +43,15 @@ async fn a_bad_rate_lists_every_problem_and_a_good_one_says_where_it_is() {
 
     let r = app
         .call(Method::POST, "/budget/rates", &finance, Some(rate()), &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(location, "/api/v1/decision/budget/rates");
     let r = app
         .call(Method::GET, "/budget/rates", &finance, None, &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let page: Value = r.json().await.unwrap();
     // Beside the rates shipped with the system, the one just made.

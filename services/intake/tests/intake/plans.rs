@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use sangkien_proto::Role;
 
-use crate::helpers::{App, code_of};
+use crate::helpers::{self, code_of};
 
 fn plan(year: i32) -> Value {
     json!({
@@ -29,13 +29,14 @@ fn plan(year: i32) -> Value {
 
 #[tokio::test]
 async fn a_bad_plan_lists_every_problem_and_a_good_one_says_where_it_is() {
-    let app = App::start().await;
-    let secretariat = app.token(&[Role::CouncilSecretariat]);
+    let app = helpers::start().await;
+    let secretariat = app.token(&[Role::CouncilSecretariat]).unwrap();
     let mut bad = plan(1999);
     bad["symbol"] = json!("");
     let r = app
         .call(Method::POST, "/plans", &secretariat, Some(bad), &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = r.json().await.unwrap();
     let errors = problem["errors"].as_array().unwrap();
@@ -49,7 +50,8 @@ async fn a_bad_plan_lists_every_problem_and_a_good_one_says_where_it_is() {
 
     let r = app
         .call(Method::POST, "/plans", &secretariat, Some(plan(2026)), &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(r.headers()["etag"], "\"1\"");
@@ -63,12 +65,13 @@ async fn a_bad_plan_lists_every_problem_and_a_good_one_says_where_it_is() {
 
 #[tokio::test]
 async fn a_draft_is_published_only_with_its_etag_and_only_then_seen_by_authors() {
-    let app = App::start().await;
-    let secretariat = app.token(&[Role::CouncilSecretariat]);
-    let author = app.token(&[Role::Author]);
+    let app = helpers::start().await;
+    let secretariat = app.token(&[Role::CouncilSecretariat]).unwrap();
+    let author = app.token(&[Role::Author]).unwrap();
     let r = app
         .call(Method::POST, "/plans", &secretariat, Some(plan(2026)), &[])
-        .await;
+        .await
+        .unwrap();
     let id = r.json::<Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
@@ -78,7 +81,8 @@ async fn a_draft_is_published_only_with_its_etag_and_only_then_seen_by_authors()
         async move {
             let r = app
                 .call(Method::GET, &format!("/plans{query}"), &token, None, &[])
-                .await;
+                .await
+                .unwrap();
             (r.status(), r.json::<Value>().await.unwrap_or_default())
         }
     };
@@ -94,14 +98,14 @@ async fn a_draft_is_published_only_with_its_etag_and_only_then_seen_by_authors()
         app.call(Method::POST, &path, &secretariat, Some(json!({})), headers)
     };
     assert_eq!(
-        publish(&[]).await.status(),
+        publish(&[]).await.unwrap().status(),
         StatusCode::PRECONDITION_REQUIRED
     );
-    let r = publish(&[("If-Match", "\"9\"")]).await;
+    let r = publish(&[("If-Match", "\"9\"")]).await.unwrap();
     assert_eq!(r.status(), StatusCode::PRECONDITION_FAILED);
-    let r = publish(&[("If-Match", "\"1\"")]).await;
+    let r = publish(&[("If-Match", "\"1\"")]).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let r = publish(&[("If-Match", "\"2\"")]).await;
+    let r = publish(&[("If-Match", "\"2\"")]).await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT, "published twice");
 
     let (_, page) = listed(author.clone(), "").await;
@@ -112,34 +116,39 @@ async fn a_draft_is_published_only_with_its_etag_and_only_then_seen_by_authors()
 
 #[tokio::test]
 async fn an_author_cannot_draft_a_plan_and_another_tenant_does_not_see_it() {
-    let app = App::start().await;
+    let app = helpers::start().await;
     let r = app
         .call(
             Method::POST,
             "/plans",
-            &app.token(&[Role::Author]),
+            &app.token(&[Role::Author]).unwrap(),
             Some(plan(2026)),
             &[],
         )
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(code_of(r).await, "forbidden");
     let r = app
         .call(
             Method::POST,
             "/plans",
-            &app.token(&[Role::Admin]),
+            &app.token(&[Role::Admin]).unwrap(),
             Some(plan(2026)),
             &[],
         )
-        .await;
+        .await
+        .unwrap();
     let id = r.json::<Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let elsewhere = app.token_in(Uuid::now_v7(), &[Role::Admin]);
+    let elsewhere = app
+        .token_as(Uuid::now_v7(), Uuid::now_v7(), &[Role::Admin])
+        .unwrap();
     let r = app
         .call(Method::GET, &format!("/plans/{id}"), &elsewhere, None, &[])
-        .await;
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
